@@ -1,0 +1,141 @@
+/// Metrics that triggers, SLOs and expectations can name. Which entity offers which is
+/// decided by `Metric.offered(by:)`, so "a trigger on a metric the service does not have"
+/// is a validation error rather than a trigger that never fires.
+public enum Metric: String, Hashable, Sendable, Codable, CaseIterable {
+    case cpuUtilization = "cpu_utilization"
+    case latencyMean = "latency_mean"
+    case latencyP50 = "latency_p50"
+    case latencyP90 = "latency_p90"
+    case latencyP95 = "latency_p95"
+    case latencyP99 = "latency_p99"
+    case queueLength = "queue_length"
+    case inFlight = "in_flight"
+    case throughput
+    case errorRate = "error_rate"
+    case consumerLag = "consumer_lag"
+    case connectionsInUse = "connections_in_use"
+    case replicationLag = "replication_lag"
+    case replicas
+    case dropped
+    case timedOut = "timed_out"
+    case costPerDay = "cost_per_day"
+
+    public enum Unit { case fraction, seconds, count, rate, money }
+
+    public var unit: Unit {
+        switch self {
+        case .cpuUtilization, .errorRate: return .fraction
+        case .latencyMean, .latencyP50, .latencyP90, .latencyP95, .latencyP99, .replicationLag: return .seconds
+        case .throughput: return .rate
+        case .costPerDay: return .money
+        default: return .count
+        }
+    }
+
+    public var isLatency: Bool { unit == .seconds && self != .replicationLag }
+
+    public enum Owner { case service, consumerGroup, database, platform }
+
+    /// Metrics a trigger on this kind of entity may watch.
+    public static func triggerable(on owner: Owner) -> [Metric] {
+        switch owner {
+        case .service: return [.cpuUtilization, .latencyMean, .latencyP50, .latencyP90, .latencyP95, .latencyP99, .queueLength, .inFlight, .throughput, .errorRate]
+        case .consumerGroup: return [.consumerLag, .cpuUtilization, .throughput]
+        case .database: return [.cpuUtilization, .connectionsInUse, .replicationLag]
+        case .platform: return []
+        }
+    }
+}
+
+public enum Comparison: String, Hashable, Sendable, Codable {
+    case above, below
+    public func holds(_ value: Double, _ threshold: Double) -> Bool {
+        self == .above ? value > threshold : value < threshold
+    }
+}
+
+/// What a trigger does when its condition has held for its duration.
+public enum TriggerAction: Hashable, Sendable, Codable {
+    /// Add instances (bounded by the max replicas).
+    case addInstances(Int)
+    /// Add event-bus consumer workers (bounded by the group's max workers).
+    case addQueueWorkers(Int)
+    /// Raise an alert for a human; scales nothing (the seed's database row).
+    case alert(String)
+}
+
+/// One row of the seed's scaling-trigger table: metric, threshold, sustained duration, action.
+public struct Trigger: Hashable, Sendable, Codable {
+    public let metric: Metric
+    public let comparison: Comparison
+    public let threshold: Double
+    /// How long the condition must hold; 0 means at the first sample that breaches.
+    public let sustained: Double
+    public let action: TriggerAction
+    /// After firing, the trigger cannot fire again for this long.
+    public let cooldown: Double
+    /// Restricts a latency metric to one route through the service.
+    public let route: String?
+    /// The seed's words for this row, kept for reports ("Authentication Latency").
+    public let label: String?
+}
+
+public enum HPAPolicyType: String, Hashable, Sendable, Codable, CaseIterable { case pods, percent }
+public enum SelectPolicy: String, Hashable, Sendable, Codable, CaseIterable { case max, min, disabled }
+
+public struct HPAPolicy: Hashable, Sendable, Codable {
+    public let type: HPAPolicyType
+    /// Pods, or percent as a fraction (1.0 = 100 %).
+    public let value: Double
+    public let period: Double
+}
+
+public struct HPAScalingRules: Hashable, Sendable, Codable {
+    public let stabilizationWindow: Double
+    public let selectPolicy: SelectPolicy
+    public let policies: [HPAPolicy]
+}
+
+public struct HPABehavior: Hashable, Sendable, Codable {
+    public let scaleUp: HPAScalingRules
+    public let scaleDown: HPAScalingRules
+    /// False when the scenario wrote no `behavior`; the defaults below then apply, as in
+    /// the upstream controller (`SetDefaults_HorizontalPodAutoscalerBehavior`).
+    public let explicit: Bool
+
+    /// autoscaling/v2 defaults: scale up by max(100 %, 4 pods) per 15 s with no stabilization;
+    /// scale down by 100 % per 15 s after a 300 s stabilization window.
+    public static let kubernetesDefault = HPABehavior(
+        scaleUp: HPAScalingRules(stabilizationWindow: 0, selectPolicy: .max, policies: [
+            HPAPolicy(type: .percent, value: 1.0, period: 15), HPAPolicy(type: .pods, value: 4, period: 15)]),
+        scaleDown: HPAScalingRules(stabilizationWindow: 300, selectPolicy: .max, policies: [
+            HPAPolicy(type: .percent, value: 1.0, period: 15)]),
+        explicit: false)
+}
+
+/// One HPA metric target. capsim's pods report CPU, so CPU utilisation is the resource metric;
+/// the others are the pods-metric form (`averageValue`) over the simulator's own metrics.
+public struct HPAMetric: Hashable, Sendable, Codable {
+    public let metric: Metric
+    /// Target: utilisation fraction for CPU, an average value per pod otherwise.
+    public let target: Double
+}
+
+public struct HPA: Hashable, Sendable, Codable {
+    public let metrics: [HPAMetric]
+    public let syncPeriod: Double
+    public let tolerance: Double
+    public let behavior: HPABehavior
+    /// CPU samples from pods younger than this are distrusted (upstream `cpuInitializationPeriod`).
+    public let cpuInitializationPeriod: Double
+    /// Upstream `delayOfInitialReadinessStatus`.
+    public let initialReadinessDelay: Double
+
+    /// The CPU utilisation target, if the HPA scales on CPU.
+    public var cpuTarget: Double? { metrics.first { $0.metric == .cpuUtilization }?.target }
+}
+
+public struct Autoscaling: Hashable, Sendable, Codable {
+    public let hpa: HPA?
+    public let triggers: [Trigger]
+}

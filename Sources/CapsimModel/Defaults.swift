@@ -1,0 +1,42 @@
+/// Every default the scenario format applies when a key is absent, in one place, so the
+/// README's reference and the decoder cannot disagree. (A malformed value never falls back
+/// to a default: it is an error.)
+public enum Defaults {
+    public static let seed: UInt64 = 1
+    public static let horizons = [6, 12]
+    /// Neutral factors: an absent factor leaves the formula unchanged.
+    public static let growth = 0.0
+    public static let factor = 1.0
+    public static let draws = 10_000
+    public static let seasonLabel = "seasonal peak"
+    /// The seed's Kubernetes resources (250m/256Mi requests, 500m/512Mi limits).
+    public static let requests = ResourceSpec(cpu: CPU(millicores: 250), memory: Memory(bytes: 256 * 1024 * 1024))
+    public static let limits = ResourceSpec(cpu: CPU(millicores: 500), memory: Memory(bytes: 512 * 1024 * 1024))
+    public static let concurrency = 1
+    public static let startupDelay = 30.0
+    public static let queue = QueueSettings(discipline: .shared, balancing: .roundRobin, limit: nil, timeout: nil)
+    /// Upstream HPA defaults: 15 s sync (`--horizontal-pod-autoscaler-sync-period`), 0.1 tolerance,
+    /// 5 min CPU initialization period, 30 s initial readiness delay, and 80 % CPU when no metric is given.
+    public static let hpaSyncPeriod = 15.0
+    public static let hpaTolerance = 0.1
+    public static let cpuInitializationPeriod = 300.0
+    public static let initialReadinessDelay = 30.0
+    public static let hpaMetrics = [HPAMetric(metric: .cpuUtilization, target: 0.8)]
+    public static let triggerCooldown = 300.0
+    public static let queriesPerRequest = 0.0
+    public static let hopLatency = 0.001
+    public static let trafficMultiplier = 1.0
+    public static let surgeRamp = 0.0
+    public static let databaseEngine = "postgresql"
+    public static let databaseCPUs = 2.0
+    public static let databaseMaxConnections = 100
+    public static let databaseQueryTime = ServiceTime.exponential(mean: 0.002)
+    public static let readRatio = 0.8
+    public static let simulationDuration = 3600.0
+    public static let samplePeriod = 15.0
+    public static let eventBusKind = "kafka"
+    public static let lagActivation = 0.0
+    public static let reportIn = Currency.etb
+    /// Utilisation used to count instances when a service has no HPA CPU target.
+    public static let targetUtilization = 0.7
+}

@@ -1,0 +1,61 @@
+/// The keys each object of the scenario format accepts, named as in the JSON Schema's `$defs`.
+///
+/// The decoder checks mappings against this table (unknown key → error with "did you mean"),
+/// and a test checks `schema/scenario.schema.json` against it, so the schema editors use and
+/// the decoder capsim uses cannot drift apart.
+public enum ScenarioFormat {
+    public static let version = 1
+
+    public static let objects: [String: [String]] = [
+        "scenario": ["capsim", "name", "description", "seed", "platform", "currency", "planning", "services",
+                     "traffic", "event_bus", "databases", "cdn", "seasons", "simulation", "expect"],
+        "platform": ["dau", "peak"],
+        "currency": ["etb_per_usd", "report_in"],
+        "planning": ["horizons", "growth", "seasonal_factor", "season_label", "feature_interaction_factor",
+                     "safety_factor", "draws", "target_utilization"],
+        "factors": ["growth", "seasonal_factor", "feature_interaction_factor", "safety_factor"],
+        "range": ["low", "mid", "high"],
+        "service": ["description", "peak", "capacity", "cpu_per_request", "resources", "replicas", "startup",
+                    "slo", "cost_per_instance_hour", "queue", "autoscaling", "database", "cache",
+                    "queries_per_request", "publishes", "planning"],
+        "capacity": ["rps", "service_time", "concurrency"],
+        "service_time": ["distribution", "mean", "value", "p99", "shape", "file", "scv"],
+        "resources": ["requests", "limits"],
+        "resource_spec": ["cpu", "memory"],
+        "replicas": ["min", "max", "initial"],
+        "slo": ["latency_mean", "latency_p50", "latency_p90", "latency_p95", "latency_p99"],
+        "queue": ["discipline", "balancing", "limit", "timeout"],
+        "autoscaling": ["hpa", "triggers"],
+        "hpa": ["metrics", "sync_period", "tolerance", "behavior", "cpu_initialization_period", "initial_readiness_delay"],
+        "hpa_metric": ["metric", "target"],
+        "behavior": ["scale_up", "scale_down"],
+        "scaling_rules": ["stabilization_window", "select_policy", "policies"],
+        "hpa_policy": ["type", "value", "period"],
+        "trigger": ["label", "metric", "route", "above", "below", "for", "add", "add_queue_workers", "alert", "cooldown"],
+        "cache": ["hit_ratio"],
+        "publication": ["topic", "per_request"],
+        "traffic": ["entry", "peak", "profile", "surges", "multiplier", "routes", "hop_latency"],
+        "profile": ["kind", "hourly", "points"],
+        "profile_point": ["at", "multiplier"],
+        "surge": ["name", "at", "duration", "multiplier", "ramp"],
+        "route": ["share", "path"],
+        "event_bus": ["kind", "topics", "consumer_groups"],
+        "topic": ["partitions"],
+        "consumer_group": ["service", "topic", "workers", "service_time", "triggers", "lag_scaler"],
+        "lag_scaler": ["lag_threshold", "activation_lag", "allow_idle_consumers"],
+        "database": ["owner", "engine", "cpus", "max_connections", "query_time", "read_replicas", "replication_lag",
+                     "read_ratio", "key_skew", "cost_per_hour", "triggers"],
+        "cdn_path": ["path", "ttl", "compression", "service", "hit_ratio"],
+        "season": ["holidays", "multiplier", "services"],
+        "simulation": ["duration", "warmup", "sample_period", "start"],
+        "expectation": ["name", "service", "metric", "below", "at_most", "above", "at_least", "equals",
+                        "no_alert", "scales_up_within", "after"],
+    ]
+
+    /// Holiday and observance identifiers a season may name (the calendar module computes them).
+    public static let holidays = [
+        "enkutatash", "meskel", "genna", "genna-eve", "timkat", "adwa", "labour-day", "patriots-victory",
+        "derg-downfall", "fasika", "siklet", "eid-al-fitr", "eid-al-adha", "mawlid",
+        "abiy-tsom", "ramadan", "tsome-nebiyat", "filseta",
+    ]
+}

@@ -1,0 +1,147 @@
+/// The parts of the platform between and around services: traffic, event bus, databases,
+/// CDN, seasons, simulation settings and CI expectations.
+
+/// Open-loop traffic arriving at the entry service.
+public struct Traffic: Hashable, Sendable, Codable {
+    /// The service requests enter through (the API gateway).
+    public let entry: String
+    /// Arrival rate at the entry at the profile's peak (multiplier 1).
+    public let peak: Double
+    public let profile: TrafficProfile
+    public let surges: [Surge]
+    /// Scales the whole profile, for what-if runs (`--set traffic.multiplier=2`).
+    public let multiplier: Double
+    public let routes: [String: Route]
+    /// Network latency added per synchronous hop.
+    public let hopLatency: Double
+
+    public var routeNames: [String] { routes.keys.sorted() }
+}
+
+public enum TrafficProfile: Hashable, Sendable, Codable {
+    case constant
+    /// 24 hourly multipliers of the peak, hour 0 = midnight EAT; interpolated linearly.
+    case diurnal([Double])
+    /// (seconds from start, multiplier of peak), interpolated linearly, held after the last.
+    case points([ProfilePoint])
+}
+
+public struct ProfilePoint: Hashable, Sendable, Codable {
+    public let at: Double
+    public let multiplier: Double
+}
+
+/// A burst on top of the profile: the rate is multiplied during [start, start + duration).
+public struct Surge: Hashable, Sendable, Codable {
+    public let name: String
+    public let start: Double
+    public let duration: Double
+    public let multiplier: Double
+    /// Ramp time to and from the multiplier.
+    public let ramp: Double
+}
+
+/// A request type: its share of entry traffic and the synchronous call path it takes.
+public struct Route: Hashable, Sendable, Codable {
+    public let name: String
+    public let share: Double
+    /// Services called in order, starting with the entry.
+    public let path: [String]
+}
+
+public struct Topic: Hashable, Sendable, Codable {
+    public let name: String
+    public let partitions: Int
+}
+
+/// A KEDA-style lag scaler: replicas = ceil(lag ÷ lagThreshold), capped at partitions.
+public struct LagScaler: Hashable, Sendable, Codable {
+    public let lagThreshold: Double
+    public let activationLag: Double
+    public let allowIdleConsumers: Bool
+}
+
+public struct ConsumerGroup: Hashable, Sendable, Codable {
+    public let name: String
+    /// The service whose workers consume.
+    public let service: String
+    public let topic: String
+    public let workers: Replicas
+    public let serviceTime: ServiceTime
+    public let triggers: [Trigger]
+    public let lagScaler: LagScaler?
+}
+
+public struct EventBus: Hashable, Sendable, Codable {
+    public let kind: String
+    public let topics: [String: Topic]
+    public let consumerGroups: [String: ConsumerGroup]
+    public var topicNames: [String] { topics.keys.sorted() }
+    public var consumerGroupNames: [String] { consumerGroups.keys.sorted() }
+}
+
+public struct Database: Hashable, Sendable, Codable {
+    public let name: String
+    /// The service that owns it (database-per-service).
+    public let owner: String
+    public let engine: String
+    /// Primary vCPUs.
+    public let cpus: Double
+    public let maxConnections: Int
+    public let queryTime: ServiceTime
+    public let readReplicas: Int
+    public let replicationLag: Double
+    /// Fraction of queries that are reads (served by replicas when there are any).
+    public let readRatio: Double
+    /// Zipf exponent of key popularity; 0 = uniform (no hotspot).
+    public let keySkew: Double
+    public let costPerHour: Money?
+    public let triggers: [Trigger]
+}
+
+public struct CDNPath: Hashable, Sendable, Codable {
+    public let path: String
+    public let ttl: Double
+    public let compression: Bool
+    /// Origin service behind the path.
+    public let service: String?
+    /// Given hit ratio; nil → derived from TTL and request rate by the simulator.
+    public let hitRatio: Double?
+}
+
+public struct CDN: Hashable, Sendable, Codable {
+    public let paths: [String: [CDNPath]]
+    public var groupNames: [String] { paths.keys.sorted() }
+}
+
+/// A calendar-driven traffic multiplier: which holidays or periods, by how much, for whom.
+public struct Season: Hashable, Sendable, Codable {
+    public let name: String
+    public let holidays: [String]
+    public let multiplier: Double
+    /// Services affected; empty = all.
+    public let services: [String]
+}
+
+public struct SimulationSettings: Hashable, Sendable, Codable {
+    public let duration: Double
+    public let warmup: Double
+    public let samplePeriod: Double
+    /// Wall-clock start of the run in ISO 8601 (EAT if no offset), for calendar-driven traffic.
+    public let start: String?
+}
+
+/// A CI expectation: `{service: payments-service, metric: replicas, at_most: 10}`.
+public struct Expectation: Hashable, Sendable, Codable {
+    public enum Bound: String, Hashable, Sendable, Codable { case below, atMost = "at_most", above, atLeast = "at_least", equals }
+    public enum Kind: Hashable, Sendable, Codable {
+        case metric(Metric, Bound, Double)
+        /// No alert raised by the named service, database or consumer group.
+        case noAlert
+        /// The service adds an instance within `seconds` of the named surge's start.
+        case scalesUpWithin(seconds: Double, surge: String)
+    }
+    public let name: String
+    public let target: String?
+    public let kind: Kind
+}

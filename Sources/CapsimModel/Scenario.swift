@@ -1,0 +1,151 @@
+/// A validated scenario: the platform, what drives it and what to do with it.
+///
+/// Built only by `ScenarioLoader` (decode → defaults → validate), so every value here has
+/// passed validation: names resolve, ranges are ordered, min ≤ max. Dictionaries keyed by
+/// name are exposed in sorted order through `serviceNames` and friends, so output never
+/// depends on hash order.
+public struct Scenario: Hashable, Sendable, Codable {
+    /// The format version (`capsim: 1`).
+    public let version: Int
+    public let name: String
+    public let description: String
+    /// Seed for every random stream (plan draws, simulation); streams are derived per entity.
+    public let seed: UInt64
+    public let platform: Platform
+    public let currency: CurrencySettings
+    public let planning: PlanningSettings
+    public let services: [String: Service]
+    public let traffic: Traffic?
+    public let eventBus: EventBus?
+    public let databases: [String: Database]
+    public let cdn: CDN?
+    public let seasons: [String: Season]
+    public let simulation: SimulationSettings
+    public let expectations: [Expectation]
+
+    public var serviceNames: [String] { services.keys.sorted() }
+    public var databaseNames: [String] { databases.keys.sorted() }
+}
+
+/// Platform-wide figures from the seed ("current peak: 10,000 TPS, 100,000 DAU").
+public struct Platform: Hashable, Sendable, Codable {
+    public let dailyActiveUsers: Double?
+    /// Peak request rate at the entry (API gateway), per second.
+    public let peak: Double?
+}
+
+public struct CurrencySettings: Hashable, Sendable, Codable {
+    /// How many birr one US dollar buys.
+    public let etbPerUSD: Double
+    /// The currency reports lead with.
+    public let reportIn: Currency
+}
+
+/// The capacity formula's factors (seed §2):
+/// `peak × (1 + growth)^months × seasonal × feature interaction × safety`.
+public struct PlanningFactors: Hashable, Sendable, Codable {
+    public let growthMonthly: Uncertain
+    public let seasonal: Uncertain
+    public let featureInteraction: Uncertain
+    public let safety: Uncertain
+}
+
+public struct PlanningSettings: Hashable, Sendable, Codable {
+    /// Planning horizons in months.
+    public let horizons: [Int]
+    public let factors: PlanningFactors
+    /// Monte Carlo draws when any input is a range.
+    public let draws: Int
+    /// Utilisation at which instances are counted; nil → each service's HPA CPU target.
+    public let targetUtilization: Double?
+    /// The label for the seasonal factor in reports ("holiday season").
+    public let seasonLabel: String
+}
+
+public struct Replicas: Hashable, Sendable, Codable {
+    public let min: Int
+    public let max: Int
+    public let initial: Int
+}
+
+public struct ResourceSpec: Hashable, Sendable, Codable {
+    public let cpu: CPU
+    public let memory: Memory
+}
+
+public struct Resources: Hashable, Sendable, Codable {
+    public let requests: ResourceSpec
+    public let limits: ResourceSpec
+}
+
+/// Per-instance capacity: given as a rate, or derived from service time and concurrency.
+public struct Capacity: Hashable, Sendable, Codable {
+    /// Requests per second one instance sustains at 100 % busy.
+    public let rps: Double
+    /// Concurrent slots per instance (worker threads, event-loop concurrency).
+    public let concurrency: Int
+    public let serviceTime: ServiceTime
+    /// True when `rps` was written directly and the service time is implied (1/rps per slot).
+    public let rpsGiven: Bool
+}
+
+/// A latency objective on one statistic.
+public struct SLO: Hashable, Sendable, Codable {
+    public let metric: Metric
+    public let threshold: Double
+}
+
+public enum QueueDiscipline: String, Hashable, Sendable, Codable, CaseIterable {
+    case shared
+    case perInstance = "per-instance"
+}
+
+public enum LoadBalancing: String, Hashable, Sendable, Codable, CaseIterable {
+    case random
+    case roundRobin = "round-robin"
+    case leastOutstanding = "least-outstanding"
+}
+
+public struct QueueSettings: Hashable, Sendable, Codable {
+    public let discipline: QueueDiscipline
+    public let balancing: LoadBalancing
+    /// Waiting requests beyond this are dropped; nil → unbounded.
+    public let limit: Int?
+    /// A request waiting + in service longer than this times out; nil → never.
+    public let timeout: Double?
+}
+
+public struct CacheSettings: Hashable, Sendable, Codable {
+    public let hitRatio: Double
+}
+
+public struct Publication: Hashable, Sendable, Codable {
+    public let topic: String
+    /// Messages published per completed request.
+    public let perRequest: Double
+}
+
+public struct Service: Hashable, Sendable, Codable {
+    public let name: String
+    /// Current peak load (requests/s) at this service; a range when the peak is uncertain.
+    public let peak: Uncertain
+    /// True when `peak` was derived from the traffic routes rather than written.
+    public let peakDerived: Bool
+    public let capacity: Capacity
+    /// CPU time one request uses (seconds of one core); drives utilisation as Kubernetes measures it.
+    public let cpuPerRequest: Double
+    public let resources: Resources
+    public let replicas: Replicas
+    /// Scheduling + image pull + readiness before a new instance takes traffic.
+    public let startupDelay: Double
+    public let slo: SLO?
+    public let costPerInstanceHour: Money
+    public let queue: QueueSettings
+    public let autoscaling: Autoscaling
+    public let database: String?
+    public let cache: CacheSettings?
+    public let queriesPerRequest: Double
+    public let publishes: [Publication]
+    /// Per-service overrides of the platform planning factors.
+    public let factors: PlanningFactors
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Yams
+
+/// The one way to get a `Scenario`: parse YAML, apply `--set` overrides, decode with
+/// defaults, validate. Either a scenario or every problem found, never a partial value.
+public enum ScenarioLoader {
+    /// Loads `path`; `overrides` are `key.path=value` strings applied before decoding.
+    public static func load(path: String, overrides: [String] = []) throws(ScenarioErrors) -> Scenario {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ScenarioErrors(diagnostics: [Diagnostic(file: path, line: 1, column: 1, path: "", message: "cannot read the file: \((error as NSError).localizedDescription)")])
+        }
+        return try parse(text, file: path, overrides: overrides)
+    }
+
+    public static func parse(_ text: String, file: String, overrides: [String] = []) throws(ScenarioErrors) -> Scenario {
+        let r = YAMLReader(file: file)
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ScenarioErrors(diagnostics: [Diagnostic(file: file, line: 1, column: 1, path: "", message: "the file is empty; a scenario starts with \"capsim: 1\"")])
+            }
+            root = node
+        } catch let e as ScenarioErrors {
+            throw e
+        } catch let e as YamlError {
+            throw ScenarioErrors(diagnostics: [yamlDiagnostic(e, file: file)])
+        } catch {
+            throw ScenarioErrors(diagnostics: [Diagnostic(file: file, line: 1, column: 1, path: "", message: "\(error)")])
+        }
+        var tree = root
+        for o in overrides { Overrides.apply(o, to: &tree, r: r) }
+        let decoded = ScenarioDecoder(r: r).scenario(tree)
+        // Validate even after decoding errors, so the user sees every problem at once; the
+        // reader drops a validation error on a path that already has one (see `YAMLReader.error`).
+        if let s = decoded { r.validating = true; ScenarioValidator(r: r, s: s).run() }
+        guard let s = decoded, r.diagnostics.isEmpty else { throw ScenarioErrors(diagnostics: r.sortedDiagnostics()) }
+        return s
+    }
+
+    static func yamlDiagnostic(_ e: YamlError, file: String) -> Diagnostic {
+        switch e {
+        case .scanner(let ctx, let problem, let mark, _), .parser(let ctx, let problem, let mark, _), .composer(let ctx, let problem, let mark, _):
+            let prefix = ctx.map { "\($0.text) " } ?? ""
+            return Diagnostic(file: file, line: mark.line, column: mark.column, path: "", message: "invalid YAML: \(prefix)\(problem)")
+        case .duplicatedKeysInMapping(let dups, let ctx):
+            return Diagnostic(file: file, line: ctx.mark.line, column: ctx.mark.column, path: "",
+                              message: "duplicate key\(dups.count > 1 ? "s" : "") \(dups.map { "\"\($0)\"" }.joined(separator: ", ")) in one mapping")
+        default:
+            return Diagnostic(file: file, line: 1, column: 1, path: "", message: "invalid YAML: \(e)")
+        }
+    }
+}
+
+/// `--set key.path=value`: replaces (or adds) one scalar in the node tree before decoding, so
+/// an override is validated exactly like the file. Names containing dots (topics such as
+/// `transaction.completed`) match greedily against the keys present.
+enum Overrides {
+    static func apply(_ text: String, to root: inout Node, r: YAMLReader) {
+        guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
+            r.error(at: nil, "--set", "expected key.path=value, got \"\(text)\"")
+            return
+        }
+        let key = String(text[..<eq]), value = String(text[text.index(after: eq)...])
+        let segments = key.split(separator: ".").map(String.init)
+        if !set(&root, segments[...], value: value) {
+            r.error(at: nil, "--set \(key)", "no such place in the scenario to set (a value can be replaced inside an existing mapping or list)")
+        }
+    }
+
+    private static func set(_ node: inout Node, _ segs: ArraySlice<String>, value: String) -> Bool {
+        guard let first = segs.first else { return false }
+        if case .mapping(var m) = node {
+            // The longest run of segments that names an existing key (names may contain dots).
+            for n in stride(from: segs.count, through: 1, by: -1) {
+                var key = segs.prefix(n).joined(separator: ".")
+                var index: Int? = nil
+                if let b = key.firstIndex(of: "["), key.hasSuffix("]"), let i = Int(key[key.index(after: b)..<key.index(before: key.endIndex)]) {
+                    index = i
+                    key = String(key[..<b])
+                }
+                let rest = segs.dropFirst(n)
+                if var child = m[key] {
+                    if let i = index {
+                        guard case .sequence(var seq) = child, i >= 0, i < seq.count else { return false }
+                        var item = seq[i]
+                        if rest.isEmpty { item = Node(value, .implicit, .plain) } else if !set(&item, rest, value: value) { return false }
+                        seq[i] = item
+                        child = .sequence(seq)
+                    } else if rest.isEmpty {
+                        child = Node(value, .implicit, .plain)
+                    } else if !set(&child, rest, value: value) {
+                        return false
+                    }
+                    m[key] = child
+                    node = .mapping(m)
+                    return true
+                }
+            }
+            // A new leaf key in an existing mapping.
+            if segs.count == 1 && !first.contains("[") {
+                m[first] = Node(value, .implicit, .plain)
+                node = .mapping(m)
+                return true
+            }
+        }
+        return false
+    }
+}

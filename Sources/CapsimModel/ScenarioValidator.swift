@@ -1,0 +1,318 @@
+/// Cross-checks a decoded scenario: names that must resolve, ranges that must be ordered,
+/// numbers that must be sane. Reports through the reader so every problem carries the
+/// location of the value at fault.
+struct ScenarioValidator {
+    let r: YAMLReader
+    let s: Scenario
+
+    func run() {
+        planning()
+        for name in s.serviceNames { service(s.services[name]!, "services.\(name)") }
+        if s.services.isEmpty { r.error("services", "expected at least one service") }
+        traffic()
+        eventBus()
+        databases()
+        cdn()
+        seasons()
+        simulation()
+        expectations()
+        money()
+    }
+
+    func check(_ ok: Bool, _ path: String, _ message: @autoclosure () -> String) {
+        if !ok { r.error(path, message()) }
+    }
+
+    func known(_ name: String, in names: [String], what: String, _ path: String) {
+        if !names.contains(name) {
+            let list = names.isEmpty ? "none are declared" : "declared: \(names.joined(separator: ", "))"
+            r.error(path, "\"\(name)\" is not a declared \(what) (\(list))" + didYouMean(name, names))
+        }
+    }
+
+    // MARK: planning
+
+    func planning() {
+        let p = s.planning
+        for (i, h) in p.horizons.enumerated() { check(h >= 1 && h <= 120, "planning.horizons[\(i)]", "expected months from 1 to 120, got \(h)") }
+        check(p.draws >= 1 && p.draws <= 10_000_000, "planning.draws", "expected 1 to 10000000 draws, got \(p.draws)")
+        if let t = p.targetUtilization { check(t > 0 && t <= 1, "planning.target_utilization", "expected a utilisation in (0%, 100%], got \(Percent(fraction: t))") }
+        factors(p.factors, "planning")
+    }
+
+    func factors(_ f: PlanningFactors, _ base: String) {
+        range(f.growthMonthly, join(base, "growth"), lo: -0.5, hi: 1.0, what: "a monthly growth between -50% and 100%", percent: true)
+        range(f.seasonal, join(base, "seasonal_factor"), lo: 0.1, hi: 10, what: "a seasonal factor between 0.1 and 10", percent: false)
+        range(f.featureInteraction, join(base, "feature_interaction_factor"), lo: 0.5, hi: 5, what: "a feature-interaction factor between 0.5 and 5", percent: false)
+        range(f.safety, join(base, "safety_factor"), lo: 1, hi: 5, what: "a safety factor between 1.0 and 5.0 (the seed uses 2.0–3.0)", percent: false)
+    }
+
+    func range(_ u: Uncertain, _ path: String, lo: Double, hi: Double, what: String, percent: Bool) {
+        if u.mid.isNaN { return }   // a per-service factor left to the platform's value
+        let show: (Double) -> String = { percent ? Percent(fraction: $0).description : trim($0) }
+        if !(u.low <= u.mid && u.mid <= u.high) {
+            r.error(path, "expected low ≤ mid ≤ high, got \(show(u.low)), \(show(u.mid)), \(show(u.high))")
+            return
+        }
+        for v in Set([u.low, u.high]) where v < lo || v > hi {
+            r.error(path, "expected \(what), got \(show(v))")
+        }
+    }
+
+    // MARK: services
+
+    func service(_ sv: Service, _ base: String) {
+        check(sv.peak.low >= 0, join(base, "peak"), "expected a non-negative rate, got \(Rate(perSecond: sv.peak.low))")
+        if sv.peak.low > sv.peak.mid || sv.peak.mid > sv.peak.high { r.error(join(base, "peak"), "expected low ≤ mid ≤ high") }
+        let c = sv.capacity
+        check(c.rps > 0, join(base, "capacity"), "expected a positive capacity, got \(Rate(perSecond: c.rps))")
+        check(c.concurrency >= 1, join(base, "capacity.concurrency"), "expected at least 1 concurrent slot, got \(c.concurrency)")
+        serviceTime(c.serviceTime, join(base, "capacity.service_time"))
+        check(sv.cpuPerRequest > 0, join(base, "cpu_per_request"), "expected a positive CPU time per request like \"2ms\"")
+        let rq = sv.resources.requests, lm = sv.resources.limits
+        check(rq.cpu.millicores > 0, join(base, "resources.requests.cpu"), "expected a positive CPU request, got \(rq.cpu)")
+        check(rq.cpu <= lm.cpu, join(base, "resources.limits.cpu"), "limit \(lm.cpu) is below the request \(rq.cpu)")
+        check(rq.memory <= lm.memory, join(base, "resources.limits.memory"), "limit \(lm.memory) is below the request \(rq.memory)")
+        replicas(sv.replicas, join(base, "replicas"))
+        check(sv.startupDelay <= 3600, join(base, "startup"), "expected a start-up delay under 1h, got \(formatDuration(sv.startupDelay))")
+        if let slo = sv.slo {
+            check(slo.threshold > 0, join(base, "slo.\(slo.metric.rawValue)"), "expected a positive latency objective")
+        }
+        check(sv.costPerInstanceHour.amount >= 0, join(base, "cost_per_instance_hour"), "expected a non-negative cost, got \(sv.costPerInstanceHour)")
+        if let l = sv.queue.limit { check(l >= 0, join(base, "queue.limit"), "expected a non-negative queue limit, got \(l)") }
+        if let t = sv.queue.timeout { check(t > 0, join(base, "queue.timeout"), "expected a positive timeout") }
+        if let db = sv.database { known(db, in: s.databaseNames, what: "database", join(base, "database")) }
+        if let cache = sv.cache { check(cache.hitRatio >= 0 && cache.hitRatio <= 1, join(base, "cache.hit_ratio"), "expected a hit ratio from 0% to 100%, got \(Percent(fraction: cache.hitRatio))") }
+        check(sv.queriesPerRequest >= 0, join(base, "queries_per_request"), "expected a non-negative number of queries")
+        if sv.queriesPerRequest > 0 && sv.database == nil {
+            r.error(join(base, "queries_per_request"), "the service makes database queries but names no database")
+        }
+        for (i, pub) in sv.publishes.enumerated() {
+            known(pub.topic, in: s.eventBus?.topicNames ?? [], what: "topic", "\(base).publishes[\(i)].topic")
+            check(pub.perRequest >= 0, "\(base).publishes[\(i)].per_request", "expected a non-negative number of messages per request")
+        }
+        factors(sv.factors, join(base, "planning"))
+        let a = sv.autoscaling
+        if let hpa = a.hpa { self.hpa(hpa, join(base, "autoscaling.hpa"), replicas: sv.replicas) }
+        for (i, t) in a.triggers.enumerated() {
+            trigger(t, "\(base).autoscaling.triggers[\(i)]", owner: .service, serviceName: sv.name, maxReplicas: sv.replicas.max)
+        }
+    }
+
+    func replicas(_ rp: Replicas, _ path: String) {
+        check(rp.min >= 0, join(path, "min"), "expected a non-negative minimum, got \(rp.min)")
+        check(rp.max >= 1, join(path, "max"), "expected a maximum of at least 1, got \(rp.max)")
+        check(rp.min <= rp.max, join(path, "min"), "min \(rp.min) is greater than max \(rp.max)")
+        check(rp.initial >= rp.min && rp.initial <= rp.max, join(path, "initial"), "initial \(rp.initial) is outside min..max (\(rp.min)..\(rp.max))")
+    }
+
+    func serviceTime(_ st: ServiceTime, _ path: String) {
+        check(st.mean > 0 || { if case .deterministic = st { return st.mean >= 0 }; return false }(), path, "expected a positive mean service time")
+        switch st {
+        case .lognormal(let m, let p99):
+            if p99 <= m {
+                r.error(join(path, "p99"), "a lognormal p99 must exceed its mean (\(formatDuration(m))), got \(formatDuration(p99))")
+            } else if log(p99 / m) > 2.3263478740408408 * 2.3263478740408408 / 2 {
+                r.error(join(path, "p99"), "no lognormal has mean \(formatDuration(m)) and p99 \(formatDuration(p99)): p99/mean may be at most \(trim(exp(2.3263478740408408 * 2.3263478740408408 / 2)))")
+            }
+        case .gamma(_, let k):
+            check(k > 0, join(path, "shape"), "expected a positive shape, got \(trim(k))")
+        case .empirical(_, _, let c):
+            check(c >= 0, join(path, "scv"), "expected a non-negative squared coefficient of variation")
+        default: break
+        }
+    }
+
+    func hpa(_ h: HPA, _ path: String, replicas: Replicas) {
+        check(h.syncPeriod > 0, join(path, "sync_period"), "expected a positive sync period")
+        check(h.tolerance >= 0 && h.tolerance < 1, join(path, "tolerance"), "expected a tolerance from 0% to 100%, got \(Percent(fraction: h.tolerance))")
+        check(replicas.min >= 1, "\(path.replacingOccurrences(of: ".autoscaling.hpa", with: "")).replicas.min", "an HPA needs min replicas ≥ 1 (with 0 the controller disables scaling), got \(replicas.min)")
+        let allowed: [Metric] = [.cpuUtilization, .latencyMean, .latencyP50, .latencyP90, .latencyP95, .latencyP99, .queueLength, .inFlight, .throughput]
+        for (i, m) in h.metrics.enumerated() {
+            let p = "\(path).metrics[\(i)]"
+            if !allowed.contains(m.metric) {
+                r.error(join(p, "metric"), "an HPA cannot scale a service on \(m.metric.rawValue); expected one of \(allowed.map(\.rawValue).joined(separator: ", "))")
+            }
+            check(m.target > 0, join(p, "target"), "expected a positive target")
+        }
+        for (dir, rules) in [("scale_up", h.behavior.scaleUp), ("scale_down", h.behavior.scaleDown)] {
+            let p = "\(path).behavior.\(dir)"
+            check(rules.stabilizationWindow >= 0 && rules.stabilizationWindow <= 3600, join(p, "stabilization_window"), "expected 0s to 1h (the API's limit), got \(formatDuration(rules.stabilizationWindow))")
+            if rules.policies.isEmpty && rules.selectPolicy != .disabled {
+                r.error(join(p, "policies"), "expected at least one policy unless select_policy is disabled")
+            }
+            for (i, pol) in rules.policies.enumerated() {
+                check(pol.value > 0, "\(p).policies[\(i)].value", "expected a positive value")
+                check(pol.period > 0 && pol.period <= 1800, "\(p).policies[\(i)].period", "expected a period from 1s to 30m (the API's limit), got \(formatDuration(pol.period))")
+            }
+        }
+    }
+
+    func trigger(_ t: Trigger, _ path: String, owner: Metric.Owner, serviceName: String?, maxReplicas: Int) {
+        let offered = Metric.triggerable(on: owner)
+        if !offered.contains(t.metric) {
+            let who = owner == .service ? "a service" : owner == .database ? "a database" : "a consumer group"
+            r.error(join(path, "metric"), "\(who) has no metric \(t.metric.rawValue); expected one of \(offered.map(\.rawValue).joined(separator: ", "))")
+        }
+        check(t.threshold >= 0, join(path, t.comparison.rawValue), "expected a non-negative threshold")
+        check(t.sustained >= 0, join(path, "for"), "expected a non-negative duration")
+        switch t.action {
+        case .addInstances(let n):
+            check(n >= 1, join(path, "add"), "expected to add at least 1 instance, got \(n)")
+            if owner == .database { r.error(join(path, "add"), "a database trigger can only alert: capsim scales databases vertically by hand (the seed's \"investigate / vertical scale\")") }
+            if owner == .consumerGroup { r.error(join(path, "add"), "a consumer group adds queue workers: write add_queue_workers") }
+        case .addQueueWorkers(let n):
+            check(n >= 1, join(path, "add_queue_workers"), "expected to add at least 1 worker, got \(n)")
+            if owner != .consumerGroup { r.error(join(path, "add_queue_workers"), "only an event_bus consumer group has queue workers; a service trigger adds instances with add") }
+        case .alert(let text):
+            check(!text.isEmpty, join(path, "alert"), "expected the alert's text")
+        }
+        if let route = t.route {
+            if !t.metric.isLatency { r.error(join(path, "route"), "only a latency metric can be scoped to a route") }
+            let routes = s.traffic?.routeNames ?? []
+            known(route, in: routes, what: "route", join(path, "route"))
+            if let rt = s.traffic?.routes[route], let svc = serviceName, !rt.path.contains(svc) {
+                r.error(join(path, "route"), "route \"\(route)\" does not pass through \(svc) (its path: \(rt.path.joined(separator: " → ")))")
+            }
+        }
+    }
+
+    // MARK: traffic and the rest of the platform
+
+    func traffic() {
+        guard let t = s.traffic else { return }
+        known(t.entry, in: s.serviceNames, what: "service", "traffic.entry")
+        check(t.peak >= 0, "traffic.peak", "expected a non-negative rate, got \(Rate(perSecond: t.peak))")
+        check(t.multiplier >= 0, "traffic.multiplier", "expected a non-negative multiplier, got \(trim(t.multiplier))")
+        check(t.hopLatency >= 0, "traffic.hop_latency", "expected a non-negative latency")
+        if t.routes.isEmpty { r.error("traffic.routes", "expected at least one route") }
+        var total = 0.0
+        for name in t.routeNames {
+            let rt = t.routes[name]!, p = "traffic.routes.\(name)"
+            total += rt.share
+            check(rt.share > 0 && rt.share <= 1, join(p, "share"), "expected a share in (0%, 100%], got \(Percent(fraction: rt.share))")
+            if rt.path.isEmpty { r.error(join(p, "path"), "expected at least one service") }
+            for (i, svc) in rt.path.enumerated() { known(svc, in: s.serviceNames, what: "service", "\(p).path[\(i)]") }
+            if let first = rt.path.first, first != t.entry, s.services[first] != nil {
+                r.error("\(p).path[0]", "a route starts at the entry service \(t.entry), got \(first)")
+            }
+        }
+        if !t.routes.isEmpty && abs(total - 1) > 0.001 {
+            r.error("traffic.routes", "route shares add up to \(Percent(fraction: total)), expected 100%")
+        }
+        switch t.profile {
+        case .diurnal(let v):
+            for (i, x) in v.enumerated() where x < 0 { r.error("traffic.profile.hourly[\(i)]", "expected a non-negative multiplier, got \(trim(x))") }
+        case .points(let pts):
+            for (i, pt) in pts.enumerated() {
+                check(pt.multiplier >= 0, "traffic.profile.points[\(i)].multiplier", "expected a non-negative multiplier")
+                if i > 0 && pt.at <= pts[i - 1].at { r.error("traffic.profile.points[\(i)].at", "points must be in increasing time order") }
+            }
+        case .constant: break
+        }
+        var names: Set<String> = []
+        for (i, sg) in t.surges.enumerated() {
+            let p = "traffic.surges[\(i)]"
+            if !names.insert(sg.name).inserted { r.error(join(p, "name"), "duplicate surge name \"\(sg.name)\"") }
+            check(sg.multiplier >= 0, join(p, "multiplier"), "expected a non-negative multiplier")
+            check(sg.duration > 0, join(p, "duration"), "expected a positive duration")
+            check(2 * sg.ramp <= sg.duration, join(p, "ramp"), "ramp up and down (\(formatDuration(2 * sg.ramp))) exceed the surge's duration \(formatDuration(sg.duration))")
+        }
+    }
+
+    func eventBus() {
+        guard let b = s.eventBus else { return }
+        for name in b.topicNames {
+            check(b.topics[name]!.partitions >= 1, "event_bus.topics.\(name).partitions", "expected at least 1 partition")
+        }
+        for name in b.consumerGroupNames {
+            let g = b.consumerGroups[name]!, p = "event_bus.consumer_groups.\(name)"
+            known(g.service, in: s.serviceNames, what: "service", join(p, "service"))
+            known(g.topic, in: b.topicNames, what: "topic", join(p, "topic"))
+            replicas(g.workers, join(p, "workers"))
+            serviceTime(g.serviceTime, join(p, "service_time"))
+            if let ls = g.lagScaler {
+                check(ls.lagThreshold > 0, join(p, "lag_scaler.lag_threshold"), "expected a positive lag threshold")
+                check(ls.activationLag >= 0, join(p, "lag_scaler.activation_lag"), "expected a non-negative activation lag")
+            }
+            for (i, t) in g.triggers.enumerated() { trigger(t, "\(p).triggers[\(i)]", owner: .consumerGroup, serviceName: nil, maxReplicas: g.workers.max) }
+        }
+    }
+
+    func databases() {
+        for name in s.databaseNames {
+            let d = s.databases[name]!, p = "databases.\(name)"
+            known(d.owner, in: s.serviceNames, what: "service", join(p, "owner"))
+            check(d.cpus > 0, join(p, "cpus"), "expected a positive number of vCPUs")
+            check(d.maxConnections >= 1, join(p, "max_connections"), "expected at least 1 connection")
+            check(d.readReplicas >= 0, join(p, "read_replicas"), "expected a non-negative number of replicas")
+            check(d.readRatio >= 0 && d.readRatio <= 1, join(p, "read_ratio"), "expected a ratio from 0% to 100%")
+            check(d.keySkew >= 0, join(p, "key_skew"), "expected a non-negative Zipf exponent")
+            serviceTime(d.queryTime, join(p, "query_time"))
+            for (i, t) in d.triggers.enumerated() { trigger(t, "\(p).triggers[\(i)]", owner: .database, serviceName: nil, maxReplicas: 0) }
+        }
+    }
+
+    func cdn() {
+        guard let c = s.cdn else { return }
+        for g in c.groupNames {
+            for (i, path) in c.paths[g]!.enumerated() {
+                let p = "cdn.\(g)[\(i)]"
+                check(path.path.hasPrefix("/"), join(p, "path"), "expected a URL path starting with /, got \"\(path.path)\"")
+                check(path.ttl > 0, join(p, "ttl"), "expected a positive TTL")
+                if let svc = path.service { known(svc, in: s.serviceNames, what: "service", join(p, "service")) }
+                if let h = path.hitRatio { check(h >= 0 && h <= 1, join(p, "hit_ratio"), "expected a hit ratio from 0% to 100%") }
+            }
+        }
+    }
+
+    func seasons() {
+        for name in s.seasons.keys.sorted() {
+            let se = s.seasons[name]!, p = "seasons.\(name)"
+            for (i, h) in se.holidays.enumerated() { known(h, in: ScenarioFormat.holidays, what: "holiday or observance", "\(p).holidays[\(i)]") }
+            for (i, svc) in se.services.enumerated() { known(svc, in: s.serviceNames, what: "service", "\(p).services[\(i)]") }
+            check(se.multiplier > 0 && se.multiplier <= 20, join(p, "multiplier"), "expected a multiplier in (0, 20], got \(trim(se.multiplier))")
+        }
+    }
+
+    func simulation() {
+        let m = s.simulation
+        check(m.duration > 0, "simulation.duration", "expected a positive duration")
+        check(m.warmup < m.duration, "simulation.warmup", "warm-up \(formatDuration(m.warmup)) is not shorter than the run \(formatDuration(m.duration))")
+        check(m.samplePeriod > 0 && m.samplePeriod <= m.duration, "simulation.sample_period", "expected a period in (0, duration]")
+    }
+
+    func expectations() {
+        let entities = s.serviceNames + s.databaseNames + (s.eventBus?.consumerGroupNames ?? [])
+        for (i, e) in s.expectations.enumerated() {
+            let p = "expect[\(i)]"
+            switch e.kind {
+            case .noAlert:
+                known(e.target ?? "", in: entities, what: "service, database or consumer group", join(p, "no_alert"))
+            case .scalesUpWithin(_, let surge):
+                if let t = e.target { known(t, in: s.serviceNames, what: "service", join(p, "service")) }
+                known(surge, in: s.traffic?.surges.map(\.name) ?? [], what: "surge", join(p, "after"))
+            case .metric(let m, _, _):
+                if m == .costPerDay {
+                    if e.target != nil { r.error(join(p, "service"), "cost_per_day is a platform metric; remove service") }
+                } else if let t = e.target {
+                    known(t, in: s.serviceNames, what: "service", join(p, "service"))
+                } else {
+                    r.error(join(p, "service"), "missing: the service \(m.rawValue) is measured on")
+                }
+            }
+        }
+    }
+
+    /// An exchange rate is needed as soon as a price is written.
+    func money() {
+        let priced = s.services.values.contains { $0.costPerInstanceHour.amount > 0 } || s.databases.values.contains { $0.costPerHour != nil }
+        if s.currency.etbPerUSD == 0 && priced {
+            r.error("currency.etb_per_usd", "missing: costs are given, so capsim needs the exchange rate (birr per US dollar), like \"155\"")
+        } else if s.currency.etbPerUSD < 0 {
+            r.error("currency.etb_per_usd", "expected a positive exchange rate")
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,187 @@
+import Yams
+
+/// Reads a Yams node tree while recording every problem with its location and key path.
+///
+/// Each accessor returns nil after reporting when a value is malformed, so decoding goes on
+/// and the user sees every problem in the file at once. Locations of all values read are
+/// kept by key path for the validator, which runs after decoding.
+final class YAMLReader {
+    let file: String
+    private(set) var diagnostics: [Diagnostic] = []
+    private(set) var locations: [String: Mark] = [:]
+
+    init(file: String) { self.file = file }
+
+    func error(at mark: Mark?, _ path: String, _ message: String) {
+        diagnostics.append(Diagnostic(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, path: path, message: message))
+    }
+
+    /// Set once decoding is done: from then on a problem on a path that already has one (or
+    /// under a path that does) is not reported again, since it follows from the first.
+    var validating = false
+
+    /// Reports at the recorded location of `path`, or of its nearest recorded ancestor.
+    func error(_ path: String, _ message: String) {
+        if validating && diagnostics.contains(where: { d in
+            d.path == path || path.hasPrefix(d.path + ".") || path.hasPrefix(d.path + "[") || d.path.hasPrefix(path + ".")
+        }) { return }
+        error(at: location(of: path), path, message)
+    }
+
+    func location(of path: String) -> Mark? {
+        var p = Substring(path)
+        while true {
+            if let m = locations[String(p)] { return m }
+            guard let cut = p.lastIndex(where: { $0 == "." || $0 == "[" }) else { return locations[""] }
+            p = p[..<cut]
+        }
+    }
+
+    func record(_ path: String, _ node: Node) { if locations[path] == nil { locations[path] = node.mark } }
+
+    func sortedDiagnostics() -> [Diagnostic] {
+        diagnostics.enumerated().sorted { a, b in
+            (a.element.line, a.element.column, a.offset) < (b.element.line, b.element.column, b.offset)
+        }.map(\.element)
+    }
+}
+
+/// The text of a scalar as written, for messages ("got \"five\"").
+func shown(_ node: Node) -> String {
+    switch node {
+    case .scalar(let s): return "\"\(s.string)\""
+    case .mapping: return "a mapping"
+    case .sequence: return "a list"
+    case .alias: return "an alias"
+    }
+}
+
+func describe(_ node: Node) -> String { shown(node) }
+
+/// One YAML mapping being read as an object of the format: checks keys against
+/// `ScenarioFormat.objects[kind]`, and offers typed accessors that report at the value.
+struct Obj {
+    let r: YAMLReader
+    let path: String
+    let node: Node
+    private var values: [String: Node] = [:]
+    private var keyNodes: [String: Node] = [:]
+
+    /// Returns nil (after reporting) when `node` is not a mapping.
+    init?(_ r: YAMLReader, _ node: Node, _ path: String, kind: String, required: [String] = []) {
+        self.r = r; self.path = path; self.node = node
+        r.record(path, node)
+        guard case .mapping(let m) = node else {
+            r.error(at: node.mark, path, "expected a mapping (\(kind.replacingOccurrences(of: "_", with: " "))), got \(shown(node))")
+            return nil
+        }
+        let allowed = ScenarioFormat.objects[kind] ?? []
+        for (k, v) in m {
+            guard case .scalar(let ks) = k else { r.error(at: k.mark, path, "keys must be plain words"); continue }
+            let key = ks.string
+            if !allowed.contains(key) {
+                r.error(at: k.mark, join(path, key), "unknown key \"\(key)\"" + didYouMean(key, allowed))
+                continue
+            }
+            values[key] = v
+            keyNodes[key] = k
+            r.record(join(path, key), v)
+        }
+        for key in required where values[key] == nil {
+            r.error(at: node.mark, join(path, key), "missing required key")
+        }
+    }
+
+    func sub(_ key: String) -> String { join(path, key) }
+    subscript(key: String) -> Node? { values[key] }
+    var keys: [String] { values.keys.sorted() }
+    func has(_ key: String) -> Bool { values[key] != nil }
+
+    /// A scalar's text, reporting non-scalars.
+    func text(_ key: String) -> String? {
+        guard let v = values[key] else { return nil }
+        return scalarText(r, v, sub(key))
+    }
+
+    func string(_ key: String) -> String? { text(key) }
+
+    func parse<T>(_ key: String, _ what: String, _ example: String, _ f: (String) -> T?) -> T? {
+        guard let v = values[key] else { return nil }
+        return parseScalar(r, v, sub(key), what, example, f)
+    }
+
+    func duration(_ key: String) -> Double? { parse(key, "a duration", Duration.example) { Duration(parsing: $0)?.seconds } }
+    func rate(_ key: String) -> Double? { parse(key, "a rate", Rate.example) { Rate(parsing: $0)?.perSecond } }
+    func percent(_ key: String) -> Double? { parse(key, "a percentage", Percent.example) { Percent(parsing: $0)?.fraction } }
+    func cpu(_ key: String) -> CPU? { parse(key, "a CPU quantity", CPU.example, CPU.init(parsing:)) }
+    func memory(_ key: String) -> Memory? { parse(key, "a memory quantity", Memory.example, Memory.init(parsing:)) }
+    func money(_ key: String) -> Money? { parse(key, "an amount with a currency", Money.example, Money.init(parsing:)) }
+    func number(_ key: String) -> Double? { parse(key, "a number", "\"2.5\"", parseDecimal) }
+    func count(_ key: String) -> Double? { parse(key, "a count", "\"100k\"", parseCount) }
+
+    func int(_ key: String) -> Int? {
+        parse(key, "a whole number", "\"3\"") { t in parseCount(t).flatMap { $0 == $0.rounded() && abs($0) < 1e15 ? Int($0) : nil } }
+    }
+
+    func bool(_ key: String) -> Bool? {
+        parse(key, "true or false", "\"true\"") { ["true": true, "false": false, "yes": true, "no": false][$0.lowercased()] }
+    }
+
+    func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) -> E? where E.RawValue == String {
+        guard let t = text(key) else { return nil }
+        if let e = E(rawValue: t) { return e }
+        let names = E.allCases.map(\.rawValue)
+        r.error(at: values[key]?.mark, sub(key), "expected one of \(names.joined(separator: ", ")), got \"\(t)\"" + didYouMean(t, names))
+        return nil
+    }
+
+    func list(_ key: String) -> [(Node, String)]? {
+        guard let v = values[key] else { return nil }
+        guard case .sequence(let s) = v else {
+            r.error(at: v.mark, sub(key), "expected a list, got \(shown(v))")
+            return nil
+        }
+        return s.enumerated().map { i, n in
+            let p = "\(sub(key))[\(i)]"
+            r.record(p, n)
+            return (n, p)
+        }
+    }
+
+    /// A mapping of user-chosen names (services, routes, topics) to objects.
+    func named(_ key: String) -> [(name: String, node: Node, path: String)]? {
+        guard let v = values[key] else { return nil }
+        guard case .mapping(let m) = v else {
+            r.error(at: v.mark, sub(key), "expected a mapping of names, got \(shown(v))")
+            return nil
+        }
+        var out: [(String, Node, String)] = []
+        for (k, n) in m {
+            guard case .scalar(let ks) = k else { r.error(at: k.mark, sub(key), "names must be plain words"); continue }
+            let p = join(sub(key), ks.string)
+            r.record(p, n)
+            out.append((ks.string, n, p))
+        }
+        return out
+    }
+}
+
+func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
+
+func scalarText(_ r: YAMLReader, _ v: Node, _ path: String) -> String? {
+    guard case .scalar(let s) = v else {
+        r.error(at: v.mark, path, "expected a single value, got \(shown(v))")
+        return nil
+    }
+    return s.string
+}
+
+func parseScalar<T>(_ r: YAMLReader, _ v: Node, _ path: String, _ what: String, _ example: String, _ f: (String) -> T?) -> T? {
+    guard case .scalar(let s) = v else {
+        r.error(at: v.mark, path, "expected \(what) like \(example), got \(shown(v))")
+        return nil
+    }
+    if let x = f(s.string) { return x }
+    r.error(at: v.mark, path, "expected \(what) like \(example), got \"\(s.string)\"")
+    return nil
+}

@@ -1,0 +1,88 @@
+/// The result of `plan`: one row per service and horizon, and totals per horizon.
+///
+/// This is the JSON contract scripts and CI read (`capsim plan --format json`); property
+/// names become snake_case keys (`current_peak_rps`, `instances_required`, …). Add fields,
+/// never rename or remove them.
+public struct CapacityPlan: Hashable, Sendable, Codable {
+    public let scenario: String
+    public let seed: UInt64
+    /// Monte Carlo draws behind the percentiles; 0 when every input is exact.
+    public let draws: Int
+    public let seasonLabel: String
+    public let etbPerUSD: Double
+    public let hoursPerMonth: Double
+    public let rows: [PlanRow]
+    public let totals: [PlanTotal]
+    /// Services whose required instances exceed their max replicas, in words.
+    public let warnings: [String]
+}
+
+/// One multiplicative step of the seed's formula and the load after it.
+public struct FactorStep: Hashable, Sendable, Codable {
+    public let factor: String
+    public let multiplier: Double
+    public let rps: Double
+}
+
+/// Instances needed to meet the latency SLO by Erlang C, beside the utilisation rule.
+public struct QueueingSizing: Hashable, Sendable, Codable {
+    public let sloMetric: String
+    public let sloSeconds: Double
+    /// nil when no instance count meets the SLO (service time alone exceeds it).
+    public let instancesRequired: Int?
+    /// The SLO statistic predicted at `instancesRequired` (or at the naive count when unreachable).
+    public let predictedLatencySeconds: Double?
+    public let utilization: Double?
+    /// The statistic predicted at the naive (utilisation-rule) count.
+    public let latencyAtNaiveCountSeconds: Double?
+    public let explanation: String
+}
+
+public struct RowUncertainty: Hashable, Sendable, Codable {
+    public let requiredRps: Percentiles
+    public let instancesRequired: Percentiles
+    public let monthlyCostEtb: Percentiles
+    public let monthlyCostUsd: Percentiles
+}
+
+public struct PlanRow: Hashable, Sendable, Codable {
+    public let service: String
+    public let months: Int
+    public let currentPeakRps: Double
+    public let growthMonthly: Double
+    public let growthMultiplier: Double
+    public let seasonalFactor: Double
+    public let featureInteractionFactor: Double
+    public let safetyFactor: Double
+    public let requiredRps: Double
+    public let instanceCapacityRps: Double
+    public let targetUtilization: Double
+    public let instancesRequired: Int
+    public let minReplicas: Int
+    public let maxReplicas: Int
+    public let exceedsMax: Bool
+    public let steps: [FactorStep]
+    public let queueing: QueueingSizing?
+    public let costPerInstanceHourEtb: Double
+    public let monthlyCostEtb: Double
+    public let monthlyCostUsd: Double
+    /// Percentiles over the Monte Carlo draws; nil when every input of this row is exact.
+    public let uncertainty: RowUncertainty?
+}
+
+public struct PlanTotal: Hashable, Sendable, Codable {
+    public let months: Int
+    public let instancesRequired: Int
+    public let servicesOverMax: [String]
+    public let monthlyCostEtb: Double
+    public let monthlyCostUsd: Double
+    /// Databases are sized by hand (the seed's "investigate / vertical scale"): a fixed cost.
+    public let databaseMonthlyCostEtb: Double
+    public let uncertainty: TotalUncertainty?
+}
+
+public struct TotalUncertainty: Hashable, Sendable, Codable {
+    public let instancesRequired: Percentiles
+    public let monthlyCostEtb: Percentiles
+    public let monthlyCostUsd: Percentiles
+}

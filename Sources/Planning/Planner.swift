@@ -1,0 +1,138 @@
+import CapsimModel
+import Foundation
+
+/// The seed's capacity formula (§2, "Capacity Planning Model"):
+/// `future = current peak × (1 + monthly growth)^months × seasonal × feature interaction × safety`,
+/// turned into instances at a target utilisation, checked against the HPA's max replicas,
+/// sized again by Erlang C against the latency SLO, and priced.
+public enum Planner {
+    /// Hours in an average month (8760 / 12), for monthly cost.
+    public static let hoursPerMonth = 730.0
+
+    public static func plan(_ s: Scenario, horizons: [Int]? = nil, draws: Int? = nil) -> CapacityPlan {
+        let horizons = horizons ?? s.planning.horizons
+        let names = s.serviceNames
+        let services = names.map { s.services[$0]! }
+        let factors = services.map { $0.factors.resolved(over: s.planning.factors) }
+        let uncertain = zip(services, factors).contains { sv, f in
+            sv.peak.isRange || f.growthMonthly.isRange || f.seasonal.isRange || f.featureInteraction.isRange || f.safety.isRange
+        }
+        let n = uncertain ? (draws ?? s.planning.draws) : 0
+        let sims = n > 0 ? monteCarlo(s, services: services, factors: factors, horizons: horizons, draws: n) : nil
+
+        var rows: [PlanRow] = []
+        var warnings: [String] = []
+        for (i, sv) in services.enumerated() {
+            for (h, months) in horizons.enumerated() {
+                let row = planRow(s, sv, factors[i], months: months, uncertainty: sims?.rows[i][h])
+                if row.exceedsMax {
+                    warnings.append("\(sv.name) needs \(row.instancesRequired) instances at month \(months) in the \(s.planning.seasonLabel); HPA max is \(row.maxReplicas)")
+                }
+                rows.append(row)
+            }
+        }
+        let dbMonthly = s.databases.values.reduce(0.0) { $0 + ($1.costPerHour?.amount(in: .etb, etbPerUSD: s.currency.etbPerUSD) ?? 0) * hoursPerMonth }
+        let totals = horizons.enumerated().map { (h, months) -> PlanTotal in
+            let rs = rows.filter { $0.months == months }
+            let etb = rs.reduce(0) { $0 + $1.monthlyCostEtb } + dbMonthly
+            return PlanTotal(months: months, instancesRequired: rs.reduce(0) { $0 + $1.instancesRequired },
+                             servicesOverMax: rs.filter(\.exceedsMax).map(\.service),
+                             monthlyCostEtb: etb, monthlyCostUsd: usd(etb, s), databaseMonthlyCostEtb: dbMonthly,
+                             uncertainty: sims?.totals[h])
+        }
+        return CapacityPlan(scenario: s.name, seed: s.seed, draws: n, seasonLabel: s.planning.seasonLabel, etbPerUSD: s.currency.etbPerUSD,
+                            hoursPerMonth: hoursPerMonth, rows: rows, totals: totals, warnings: warnings)
+    }
+
+    /// Utilisation at which instances are counted: the scenario's, else the service's HPA CPU target.
+    static func targetUtilization(_ s: Scenario, _ sv: Service) -> Double {
+        s.planning.targetUtilization ?? sv.autoscaling.hpa?.cpuTarget ?? Defaults.targetUtilization
+    }
+
+    static func instances(required: Double, capacity: Double, utilization: Double, min: Int) -> Int {
+        Swift.max(min, Int((required / (capacity * utilization) - 1e-9).rounded(.up)))
+    }
+
+    static func usd(_ etb: Double, _ s: Scenario) -> Double { s.currency.etbPerUSD > 0 ? etb / s.currency.etbPerUSD : 0 }
+
+    static func planRow(_ s: Scenario, _ sv: Service, _ f: PlanningFactors, months: Int, uncertainty: RowUncertainty?) -> PlanRow {
+        let g = pow(1 + f.growthMonthly.mid, Double(months))
+        var steps = [FactorStep(factor: "current peak", multiplier: 1, rps: sv.peak.mid)]
+        for (name, m) in [("growth \(Percent(fraction: f.growthMonthly.mid))/month × \(months) months", g), (s.planning.seasonLabel, f.seasonal.mid),
+                          ("feature interaction", f.featureInteraction.mid), ("safety", f.safety.mid)] {
+            steps.append(FactorStep(factor: name, multiplier: m, rps: steps.last!.rps * m))
+        }
+        let required = steps.last!.rps
+        let util = targetUtilization(s, sv)
+        let count = instances(required: required, capacity: sv.capacity.rps, utilization: util, min: sv.replicas.min)
+        let costETB = sv.costPerInstanceHour.amount(in: .etb, etbPerUSD: s.currency.etbPerUSD)
+        let monthly = Double(count) * costETB * hoursPerMonth
+        return PlanRow(service: sv.name, months: months, currentPeakRps: sv.peak.mid, growthMonthly: f.growthMonthly.mid, growthMultiplier: g,
+                       seasonalFactor: f.seasonal.mid, featureInteractionFactor: f.featureInteraction.mid, safetyFactor: f.safety.mid,
+                       requiredRps: required, instanceCapacityRps: sv.capacity.rps, targetUtilization: util, instancesRequired: count,
+                       minReplicas: sv.replicas.min, maxReplicas: sv.replicas.max, exceedsMax: count > sv.replicas.max, steps: steps,
+                       queueing: QueueingSizer.size(sv, lambda: required, naive: count),
+                       costPerInstanceHourEtb: costETB, monthlyCostEtb: monthly, monthlyCostUsd: usd(monthly, s), uncertainty: uncertainty)
+    }
+
+    struct Simulated { var rows: [[RowUncertainty?]]; var totals: [TotalUncertainty] }
+
+    /// Seeded Monte Carlo over every range input. Platform-wide factors take one draw per
+    /// iteration shared by all services (a boom lifts every service at once); a service's own
+    /// ranges draw from its own named stream. Each input has its own stream, so adding a
+    /// range elsewhere leaves these draws unchanged.
+    static func monteCarlo(_ s: Scenario, services: [Service], factors: [PlanningFactors], horizons: [Int], draws: Int) -> Simulated {
+        let p = s.planning.factors
+        var platform = ["growth", "seasonal", "feature_interaction", "safety"].map { RandomStream(seed: s.seed, name: "plan/\($0)") }
+        struct Own { var streams: [RandomStream]; var own: [Bool] }
+        var own = services.enumerated().map { i, sv in
+            Own(streams: ["peak", "growth", "seasonal", "feature_interaction", "safety"].map { RandomStream(seed: s.seed, name: "plan/\(sv.name)/\($0)") },
+                own: [true, !sv.factors.growthMonthly.mid.isNaN, !sv.factors.seasonal.mid.isNaN, !sv.factors.featureInteraction.mid.isNaN, !sv.factors.safety.mid.isNaN])
+        }
+        let hcount = horizons.count, scount = services.count
+        var rps = [[Double]](repeating: [], count: scount * hcount)
+        var inst = rps, cost = rps
+        var totInst = [[Double]](repeating: [], count: hcount), totCost = totInst
+        let costs = services.map { $0.costPerInstanceHour.amount(in: .etb, etbPerUSD: s.currency.etbPerUSD) * hoursPerMonth }
+        let utils = services.map { targetUtilization(s, $0) }
+        let dbMonthly = s.databases.values.reduce(0.0) { $0 + ($1.costPerHour?.amount(in: .etb, etbPerUSD: s.currency.etbPerUSD) ?? 0) * hoursPerMonth }
+        for k in rps.indices { rps[k].reserveCapacity(draws); inst[k].reserveCapacity(draws); cost[k].reserveCapacity(draws) }
+        for _ in 0..<draws {
+            let u = (0..<4).map { platform[$0].uniform() }
+            let shared = [p.growthMonthly.quantile(u[0]), p.seasonal.quantile(u[1]), p.featureInteraction.quantile(u[2]), p.safety.quantile(u[3])]
+            var ti = [Double](repeating: 0, count: hcount), tc = [Double](repeating: dbMonthly, count: hcount)
+            for (i, sv) in services.enumerated() {
+                let v = (0..<5).map { own[i].streams[$0].uniform() }
+                let f = factors[i]
+                let peak = sv.peak.quantile(v[0])
+                let growth = own[i].own[1] ? f.growthMonthly.quantile(v[1]) : shared[0]
+                let rest = (own[i].own[2] ? f.seasonal.quantile(v[2]) : shared[1])
+                    * (own[i].own[3] ? f.featureInteraction.quantile(v[3]) : shared[2])
+                    * (own[i].own[4] ? f.safety.quantile(v[4]) : shared[3])
+                for (h, months) in horizons.enumerated() {
+                    let r = peak * pow(1 + growth, Double(months)) * rest
+                    let n = instances(required: r, capacity: sv.capacity.rps, utilization: utils[i], min: sv.replicas.min)
+                    let k = i * hcount + h
+                    rps[k].append(r); inst[k].append(Double(n)); cost[k].append(Double(n) * costs[i])
+                    ti[h] += Double(n); tc[h] += Double(n) * costs[i]
+                }
+            }
+            for h in 0..<hcount { totInst[h].append(ti[h]); totCost[h].append(tc[h]) }
+        }
+        let rate = s.currency.etbPerUSD
+        func toUSD(_ p: Percentiles) -> Percentiles { rate > 0 ? Percentiles(p10: p.p10 / rate, p50: p.p50 / rate, p90: p.p90 / rate) : Percentiles(p10: 0, p50: 0, p90: 0) }
+        var rows = [[RowUncertainty?]](repeating: [RowUncertainty?](repeating: nil, count: hcount), count: scount)
+        for i in 0..<scount {
+            for h in 0..<hcount {
+                let k = i * hcount + h
+                let c = Percentiles(cost[k])
+                rows[i][h] = RowUncertainty(requiredRps: Percentiles(rps[k]), instancesRequired: Percentiles(inst[k]), monthlyCostEtb: c, monthlyCostUsd: toUSD(c))
+            }
+        }
+        let totals = (0..<hcount).map { h -> TotalUncertainty in
+            let c = Percentiles(totCost[h])
+            return TotalUncertainty(instancesRequired: Percentiles(totInst[h]), monthlyCostEtb: c, monthlyCostUsd: toUSD(c))
+        }
+        return Simulated(rows: rows, totals: totals)
+    }
+}

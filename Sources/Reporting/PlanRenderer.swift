@@ -1,0 +1,137 @@
+import CapsimModel
+import Foundation
+import Planning
+
+/// Renders a `CapacityPlan` as a terminal table, Markdown, JSON or CSV.
+public enum PlanRenderer {
+    public enum Format: String, CaseIterable, Sendable { case table, markdown, json, csv }
+
+    public static func render(_ p: CapacityPlan, as format: Format) -> String {
+        switch format {
+        case .table: return table(p)
+        case .markdown: return markdown(p)
+        case .json: return json(p)
+        case .csv: return csv(p)
+        }
+    }
+
+    static func money(_ v: Double) -> String {
+        let n = NumberFormatter()
+        n.numberStyle = .decimal
+        n.maximumFractionDigits = 0
+        n.locale = Locale(identifier: "en_US_POSIX")
+        n.usesGroupingSeparator = true
+        n.groupingSeparator = ","
+        n.groupingSize = 3
+        return n.string(from: NSNumber(value: v.rounded())) ?? String(Int(v))
+    }
+
+    static func rps(_ v: Double) -> String { formatCount((v * 10).rounded() / 10) + "/s" }
+    static func x(_ v: Double) -> String { "×" + String(format: "%.3g", v) }
+    static func range(_ p: Percentiles?, _ f: (Double) -> String) -> String {
+        guard let p else { return "—" }
+        return "\(f(p.p10)) / \(f(p.p50)) / \(f(p.p90))"
+    }
+    static func count(_ v: Double) -> String { String(Int(v.rounded())) }
+
+    static func serviceTable(_ p: CapacityPlan, months: Int, markdown: Bool) -> TextTable {
+        let uncertain = p.draws > 0
+        var t = TextTable(["service", "peak", "growth", "season", "feature", "safety", "required", "per instance", "util", "instances", "max", "Erlang C", "ETB/month"]
+                          + (uncertain ? ["instances p10/p50/p90"] : []))
+        for r in p.rows where r.months == months {
+            let flag = r.exceedsMax ? (markdown ? " ⚠" : " !") : ""
+            t.add([r.service, rps(r.currentPeakRps), x(r.growthMultiplier), x(r.seasonalFactor), x(r.featureInteractionFactor), x(r.safetyFactor),
+                   rps(r.requiredRps), rps(r.instanceCapacityRps), Percent(fraction: r.targetUtilization).description,
+                   "\(r.instancesRequired)\(flag)", "\(r.maxReplicas)", r.queueing.map { $0.instancesRequired.map(String.init) ?? "unmet" } ?? "—",
+                   money(r.monthlyCostEtb)] + (uncertain ? [range(r.uncertainty?.instancesRequired, count)] : []))
+        }
+        return t
+    }
+
+    static func totalsTable(_ p: CapacityPlan) -> TextTable {
+        let uncertain = p.draws > 0
+        var t = TextTable(["months", "instances", "over max", "ETB/month", "USD/month", "of which databases (ETB)"]
+                          + (uncertain ? ["instances p10/p50/p90", "ETB/month p10/p50/p90"] : []))
+        for tot in p.totals {
+            t.add(["\(tot.months)", "\(tot.instancesRequired)", tot.servicesOverMax.isEmpty ? "none" : "\(tot.servicesOverMax.count) of \(Set(p.rows.map(\.service)).count)",
+                   money(tot.monthlyCostEtb), money(tot.monthlyCostUsd), money(tot.databaseMonthlyCostEtb)]
+                  + (uncertain ? [range(tot.uncertainty?.instancesRequired, count), range(tot.uncertainty?.monthlyCostEtb, money)] : []))
+        }
+        return t
+    }
+
+    static func header(_ p: CapacityPlan) -> String {
+        let draws = p.draws > 0 ? "\(p.draws) Monte Carlo draws, seed \(p.seed)" : "exact inputs"
+        return "capsim plan: \(p.scenario) (\(draws); ETB \(trim(p.etbPerUSD)) = USD 1)"
+    }
+
+    static func explanations(_ p: CapacityPlan, months: Int) -> [String] {
+        p.rows.filter { $0.months == months }.compactMap { r in r.queueing.map { "\(r.service): \($0.explanation)" } }
+    }
+
+    public static func table(_ p: CapacityPlan) -> String {
+        var out = [header(p), ""]
+        for months in p.totals.map(\.months) {
+            out.append("Month \(months) (\(p.seasonLabel)): required = peak × growth × season × feature × safety; instances at the target utilisation")
+            out.append(serviceTable(p, months: months, markdown: false).render())
+            out.append("")
+            out.append("Queueing (Erlang C against each latency SLO):")
+            out += explanations(p, months: months).map { "  " + $0 }
+            out.append("")
+        }
+        out.append("Totals per month (instances provisioned for the peak all month; databases fixed):")
+        out.append(totalsTable(p).render())
+        if !p.warnings.isEmpty {
+            out.append("")
+            out += p.warnings.map { "warning: " + $0 }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    public static func markdown(_ p: CapacityPlan) -> String {
+        let last = p.totals.last
+        let over = last?.servicesOverMax ?? []
+        let verdict = over.isEmpty
+            ? "**✅ Every service fits its HPA max through month \(last?.months ?? 0).**"
+            : "**⚠️ \(over.count) of \(Set(p.rows.map(\.service)).count) services exceed their HPA max by month \(last?.months ?? 0): \(over.joined(separator: ", ")).**"
+        var out = [verdict, "", "_\(header(p))_", ""]
+        for months in p.totals.map(\.months) {
+            out += ["### Month \(months) — \(p.seasonLabel)", "", serviceTable(p, months: months, markdown: true).markdown(), ""]
+            out += explanations(p, months: months).map { "- " + $0 }
+            out.append("")
+        }
+        out += ["### Totals per month", "", totalsTable(p).markdown(), ""]
+        if !p.warnings.isEmpty { out += p.warnings.map { "- ⚠️ " + $0 } + [""] }
+        return out.joined(separator: "\n")
+    }
+
+    public static func json(_ p: CapacityPlan) -> String {
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? e.encode(p)) ?? Data(), as: UTF8.self) + "\n"
+    }
+
+    public static let csvColumns = ["service", "months", "current_peak_rps", "growth_monthly", "growth_multiplier", "seasonal_factor", "feature_interaction_factor",
+                                    "safety_factor", "required_rps", "instance_capacity_rps", "target_utilization", "instances_required", "min_replicas",
+                                    "max_replicas", "exceeds_max", "queueing_instances_required", "slo_metric", "slo_seconds", "monthly_cost_etb",
+                                    "monthly_cost_usd", "required_rps_p10", "required_rps_p50", "required_rps_p90", "instances_p10", "instances_p50",
+                                    "instances_p90", "monthly_cost_etb_p10", "monthly_cost_etb_p50", "monthly_cost_etb_p90"]
+
+    public static func csv(_ p: CapacityPlan) -> String {
+        func n(_ v: Double?) -> String { v.map { String(format: "%.6g", $0) } ?? "" }
+        var lines = [csvLine(csvColumns)]
+        for r in p.rows {
+            let u = r.uncertainty
+            lines.append(csvLine([r.service, "\(r.months)", n(r.currentPeakRps), n(r.growthMonthly), n(r.growthMultiplier), n(r.seasonalFactor),
+                                  n(r.featureInteractionFactor), n(r.safetyFactor), n(r.requiredRps), n(r.instanceCapacityRps), n(r.targetUtilization),
+                                  "\(r.instancesRequired)", "\(r.minReplicas)", "\(r.maxReplicas)", "\(r.exceedsMax)",
+                                  r.queueing?.instancesRequired.map(String.init) ?? "", r.queueing?.sloMetric ?? "", n(r.queueing?.sloSeconds),
+                                  String(format: "%.2f", r.monthlyCostEtb), String(format: "%.2f", r.monthlyCostUsd),
+                                  n(u?.requiredRps.p10), n(u?.requiredRps.p50), n(u?.requiredRps.p90),
+                                  n(u?.instancesRequired.p10), n(u?.instancesRequired.p50), n(u?.instancesRequired.p90),
+                                  n(u?.monthlyCostEtb.p10), n(u?.monthlyCostEtb.p50), n(u?.monthlyCostEtb.p90)]))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
