@@ -46,7 +46,7 @@ struct ScenarioDecoder {
             cdn: o["cdn"].flatMap(cdn),
             seasons: seasons,
             simulation: simulation(o["simulation"]),
-            expectations: (o.list("expect") ?? []).compactMap { expectation($0.0, $0.1) })
+            expectations: o.items("expect", expectation) ?? [])
     }
 
     // MARK: planning
@@ -54,8 +54,8 @@ struct ScenarioDecoder {
     func planning(_ node: Node?) -> PlanningSettings {
         let o = node.flatMap { Obj(r, $0, "planning", kind: "planning") }
         var horizons = Defaults.horizons
-        if let items = o?.list("horizons") {
-            horizons = items.compactMap { n, p in parseScalar(r, n, p, "a number of months", "\"12\"") { Int($0) } }
+        if let items = o?.items("horizons", { n, p in parseScalar(r, n, p, "a number of months", "\"12\"") { Int($0) } }) {
+            horizons = items
         }
         return PlanningSettings(
             horizons: horizons,
@@ -107,7 +107,8 @@ struct ScenarioDecoder {
         var peak = o["peak"].flatMap { uncertain($0, o.sub("peak"), parse: { Rate(parsing: $0)?.perSecond }, what: "a rate", example: "\"2k/s\" or \"1k/s..3k/s\"") }
         let derived = peak == nil
         if peak == nil, let t = traffic {
-            let visits = t.routes.values.reduce(0.0) { $0 + $1.share * Double($1.path.filter { $0 == name }.count) }
+            // In route-name order: floating-point sums depend on order, dictionaries' does not hold.
+            let visits = t.routeNames.reduce(0.0) { $0 + t.routes[$1]!.share * Double(t.routes[$1]!.path.filter { $0 == name }.count) }
             if visits > 0 { peak = Uncertain(t.peak * visits) }
         }
         if peak == nil && !o.has("peak") {
@@ -143,10 +144,10 @@ struct ScenarioDecoder {
             database: o.string("database"),
             cache: o["cache"].flatMap { Obj(r, $0, o.sub("cache"), kind: "cache", required: ["hit_ratio"]) }.map { CacheSettings(hitRatio: $0.percent("hit_ratio") ?? 0) },
             queriesPerRequest: o.number("queries_per_request") ?? Defaults.queriesPerRequest,
-            publishes: (o.list("publishes") ?? []).compactMap { n, p in
+            publishes: o.items("publishes") { n, p in
                 guard let po = Obj(r, n, p, kind: "publication", required: ["topic"]) else { return nil }
                 return Publication(topic: po.string("topic") ?? "", perRequest: po.number("per_request") ?? 1)
-            },
+            } ?? [],
             factors: factors(planningObj, defaults: nil).withOverridesOnly(planningObj))
     }
 
@@ -224,39 +225,49 @@ struct ScenarioDecoder {
 
     func autoscaling(_ node: Node, _ path: String) -> Autoscaling? {
         guard let o = Obj(r, node, path, kind: "autoscaling") else { return nil }
-        return Autoscaling(hpa: o["hpa"].flatMap { hpa($0, o.sub("hpa")) }, triggers: triggers(o))
+        return Autoscaling(hpa: o["hpa"].flatMap { hpa($0, o.sub("hpa")) }, triggers: triggers(o, owner: .service))
     }
 
-    func triggers(_ o: Obj) -> [Trigger] {
-        (o.list("triggers") ?? []).compactMap { trigger($0.0, $0.1) }
+    func triggers(_ o: Obj, owner: Metric.Owner) -> [Trigger] {
+        o.items("triggers") { trigger($0, $1, owner: owner) } ?? []
     }
 
-    func trigger(_ node: Node, _ path: String) -> Trigger? {
+    /// One trigger row. Every field is read even when an earlier one is wrong, so all of a
+    /// row's problems are reported together.
+    func trigger(_ node: Node, _ path: String, owner: Metric.Owner) -> Trigger? {
         guard let o = Obj(r, node, path, kind: "trigger", required: ["metric"]) else { return nil }
-        guard let metric = o.choice("metric", Metric.self) else { return nil }
-        let cmp: Comparison
+        var metric: Metric?
+        if let text = o.text("metric") {
+            metric = Metric(rawValue: text)
+            if metric == nil {
+                let offered = Metric.triggerable(on: owner).map(\.rawValue)
+                r.error(at: o["metric"]?.mark, o.sub("metric"), "expected one of \(offered.joined(separator: ", ")), got \"\(text)\"" + didYouMean(text, offered))
+            }
+        }
+        var cmp: Comparison?
         switch (o.has("above"), o.has("below")) {
         case (true, false): cmp = .above
         case (false, true): cmp = .below
-        default:
-            r.error(at: node.mark, path, "expected exactly one of above or below")
-            return nil
+        default: r.error(at: node.mark, path, "expected exactly one of above or below")
         }
-        let threshold = value(o, cmp.rawValue, for: metric)
+        let threshold = metric.flatMap { m in cmp.flatMap { value(o, $0.rawValue, for: m) } }
+        let sustained = o.duration("for")
+        let cooldown = o.duration("cooldown")
         let actions = ["add", "add_queue_workers", "alert"].filter(o.has)
-        guard actions.count == 1 else {
+        var action: TriggerAction?
+        if actions.count != 1 {
             r.error(at: node.mark, path, actions.isEmpty ? "missing an action: add, add_queue_workers or alert" : "expected one action, got \(actions.joined(separator: " and "))")
-            return nil
+        } else {
+            switch actions[0] {
+            case "add": action = o.int("add").map { .addInstances($0) }
+            case "add_queue_workers": action = o.int("add_queue_workers").map { .addQueueWorkers($0) }
+            default: action = o.string("alert").map { .alert($0) }
+            }
         }
-        let action: TriggerAction?
-        switch actions[0] {
-        case "add": action = o.int("add").map { .addInstances($0) }
-        case "add_queue_workers": action = o.int("add_queue_workers").map { .addQueueWorkers($0) }
-        default: action = o.string("alert").map { .alert($0) }
-        }
-        guard let threshold, let action else { return nil }
-        return Trigger(metric: metric, comparison: cmp, threshold: threshold, sustained: o.duration("for") ?? 0, action: action,
-                       cooldown: o.duration("cooldown") ?? Defaults.triggerCooldown, route: o.string("route"), label: o.string("label"))
+        if o.has("for") && sustained == nil || o.has("cooldown") && cooldown == nil { return nil }
+        guard let metric, let cmp, let threshold, let action else { return nil }
+        return Trigger(metric: metric, comparison: cmp, threshold: threshold, sustained: sustained ?? 0, action: action,
+                       cooldown: cooldown ?? Defaults.triggerCooldown, route: o.string("route"), label: o.string("label"))
     }
 
     /// A threshold or target in the metric's own unit: `70%`, `500ms`, `5000`, `2k/s`, `ETB 100`.
@@ -273,12 +284,12 @@ struct ScenarioDecoder {
     func hpa(_ node: Node, _ path: String) -> HPA? {
         guard let o = Obj(r, node, path, kind: "hpa") else { return nil }
         var metrics = Defaults.hpaMetrics
-        if let items = o.list("metrics") {
-            metrics = items.compactMap { n, p in
+        if let items = o.items("metrics", { n, p -> HPAMetric? in
                 guard let m = Obj(r, n, p, kind: "hpa_metric", required: ["metric", "target"]),
                       let metric = m.choice("metric", Metric.self), let t = value(m, "target", for: metric) else { return nil }
                 return HPAMetric(metric: metric, target: t)
-            }
+            }) {
+            metrics = items
         }
         var behavior = HPABehavior.kubernetesDefault
         if let bn = o["behavior"], let b = Obj(r, bn, o.sub("behavior"), kind: "behavior") {
@@ -295,14 +306,14 @@ struct ScenarioDecoder {
     func rules(_ b: Obj, _ key: String, _ def: HPAScalingRules) -> HPAScalingRules {
         guard let n = b[key], let o = Obj(r, n, b.sub(key), kind: "scaling_rules") else { return def }
         var policies = def.policies
-        if let items = o.list("policies") {
-            policies = items.compactMap { n, p in
+        if let items = o.items("policies", { n, p -> HPAPolicy? in
                 guard let po = Obj(r, n, p, kind: "hpa_policy", required: ["type", "value", "period"]),
                       let t = po.choice("type", HPAPolicyType.self) else { return nil }
                 let v = t == .pods ? po.int("value").map(Double.init) : po.percent("value")
                 guard let v, let period = po.duration("period") else { return nil }
                 return HPAPolicy(type: t, value: v, period: period)
-            }
+            }) {
+            policies = items
         }
         return HPAScalingRules(stabilizationWindow: o.duration("stabilization_window") ?? def.stabilizationWindow,
                                selectPolicy: o.choice("select_policy", SelectPolicy.self) ?? def.selectPolicy, policies: policies)
@@ -320,11 +331,11 @@ struct ScenarioDecoder {
             routes[name] = Route(name: name, share: ro.percent("share") ?? 0, path: stringList(ro, "path"))
         }
         return Traffic(entry: o.string("entry") ?? "", peak: peak ?? 0, profile: profile(o),
-                       surges: (o.list("surges") ?? []).enumerated().compactMap { i, item in
-                           guard let s = Obj(r, item.0, item.1, kind: "surge", required: ["at", "duration", "multiplier"]) else { return nil }
-                           return Surge(name: s.string("name") ?? "surge-\(i + 1)", start: s.duration("at") ?? 0, duration: s.duration("duration") ?? 0,
+                       surges: o.items("surges") { n, p in
+                           guard let s = Obj(r, n, p, kind: "surge", required: ["at", "duration", "multiplier"]) else { return nil }
+                           return Surge(name: s.string("name") ?? "surge-\((o.list("surges") ?? []).firstIndex { $0.1 == p }.map { $0 + 1 } ?? 0)", start: s.duration("at") ?? 0, duration: s.duration("duration") ?? 0,
                                         multiplier: s.number("multiplier") ?? 1, ramp: s.duration("ramp") ?? Defaults.surgeRamp)
-                       },
+                       } ?? [],
                        multiplier: o.number("multiplier") ?? Defaults.trafficMultiplier, routes: routes,
                        hopLatency: o.duration("hop_latency") ?? Defaults.hopLatency)
     }
@@ -341,17 +352,20 @@ struct ScenarioDecoder {
         switch kind {
         case "constant": return .constant
         case "diurnal":
-            guard let items = p.list("hourly") else { r.error(at: n.mark, p.sub("hourly"), "missing: 24 hourly multipliers, hour 0 = midnight EAT"); return .constant }
-            let values = items.compactMap { parseScalar(r, $0.0, $0.1, "a number", "\"0.8\"", parseDecimal) }
-            if items.count != 24 { r.error(p.sub("hourly"), "expected 24 hourly multipliers, got \(items.count)") }
+            guard let values = p.items("hourly", { parseScalar(r, $0, $1, "a number", "\"0.8\"", parseDecimal) }) else {
+                r.error(at: n.mark, p.sub("hourly"), "missing: 24 hourly multipliers, hour 0 = midnight EAT"); return .constant
+            }
+            let written = p.list("hourly")?.count ?? 0
+            if written != 24 { r.error(p.sub("hourly"), "expected 24 hourly multipliers, got \(written)") }
             return .diurnal(values)
         case "points":
-            guard let items = p.list("points") else { r.error(at: n.mark, p.sub("points"), "missing: a list of {at, multiplier}"); return .constant }
-            return .points(items.compactMap { n, path in
-                guard let po = Obj(r, n, path, kind: "profile_point", required: ["at", "multiplier"]),
-                      let at = po.duration("at"), let m = po.number("multiplier") else { return nil }
+            guard let points = p.items("points", { n, path -> ProfilePoint? in
+                guard let po = Obj(r, n, path, kind: "profile_point", required: ["at", "multiplier"]) else { return nil }
+                let at = po.duration("at"), m = po.number("multiplier")
+                guard let at, let m else { return nil }
                 return ProfilePoint(at: at, multiplier: m)
-            })
+            }) else { r.error(at: n.mark, p.sub("points"), "missing: a list of {at, multiplier}"); return .constant }
+            return .points(points)
         default:
             r.error(p.sub("kind"), "expected one of \(kinds.joined(separator: ", ")), got \"\(kind)\"" + didYouMean(kind, kinds))
             return .constant
@@ -377,7 +391,7 @@ struct ScenarioDecoder {
             groups[name] = ConsumerGroup(name: name, service: g.string("service") ?? "", topic: g.string("topic") ?? "",
                                          workers: g["workers"].flatMap { replicas($0, g.sub("workers")) } ?? Replicas(min: 1, max: 1, initial: 1),
                                          serviceTime: g["service_time"].flatMap { serviceTime($0, g.sub("service_time")) } ?? .exponential(mean: 0.01),
-                                         triggers: triggers(g), lagScaler: lag)
+                                         triggers: triggers(g, owner: .consumerGroup), lagScaler: lag)
         }
         return EventBus(kind: o.string("kind") ?? Defaults.eventBusKind, topics: topics, consumerGroups: groups)
     }
@@ -390,7 +404,7 @@ struct ScenarioDecoder {
                         queryTime: o["query_time"].flatMap { serviceTime($0, o.sub("query_time")) } ?? Defaults.databaseQueryTime,
                         readReplicas: o.int("read_replicas") ?? 0, replicationLag: o.duration("replication_lag") ?? 0,
                         readRatio: o.percent("read_ratio") ?? Defaults.readRatio, keySkew: o.number("key_skew") ?? 0,
-                        costPerHour: o.money("cost_per_hour"), triggers: triggers(o))
+                        costPerHour: o.money("cost_per_hour"), triggers: triggers(o, owner: .database))
     }
 
     func cdn(_ node: Node) -> CDN? {
@@ -401,12 +415,17 @@ struct ScenarioDecoder {
             let gp = join("cdn", ks.string)
             r.record(gp, v)
             guard case .sequence(let items) = v else { r.error(at: v.mark, gp, "expected a list of paths, got \(shown(v))"); continue }
-            groups[ks.string] = items.enumerated().compactMap { i, n in
+            var paths: [CDNPath] = [], kept: [Int] = []
+            for (i, n) in items.enumerated() {
                 let p = "\(gp)[\(i)]"
-                guard let o = Obj(r, n, p, kind: "cdn_path", required: ["path", "ttl"]) else { return nil }
-                return CDNPath(path: o.string("path") ?? "", ttl: o.duration("ttl") ?? 0, compression: o.bool("compression") ?? false,
-                               service: o.string("service"), hitRatio: o.percent("hit_ratio"))
+                r.record(p, n)
+                guard let o = Obj(r, n, p, kind: "cdn_path", required: ["path", "ttl"]) else { continue }
+                paths.append(CDNPath(path: o.string("path") ?? "", ttl: o.duration("ttl") ?? 0, compression: o.bool("compression") ?? false,
+                                     service: o.string("service"), hitRatio: o.percent("hit_ratio")))
+                kept.append(i)
             }
+            r.keep(gp, kept)
+            groups[ks.string] = paths
         }
         return CDN(paths: groups)
     }
@@ -445,7 +464,7 @@ struct ScenarioDecoder {
     }
 
     func stringList(_ o: Obj, _ key: String) -> [String] {
-        (o.list(key) ?? []).compactMap { scalarText(r, $0.0, $0.1) }
+        o.items(key) { scalarText(r, $0, $1) } ?? []
     }
 }
 

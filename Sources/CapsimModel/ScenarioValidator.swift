@@ -34,7 +34,7 @@ struct ScenarioValidator {
 
     func planning() {
         let p = s.planning
-        for (i, h) in p.horizons.enumerated() { check(h >= 1 && h <= 120, "planning.horizons[\(i)]", "expected months from 1 to 120, got \(h)") }
+        for (i, h) in p.horizons.enumerated() { check(h >= 1 && h <= 120, r.item("planning.horizons", i), "expected months from 1 to 120, got \(h)") }
         check(p.draws >= 1 && p.draws <= 10_000_000, "planning.draws", "expected 1 to 10000000 draws, got \(p.draws)")
         if let t = p.targetUtilization { check(t > 0 && t <= 1, "planning.target_utilization", "expected a utilisation in (0%, 100%], got \(Percent(fraction: t))") }
         factors(p.factors, "planning")
@@ -88,14 +88,14 @@ struct ScenarioValidator {
             r.error(join(base, "queries_per_request"), "the service makes database queries but names no database")
         }
         for (i, pub) in sv.publishes.enumerated() {
-            known(pub.topic, in: s.eventBus?.topicNames ?? [], what: "topic", "\(base).publishes[\(i)].topic")
-            check(pub.perRequest >= 0, "\(base).publishes[\(i)].per_request", "expected a non-negative number of messages per request")
+            known(pub.topic, in: s.eventBus?.topicNames ?? [], what: "topic", join(r.item("\(base).publishes", i), "topic"))
+            check(pub.perRequest >= 0, join(r.item("\(base).publishes", i), "per_request"), "expected a non-negative number of messages per request")
         }
         factors(sv.factors, join(base, "planning"))
         let a = sv.autoscaling
         if let hpa = a.hpa { self.hpa(hpa, join(base, "autoscaling.hpa"), replicas: sv.replicas) }
         for (i, t) in a.triggers.enumerated() {
-            trigger(t, "\(base).autoscaling.triggers[\(i)]", owner: .service, serviceName: sv.name, maxReplicas: sv.replicas.max)
+            trigger(t, r.item("\(base).autoscaling.triggers", i), owner: .service, serviceName: sv.name, maxReplicas: sv.replicas.max)
         }
     }
 
@@ -103,7 +103,7 @@ struct ScenarioValidator {
         check(rp.min >= 0, join(path, "min"), "expected a non-negative minimum, got \(rp.min)")
         check(rp.max >= 1, join(path, "max"), "expected a maximum of at least 1, got \(rp.max)")
         check(rp.min <= rp.max, join(path, "min"), "min \(rp.min) is greater than max \(rp.max)")
-        check(rp.initial >= rp.min && rp.initial <= rp.max, join(path, "initial"), "initial \(rp.initial) is outside min..max (\(rp.min)..\(rp.max))")
+        check(rp.min > rp.max || (rp.initial >= rp.min && rp.initial <= rp.max), join(path, "initial"), "initial \(rp.initial) is outside min..max (\(rp.min)..\(rp.max))")
     }
 
     func serviceTime(_ st: ServiceTime, _ path: String) {
@@ -129,7 +129,7 @@ struct ScenarioValidator {
         check(replicas.min >= 1, "\(path.replacingOccurrences(of: ".autoscaling.hpa", with: "")).replicas.min", "an HPA needs min replicas ≥ 1 (with 0 the controller disables scaling), got \(replicas.min)")
         let allowed: [Metric] = [.cpuUtilization, .latencyMean, .latencyP50, .latencyP90, .latencyP95, .latencyP99, .queueLength, .inFlight, .throughput]
         for (i, m) in h.metrics.enumerated() {
-            let p = "\(path).metrics[\(i)]"
+            let p = r.item("\(path).metrics", i)
             if !allowed.contains(m.metric) {
                 r.error(join(p, "metric"), "an HPA cannot scale a service on \(m.metric.rawValue); expected one of \(allowed.map(\.rawValue).joined(separator: ", "))")
             }
@@ -142,8 +142,8 @@ struct ScenarioValidator {
                 r.error(join(p, "policies"), "expected at least one policy unless select_policy is disabled")
             }
             for (i, pol) in rules.policies.enumerated() {
-                check(pol.value > 0, "\(p).policies[\(i)].value", "expected a positive value")
-                check(pol.period > 0 && pol.period <= 1800, "\(p).policies[\(i)].period", "expected a period from 1s to 30m (the API's limit), got \(formatDuration(pol.period))")
+                check(pol.value > 0, join(r.item("\(p).policies", i), "value"), "expected a positive value")
+                check(pol.period > 0 && pol.period <= 1800, join(r.item("\(p).policies", i), "period"), "expected a period from 1s to 30m (the API's limit), got \(formatDuration(pol.period))")
             }
         }
     }
@@ -192,7 +192,7 @@ struct ScenarioValidator {
             total += rt.share
             check(rt.share > 0 && rt.share <= 1, join(p, "share"), "expected a share in (0%, 100%], got \(Percent(fraction: rt.share))")
             if rt.path.isEmpty { r.error(join(p, "path"), "expected at least one service") }
-            for (i, svc) in rt.path.enumerated() { known(svc, in: s.serviceNames, what: "service", "\(p).path[\(i)]") }
+            for (i, svc) in rt.path.enumerated() { known(svc, in: s.serviceNames, what: "service", r.item("\(p).path", i)) }
             if let first = rt.path.first, first != t.entry, s.services[first] != nil {
                 r.error("\(p).path[0]", "a route starts at the entry service \(t.entry), got \(first)")
             }
@@ -202,17 +202,17 @@ struct ScenarioValidator {
         }
         switch t.profile {
         case .diurnal(let v):
-            for (i, x) in v.enumerated() where x < 0 { r.error("traffic.profile.hourly[\(i)]", "expected a non-negative multiplier, got \(trim(x))") }
+            for (i, x) in v.enumerated() where x < 0 { r.error(r.item("traffic.profile.hourly", i), "expected a non-negative multiplier, got \(trim(x))") }
         case .points(let pts):
             for (i, pt) in pts.enumerated() {
-                check(pt.multiplier >= 0, "traffic.profile.points[\(i)].multiplier", "expected a non-negative multiplier")
-                if i > 0 && pt.at <= pts[i - 1].at { r.error("traffic.profile.points[\(i)].at", "points must be in increasing time order") }
+                check(pt.multiplier >= 0, join(r.item("traffic.profile.points", i), "multiplier"), "expected a non-negative multiplier")
+                if i > 0 && pt.at <= pts[i - 1].at { r.error(join(r.item("traffic.profile.points", i), "at"), "points must be in increasing time order") }
             }
         case .constant: break
         }
         var names: Set<String> = []
         for (i, sg) in t.surges.enumerated() {
-            let p = "traffic.surges[\(i)]"
+            let p = r.item("traffic.surges", i)
             if !names.insert(sg.name).inserted { r.error(join(p, "name"), "duplicate surge name \"\(sg.name)\"") }
             check(sg.multiplier >= 0, join(p, "multiplier"), "expected a non-negative multiplier")
             check(sg.duration > 0, join(p, "duration"), "expected a positive duration")
@@ -235,7 +235,7 @@ struct ScenarioValidator {
                 check(ls.lagThreshold > 0, join(p, "lag_scaler.lag_threshold"), "expected a positive lag threshold")
                 check(ls.activationLag >= 0, join(p, "lag_scaler.activation_lag"), "expected a non-negative activation lag")
             }
-            for (i, t) in g.triggers.enumerated() { trigger(t, "\(p).triggers[\(i)]", owner: .consumerGroup, serviceName: nil, maxReplicas: g.workers.max) }
+            for (i, t) in g.triggers.enumerated() { trigger(t, r.item("\(p).triggers", i), owner: .consumerGroup, serviceName: nil, maxReplicas: g.workers.max) }
         }
     }
 
@@ -249,7 +249,7 @@ struct ScenarioValidator {
             check(d.readRatio >= 0 && d.readRatio <= 1, join(p, "read_ratio"), "expected a ratio from 0% to 100%")
             check(d.keySkew >= 0, join(p, "key_skew"), "expected a non-negative Zipf exponent")
             serviceTime(d.queryTime, join(p, "query_time"))
-            for (i, t) in d.triggers.enumerated() { trigger(t, "\(p).triggers[\(i)]", owner: .database, serviceName: nil, maxReplicas: 0) }
+            for (i, t) in d.triggers.enumerated() { trigger(t, r.item("\(p).triggers", i), owner: .database, serviceName: nil, maxReplicas: 0) }
         }
     }
 
@@ -257,7 +257,7 @@ struct ScenarioValidator {
         guard let c = s.cdn else { return }
         for g in c.groupNames {
             for (i, path) in c.paths[g]!.enumerated() {
-                let p = "cdn.\(g)[\(i)]"
+                let p = r.item("cdn.\(g)", i)
                 check(path.path.hasPrefix("/"), join(p, "path"), "expected a URL path starting with /, got \"\(path.path)\"")
                 check(path.ttl > 0, join(p, "ttl"), "expected a positive TTL")
                 if let svc = path.service { known(svc, in: s.serviceNames, what: "service", join(p, "service")) }
@@ -269,8 +269,8 @@ struct ScenarioValidator {
     func seasons() {
         for name in s.seasons.keys.sorted() {
             let se = s.seasons[name]!, p = "seasons.\(name)"
-            for (i, h) in se.holidays.enumerated() { known(h, in: ScenarioFormat.holidays, what: "holiday or observance", "\(p).holidays[\(i)]") }
-            for (i, svc) in se.services.enumerated() { known(svc, in: s.serviceNames, what: "service", "\(p).services[\(i)]") }
+            for (i, h) in se.holidays.enumerated() { known(h, in: ScenarioFormat.holidays, what: "holiday or observance", r.item("\(p).holidays", i)) }
+            for (i, svc) in se.services.enumerated() { known(svc, in: s.serviceNames, what: "service", r.item("\(p).services", i)) }
             check(se.multiplier > 0 && se.multiplier <= 20, join(p, "multiplier"), "expected a multiplier in (0, 20], got \(trim(se.multiplier))")
         }
     }
@@ -285,7 +285,7 @@ struct ScenarioValidator {
     func expectations() {
         let entities = s.serviceNames + s.databaseNames + (s.eventBus?.consumerGroupNames ?? [])
         for (i, e) in s.expectations.enumerated() {
-            let p = "expect[\(i)]"
+            let p = r.item("expect", i)
             switch e.kind {
             case .noAlert:
                 known(e.target ?? "", in: entities, what: "service, database or consumer group", join(p, "no_alert"))

@@ -37,6 +37,17 @@ final class YAMLReader {
         }
     }
 
+    /// For lists decoded with `Obj.items`: the original index of each element kept, so the
+    /// validator names `triggers[2]` even when `triggers[1]` failed to decode and was dropped.
+    private var kept: [String: [Int]] = [:]
+
+    func keep(_ list: String, _ indices: [Int]) { kept[list] = indices }
+
+    /// The path of the i-th decoded element of `list`, by its index in the file.
+    func item(_ list: String, _ i: Int) -> String {
+        "\(list)[\(kept[list].flatMap { $0.indices.contains(i) ? $0[i] : nil } ?? i)]"
+    }
+
     func record(_ path: String, _ node: Node) { if locations[path] == nil { locations[path] = node.mark } }
 
     func sortedDiagnostics() -> [Diagnostic] {
@@ -146,6 +157,16 @@ struct Obj {
             r.record(p, n)
             return (n, p)
         }
+    }
+
+    /// Decodes each element of a list with `f`, dropping (already reported) failures while
+    /// remembering the survivors' original indices for later messages.
+    func items<T>(_ key: String, _ f: (Node, String) -> T?) -> [T]? {
+        guard let list = list(key) else { return nil }
+        var out: [T] = [], idx: [Int] = []
+        for (i, (n, p)) in list.enumerated() { if let v = f(n, p) { out.append(v); idx.append(i) } }
+        r.keep(sub(key), idx)
+        return out
     }
 
     /// A mapping of user-chosen names (services, routes, topics) to objects.

@@ -26,12 +26,12 @@ public enum Planner {
             for (h, months) in horizons.enumerated() {
                 let row = planRow(s, sv, factors[i], months: months, uncertainty: sims?.rows[i][h])
                 if row.exceedsMax {
-                    warnings.append("\(sv.name) needs \(row.instancesRequired) instances at month \(months) in the \(s.planning.seasonLabel); HPA max is \(row.maxReplicas)")
+                    warnings.append("\(sv.name) needs \(row.instancesRequired) instances at month \(months) in the \(s.planning.seasonLabel); \(sv.autoscaling.hpa == nil ? "max replicas" : "HPA max") is \(row.maxReplicas)")
                 }
                 rows.append(row)
             }
         }
-        let dbMonthly = s.databases.values.reduce(0.0) { $0 + ($1.costPerHour?.amount(in: .etb, etbPerUSD: s.currency.etbPerUSD) ?? 0) * hoursPerMonth }
+        let dbMonthly = databaseMonthlyETB(s)
         let totals = horizons.enumerated().map { (h, months) -> PlanTotal in
             let rs = rows.filter { $0.months == months }
             let etb = rs.reduce(0) { $0 + $1.monthlyCostEtb } + dbMonthly
@@ -51,6 +51,12 @@ public enum Planner {
 
     static func instances(required: Double, capacity: Double, utilization: Double, min: Int) -> Int {
         Swift.max(min, Int((required / (capacity * utilization) - 1e-9).rounded(.up)))
+    }
+
+    /// Databases are priced per hour and not scaled by the plan. Summed in name order:
+    /// dictionary order changes per process, and floating-point sums depend on order.
+    static func databaseMonthlyETB(_ s: Scenario) -> Double {
+        s.databaseNames.reduce(0.0) { $0 + (s.databases[$1]!.costPerHour?.amount(in: .etb, etbPerUSD: s.currency.etbPerUSD) ?? 0) * hoursPerMonth }
     }
 
     static func usd(_ etb: Double, _ s: Scenario) -> Double { s.currency.etbPerUSD > 0 ? etb / s.currency.etbPerUSD : 0 }
@@ -95,7 +101,7 @@ public enum Planner {
         var totInst = [[Double]](repeating: [], count: hcount), totCost = totInst
         let costs = services.map { $0.costPerInstanceHour.amount(in: .etb, etbPerUSD: s.currency.etbPerUSD) * hoursPerMonth }
         let utils = services.map { targetUtilization(s, $0) }
-        let dbMonthly = s.databases.values.reduce(0.0) { $0 + ($1.costPerHour?.amount(in: .etb, etbPerUSD: s.currency.etbPerUSD) ?? 0) * hoursPerMonth }
+        let dbMonthly = databaseMonthlyETB(s)
         for k in rps.indices { rps[k].reserveCapacity(draws); inst[k].reserveCapacity(draws); cost[k].reserveCapacity(draws) }
         for _ in 0..<draws {
             let u = (0..<4).map { platform[$0].uniform() }

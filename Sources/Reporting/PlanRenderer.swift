@@ -62,7 +62,8 @@ public enum PlanRenderer {
 
     static func header(_ p: CapacityPlan) -> String {
         let draws = p.draws > 0 ? "\(p.draws) Monte Carlo draws, seed \(p.seed)" : "exact inputs"
-        return "capsim plan: \(p.scenario) (\(draws); ETB \(trim(p.etbPerUSD)) = USD 1)"
+        let rate = p.etbPerUSD > 0 ? "ETB \(trim(p.etbPerUSD)) = USD 1" : "no costs given"
+        return "capsim plan: \(p.scenario) (\(draws); \(rate))"
     }
 
     static func explanations(_ p: CapacityPlan, months: Int) -> [String] {

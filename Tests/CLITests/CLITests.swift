@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+
+/// Runs the built `capsim` binary, as a user would.
+struct CLI {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The binary SwiftPM built beside this test bundle (the test target depends on it).
+    static let binary: URL = {
+        if let env = ProcessInfo.processInfo.environment["CAPSIM_BIN"] { return URL(fileURLWithPath: env) }
+        let beside = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("capsim")
+        let candidates = [beside, Bundle.main.bundleURL.appendingPathComponent("capsim"),
+                          URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("capsim"),
+                          root.appendingPathComponent(".build/debug/capsim")]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? beside
+    }()
+
+    struct Result { let status: Int32; let out: String; let err: String }
+
+    static func run(_ args: String...) throws -> Result {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        p.currentDirectoryURL = root
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    static func temp(_ name: String, _ text: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-cli-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+}
+
+@Suite("capsim end to end", .serialized)
+struct CLITests {
+    @Test("validate: a valid file exits 0 with a one-line summary")
+    func validateOK() throws {
+        let r = try CLI.run("validate", "scenarios/stan-store-et.yaml")
+        #expect(r.status == 0)
+        #expect(r.out == "scenarios/stan-store-et.yaml: ok: stan-store-et (6 services, 7 routes at 10k/s peak, 6 HPAs, 12 triggers, 5 databases, 1 topic, 5 expectations)\n")
+        #expect(r.err.isEmpty)
+    }
+
+    @Test("validate: every problem in every file is listed, exit 2")
+    func validateErrors() throws {
+        let bad = try CLI.temp("bad.yaml", """
+        capsim: 1
+        name: bad
+        services:
+          web:
+            peak: -5/s
+            capacity: 100/s
+            replicas: {min: 5, max: 2}
+            autoscaling:
+              triggers:
+                - {metric: cpu_utilization, above: 70%, for: five, add: 2}
+        """)
+        let r = try CLI.run("validate", "scenarios/teaching/mmc.yaml", bad)
+        #expect(r.status == 2)
+        #expect(r.out.contains("mmc.yaml: ok"))
+        let lines = r.err.split(separator: "\n").map(String.init)
+        #expect(lines == [
+            "\(bad):5:11: error: services.web.peak: expected a non-negative rate, got -5/s",
+            "\(bad):7:21: error: services.web.replicas.min: min 5 is greater than max 2",
+            "\(bad):10:54: error: services.web.autoscaling.triggers[0].for: expected a duration like \"5m\", got \"five\"",
+        ])
+    }
+
+    @Test("validate: a missing file is bad input, exit 2")
+    func missingFile() throws {
+        let r = try CLI.run("validate", "no/such/file.yaml")
+        #expect(r.status == 2)
+        #expect(r.err.hasPrefix("no/such/file.yaml:1:1: error: cannot read the file"))
+    }
+
+    @Test("usage errors exit 2, help exits 0")
+    func usage() throws {
+        #expect(try CLI.run("plan").status == 2)
+        #expect(try CLI.run("frobnicate").status == 2)
+        #expect(try CLI.run("plan", "scenarios/stan-store-et.yaml", "--format", "yaml").status == 2)
+        #expect(try CLI.run("plan", "scenarios/stan-store-et.yaml", "--horizon", "0,x").status == 2)
+        let help = try CLI.run("--help")
+        #expect(help.status == 0)
+        #expect(help.out.contains("validate") && help.out.contains("plan"))
+    }
+
+    @Test("plan --format json: the documented contract's fields, per service and horizon")
+    func planJSON() throws {
+        let r = try CLI.run("plan", "scenarios/stan-store-et.yaml", "--format", "json", "--horizon", "6,12", "--draws", "2000")
+        #expect(r.status == 0)
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let rows = try #require(obj["rows"] as? [[String: Any]])
+        #expect(rows.count == 12)
+        let required = ["service", "months", "current_peak_rps", "growth_monthly", "seasonal_factor", "feature_interaction_factor", "safety_factor",
+                        "required_rps", "instance_capacity_rps", "instances_required", "max_replicas", "exceeds_max", "monthly_cost_etb",
+                        "monthly_cost_usd", "uncertainty", "queueing", "steps"]
+        for row in rows { for key in required { #expect(row[key] != nil, "missing \(key)") } }
+        let gw = try #require(rows.first { $0["service"] as? String == "api-gateway" && $0["months"] as? Int == 12 })
+        #expect(gw["current_peak_rps"] as? Double == 10_000)
+        #expect(gw["seasonal_factor"] as? Double == 2)
+        #expect(gw["feature_interaction_factor"] as? Double == 1.3)
+        let u = try #require(gw["uncertainty"] as? [String: Any])
+        let inst = try #require(u["instances_required"] as? [String: Double])
+        #expect(inst["p10"]! <= inst["p50"]! && inst["p50"]! <= inst["p90"]!)
+        #expect((obj["totals"] as? [Any])?.count == 2)
+    }
+
+    @Test("plan: the same scenario and seed give byte-identical output")
+    func planDeterministic() throws {
+        let a = try CLI.run("plan", "scenarios/stan-store-et.yaml", "--format", "json")
+        let b = try CLI.run("plan", "scenarios/stan-store-et.yaml", "--format", "json")
+        #expect(a.status == 0 && a.out == b.out)
+    }
+
+    @Test("plan --format csv: a header and one line per service and horizon")
+    func planCSV() throws {
+        let r = try CLI.run("plan", "scenarios/teaching/holiday-surge.yaml", "--format", "csv")
+        #expect(r.status == 0)
+        let lines = r.out.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("service,months,current_peak_rps,growth_monthly") == true)
+        #expect(lines.count == 1 + 2 * 2)
+    }
+
+    @Test("plan --format markdown starts with a verdict; table flags services over max")
+    func planMarkdownAndTable() throws {
+        let md = try CLI.run("plan", "scenarios/stan-store-et.yaml", "--format", "markdown")
+        #expect(md.out.hasPrefix("**⚠️ 6 of 6 services exceed their HPA max by month 12"))
+        let t = try CLI.run("plan", "scenarios/stan-store-et.yaml", "--horizon", "12")
+        #expect(t.out.contains("warning: marketplace-service needs"))
+        #expect(t.out.contains("HPA max is 10"))
+    }
+
+    @Test("plan --out writes the file and prints nothing")
+    func planOut() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-plan-\(ProcessInfo.processInfo.processIdentifier).md").path
+        let r = try CLI.run("plan", "scenarios/teaching/mmc.yaml", "--format", "markdown", "--out", path)
+        #expect(r.status == 0 && r.out.isEmpty)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("counter"))
+    }
+
+    @Test("plan on an invalid scenario exits 2 with located errors")
+    func planInvalid() throws {
+        let bad = try CLI.temp("badplan.yaml", "capsim: 1\nname: x\nservices:\n  a: {peak: 1/s, capacity: 1/s, replicas: 1, replcias: 2}\n")
+        let r = try CLI.run("plan", bad)
+        #expect(r.status == 2)
+        #expect(r.err.contains("\(bad):4:46: error: services.a.replcias: unknown key \"replcias\"; did you mean \"replicas\"?"))
+    }
+}
