@@ -43,7 +43,8 @@ func levenshtein(_ a: String, _ b: String) -> Int {
 
 /// The closest candidate to `word`, if close enough to be a likely typo.
 public func suggestion(for word: String, among candidates: [String]) -> String? {
-    let limit = max(2, word.count / 3)
+    // Short words tolerate one edit: "EUR" is not a typo of "ETB".
+    let limit = word.count <= 4 ? 1 : max(2, word.count / 3)
     let scored = candidates.map { ($0, levenshtein(word.lowercased(), $0.lowercased())) }
         .filter { $0.1 <= limit }
         .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }

@@ -9,7 +9,8 @@ struct ScenarioDecoder {
 
     func scenario(_ root: Node) -> Scenario? {
         guard let o = Obj(r, root, "", kind: "scenario", required: ["capsim", "name", "services"]) else { return nil }
-        if let v = o.int("capsim"), v != ScenarioFormat.version {
+        let version = o.int("capsim")
+        if let v = version, v != ScenarioFormat.version {
             r.error(o.sub("capsim"), "unsupported format version \(v); this capsim reads version \(ScenarioFormat.version)")
         }
         let platform = o["platform"].flatMap { Obj(r, $0, "platform", kind: "platform") }
@@ -30,13 +31,14 @@ struct ScenarioDecoder {
                                    services: stringList(s, "services"))
         }
         let currency = o["currency"].flatMap { Obj(r, $0, "currency", kind: "currency") }
+        let etbPerUSD = currency?.number("etb_per_usd") ?? 0
         return Scenario(
-            version: o.int("capsim") ?? ScenarioFormat.version,
-            name: o.string("name") ?? "",
+            version: version ?? ScenarioFormat.version,
+            name: o["name"].flatMap { scalarText(r, $0, o.sub("name"), what: "the scenario's name") } ?? "",
             description: o.string("description") ?? "",
             seed: o.parse("seed", "a non-negative whole number", "\"42\"") { UInt64($0) } ?? Defaults.seed,
             platform: plat,
-            currency: CurrencySettings(etbPerUSD: currency?.number("etb_per_usd") ?? 0,
+            currency: CurrencySettings(etbPerUSD: etbPerUSD,
                                        reportIn: currency?.choice("report_in", Currency.self) ?? Defaults.reportIn),
             planning: planning(o["planning"]),
             services: services,
@@ -46,7 +48,7 @@ struct ScenarioDecoder {
             cdn: o["cdn"].flatMap(cdn),
             seasons: seasons,
             simulation: simulation(o["simulation"]),
-            expectations: o.items("expect", expectation) ?? [])
+            expectations: o.items("expect") { expectation($0, $1, etbPerUSD: etbPerUSD) } ?? [])
     }
 
     // MARK: planning
@@ -101,6 +103,7 @@ struct ScenarioDecoder {
 
     func service(_ name: String, _ node: Node, _ path: String, traffic: Traffic?) -> Service? {
         guard let o = Obj(r, node, path, kind: "service", required: ["capacity", "replicas"]) else { return nil }
+        _ = o.text("description")
         let capacity = o["capacity"].flatMap { self.capacity($0, o.sub("capacity")) }
             ?? Capacity(rps: 1, concurrency: 1, serviceTime: .exponential(mean: 1), rpsGiven: true)
         let resources = o["resources"].flatMap { self.resources($0, o.sub("resources")) } ?? Resources(requests: Defaults.requests, limits: Defaults.limits)
@@ -179,6 +182,13 @@ struct ScenarioDecoder {
         guard let o = Obj(r, node, path, kind: "service_time", required: ["distribution"]) else { return nil }
         let kinds = ["exponential", "deterministic", "lognormal", "gamma", "erlang", "empirical"]
         guard let d = o.string("distribution") else { return nil }
+        let uses: [String: [String]] = ["exponential": ["mean"], "deterministic": ["value"], "lognormal": ["mean", "p99"],
+                                        "gamma": ["mean", "shape"], "erlang": ["mean", "shape"], "empirical": ["file", "mean", "scv"]]
+        if let used = uses[d] {
+            for k in o.keys where k != "distribution" && !used.contains(k) {
+                r.error(o.sub(k), "a\(d.first.map { "aeiou".contains($0) } == true ? "n" : "") \(d) service time does not use \(k); it takes \(used.joined(separator: ", "))")
+            }
+        }
         func need(_ k: String) -> Double? {
             if !o.has(k) { r.error(at: node.mark, o.sub(k), "missing: a \(d) service time needs \(k)"); return nil }
             return k == "shape" || k == "scv" ? o.number(k) : o.duration(k)
@@ -248,14 +258,18 @@ struct ScenarioDecoder {
         switch (o.has("above"), o.has("below")) {
         case (true, false): cmp = .above
         case (false, true): cmp = .below
-        default: r.error(at: node.mark, path, "expected exactly one of above or below")
+        default:
+            // A misspelt "abvoe" was already reported with its suggestion.
+            if o.typoTargets.isDisjoint(with: ["above", "below"]) { r.error(at: node.mark, path, "expected exactly one of above or below") }
         }
         let threshold = metric.flatMap { m in cmp.flatMap { value(o, $0.rawValue, for: m) } }
         let sustained = o.duration("for")
         let cooldown = o.duration("cooldown")
         let actions = ["add", "add_queue_workers", "alert"].filter(o.has)
         var action: TriggerAction?
-        if actions.count != 1 {
+        if actions.isEmpty && !o.typoTargets.isDisjoint(with: ["add", "add_queue_workers", "alert"]) {
+            // the action's key was misspelt and reported
+        } else if actions.count != 1 {
             r.error(at: node.mark, path, actions.isEmpty ? "missing an action: add, add_queue_workers or alert" : "expected one action, got \(actions.joined(separator: " and "))")
         } else {
             switch actions[0] {
@@ -270,14 +284,21 @@ struct ScenarioDecoder {
                        cooldown: cooldown ?? Defaults.triggerCooldown, route: o.string("route"), label: o.string("label"))
     }
 
-    /// A threshold or target in the metric's own unit: `70%`, `500ms`, `5000`, `2k/s`, `ETB 100`.
-    func value(_ o: Obj, _ key: String, for metric: Metric) -> Double? {
+    /// A threshold or target in the metric's own unit: `70%`, `500ms`, `5000`, `2k/s`, or money
+    /// (`ETB 100`, `USD 1`), which is held in birr.
+    func value(_ o: Obj, _ key: String, for metric: Metric, etbPerUSD: Double = 0) -> Double? {
         switch metric.unit {
         case .fraction: return o.percent(key)
         case .seconds: return o.duration(key)
         case .count: return o.count(key)
         case .rate: return o.rate(key)
-        case .money: return o.money(key)?.amount
+        case .money:
+            guard let m = o.money(key) else { return nil }
+            if m.currency == .usd && etbPerUSD <= 0 {
+                r.error(o.sub(key), "a USD amount needs currency.etb_per_usd to compare with costs in birr")
+                return nil
+            }
+            return m.amount(in: .etb, etbPerUSD: etbPerUSD)
         }
     }
 
@@ -436,10 +457,20 @@ struct ScenarioDecoder {
                                   samplePeriod: o?.duration("sample_period") ?? Defaults.samplePeriod, start: o?.string("start"))
     }
 
-    func expectation(_ node: Node, _ path: String) -> Expectation? {
+    func expectation(_ node: Node, _ path: String, etbPerUSD: Double) -> Expectation? {
         guard let o = Obj(r, node, path, kind: "expectation") else { return nil }
         let name = o.string("name")
         let target = o.string("service")
+        let forms = ["no_alert", "scales_up_within", "metric"].filter(o.has)
+        if forms.count > 1 {
+            r.error(at: node.mark, path, "expected one kind of expectation, got \(forms.joined(separator: " and "))")
+            return nil
+        }
+        if o.has("no_alert") {
+            for extra in ["service", "below", "at_most", "above", "at_least", "equals", "after"] where o.has(extra) {
+                r.error(o.sub(extra), "no_alert takes only the name of what must not alert")
+            }
+        }
         if let t = o.string("no_alert") {
             return Expectation(name: name ?? "no alert on \(t)", target: t, kind: .noAlert)
         }
@@ -458,7 +489,7 @@ struct ScenarioDecoder {
             r.error(at: node.mark, path, "expected exactly one bound: below, at_most, above, at_least or equals")
             return nil
         }
-        guard let v = value(o, bounds[0], for: metric) else { return nil }
+        guard let v = value(o, bounds[0], for: metric, etbPerUSD: etbPerUSD) else { return nil }
         return Expectation(name: name ?? "\(target.map { $0 + " " } ?? "")\(metric.rawValue) \(bounds[0].replacingOccurrences(of: "_", with: " ")) \(o.text(bounds[0]) ?? "")",
                            target: target, kind: .metric(metric, bound, v))
     }

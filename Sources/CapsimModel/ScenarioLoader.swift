@@ -26,7 +26,7 @@ public enum ScenarioLoader {
         } catch let e as ScenarioErrors {
             throw e
         } catch let e as YamlError {
-            throw ScenarioErrors(diagnostics: [yamlDiagnostic(e, file: file)])
+            throw ScenarioErrors(diagnostics: [yamlDiagnostic(e, file: file, text: text)])
         } catch {
             throw ScenarioErrors(diagnostics: [Diagnostic(file: file, line: 1, column: 1, path: "", message: "\(error)")])
         }
@@ -40,17 +40,62 @@ public enum ScenarioLoader {
         return s
     }
 
-    static func yamlDiagnostic(_ e: YamlError, file: String) -> Diagnostic {
+    /// libyaml's errors, reworded: its context ("while parsing a flow mapping") names where
+    /// the trouble began, which is the place the user must look, so that is the location given.
+    static func yamlDiagnostic(_ e: YamlError, file: String, text: String) -> Diagnostic {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        func d(_ line: Int, _ col: Int, _ msg: String) -> Diagnostic {
+            Diagnostic(file: file, line: min(max(1, line), max(1, lines.count)), column: max(1, col), path: "", message: "invalid YAML: " + msg)
+        }
         switch e {
         case .scanner(let ctx, let problem, let mark, _), .parser(let ctx, let problem, let mark, _), .composer(let ctx, let problem, let mark, _):
-            let prefix = ctx.map { "\($0.text) " } ?? ""
-            return Diagnostic(file: file, line: mark.line, column: mark.column, path: "", message: "invalid YAML: \(prefix)\(problem)")
+            let lineText = mark.line >= 1 && mark.line <= lines.count ? String(lines[mark.line - 1]) : ""
+            if problem.contains("cannot start any token"), lineText.prefix(while: { $0 == " " || $0 == "\t" }).contains("\t") {
+                return d(mark.line, 1, "a tab indents this line; YAML indents with spaces only")
+            }
+            guard let ctx else { return d(mark.line, mark.column, problem) }
+            let where_ = "(the parser stopped at \(mark.line):\(mark.column))"
+            switch ctx.text {
+            case "while scanning a quoted scalar":
+                return d(ctx.mark.line, ctx.mark.column, "this quoted value is never closed (the file ends inside it)")
+            case "while parsing a flow mapping":
+                return d(ctx.mark.line, ctx.mark.column, "this flow mapping is never closed: \(problem) \(where_)")
+            case "while parsing a flow sequence":
+                return d(ctx.mark.line, ctx.mark.column, "this flow list is never closed: \(problem) \(where_)")
+            case "while parsing a block mapping":
+                return d(mark.line, mark.column, "\(problem): is this line indented to match the mapping that starts at \(ctx.mark.line):\(ctx.mark.column)?")
+            default:
+                return d(mark.line, mark.column, "\(problem) (\(ctx.text) at \(ctx.mark.line):\(ctx.mark.column))")
+            }
         case .duplicatedKeysInMapping(let dups, let ctx):
-            return Diagnostic(file: file, line: ctx.mark.line, column: ctx.mark.column, path: "",
-                              message: "duplicate key\(dups.count > 1 ? "s" : "") \(dups.map { "\"\($0)\"" }.joined(separator: ", ")) in one mapping")
+            return duplicateKey(dups.first ?? "", mappingAt: ctx.mark, lines: lines, file: file)
         default:
-            return Diagnostic(file: file, line: 1, column: 1, path: "", message: "invalid YAML: \(e)")
+            return d(1, 1, "\(e)")
         }
+    }
+
+    /// Yams reports a duplicate key at the start of its mapping; find the second occurrence
+    /// (same indentation, same key) so the message points at the line to delete.
+    static func duplicateKey(_ key: String, mappingAt mark: Mark, lines: [Substring], file: String) -> Diagnostic {
+        let indent = mark.column - 1
+        var seen: (Int, Int)?
+        var l = mark.line
+        while l <= lines.count {
+            let line = lines[l - 1]
+            let lead = line.prefix(while: { $0 == " " }).count
+            if l > mark.line && lead < indent && !line.trimmingCharacters(in: .whitespaces).isEmpty && !line.trimmingCharacters(in: .whitespaces).hasPrefix("#") { break }
+            let rest = line.dropFirst(lead)
+            if lead == indent && (rest.hasPrefix(key + ":") || rest.hasPrefix("\"\(key)\":")) {
+                if let first = seen {
+                    return Diagnostic(file: file, line: l, column: lead + 1, path: "",
+                                      message: "duplicate key \"\(key)\" (first written at \(first.0):\(first.1)); YAML allows each key once per mapping")
+                }
+                seen = (l, lead + 1)
+            }
+            l += 1
+        }
+        return Diagnostic(file: file, line: mark.line, column: mark.column, path: "",
+                          message: "duplicate key \"\(key)\" in the mapping that starts here; YAML allows each key once per mapping")
     }
 }
 

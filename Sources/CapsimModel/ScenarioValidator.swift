@@ -8,7 +8,8 @@ struct ScenarioValidator {
     func run() {
         planning()
         for name in s.serviceNames { service(s.services[name]!, "services.\(name)") }
-        if s.services.isEmpty { r.error("services", "expected at least one service") }
+        // Only when `services` was written: a missing or misspelt key was reported by the decoder.
+        if s.services.isEmpty && r.isRecorded("services") { r.error("services", "expected at least one service") }
         traffic()
         eventBus()
         databases()
@@ -33,6 +34,7 @@ struct ScenarioValidator {
     // MARK: planning
 
     func planning() {
+        check(!s.name.trimmingCharacters(in: .whitespaces).isEmpty, "name", "expected the scenario's name, got an empty value")
         let p = s.planning
         for (i, h) in p.horizons.enumerated() { check(h >= 1 && h <= 120, r.item("planning.horizons", i), "expected months from 1 to 120, got \(h)") }
         check(p.draws >= 1 && p.draws <= 10_000_000, "planning.draws", "expected 1 to 10000000 draws, got \(p.draws)")
@@ -50,23 +52,37 @@ struct ScenarioValidator {
     func range(_ u: Uncertain, _ path: String, lo: Double, hi: Double, what: String, percent: Bool) {
         if u.mid.isNaN { return }   // a per-service factor left to the platform's value
         let show: (Double) -> String = { percent ? Percent(fraction: $0).description : trim($0) }
-        if !(u.low <= u.mid && u.mid <= u.high) {
-            r.error(path, "expected low ≤ mid ≤ high, got \(show(u.low)), \(show(u.mid)), \(show(u.high))")
-            return
-        }
-        for v in Set([u.low, u.high]) where v < lo || v > hi {
-            r.error(path, "expected \(what), got \(show(v))")
-        }
+        if !ordered(u, path, show) { return }
+        if u.low < lo || u.high > hi { r.error(path, "expected \(what), got \(written(u, show))") }
+    }
+
+    /// The range as the user wrote it: one value, `low..high`, or all three when mid was given.
+    func written(_ u: Uncertain, _ show: (Double) -> String) -> String {
+        if !u.isRange { return show(u.mid) }
+        if u.mid == (u.low + u.high) / 2 { return "\(show(u.low))..\(show(u.high))" }
+        return "low \(show(u.low)), mid \(show(u.mid)), high \(show(u.high))"
+    }
+
+    func ordered(_ u: Uncertain, _ path: String, _ show: (Double) -> String) -> Bool {
+        if u.low > u.high { r.error(path, "expected low ≤ high, got \(written(u, show))"); return false }
+        if u.mid < u.low || u.mid > u.high { r.error(path, "expected low ≤ mid ≤ high, got \(written(u, show))"); return false }
+        return true
     }
 
     // MARK: services
 
     func service(_ sv: Service, _ base: String) {
-        check(sv.peak.low >= 0, join(base, "peak"), "expected a non-negative rate, got \(Rate(perSecond: sv.peak.low))")
-        if sv.peak.low > sv.peak.mid || sv.peak.mid > sv.peak.high { r.error(join(base, "peak"), "expected low ≤ mid ≤ high") }
+        let rate: (Double) -> String = { Rate(perSecond: $0).description }
+        if ordered(sv.peak, join(base, "peak"), rate) {
+            check(sv.peak.low >= 0, join(base, "peak"), "expected a non-negative rate, got \(written(sv.peak, rate))")
+            check(sv.peak.high <= 1e9, join(base, "peak"), "expected a rate up to 1G/s, got \(written(sv.peak, rate))")
+        }
         let c = sv.capacity
-        check(c.rps > 0, join(base, "capacity"), "expected a positive capacity, got \(Rate(perSecond: c.rps))")
-        check(c.concurrency >= 1, join(base, "capacity.concurrency"), "expected at least 1 concurrent slot, got \(c.concurrency)")
+        if c.concurrency < 1 {
+            r.error(join(base, "capacity.concurrency"), "expected at least 1 concurrent slot, got \(c.concurrency)")
+        } else {
+            check(c.rps > 0, join(base, "capacity"), "expected a positive capacity, got \(Rate(perSecond: c.rps))")
+        }
         serviceTime(c.serviceTime, join(base, "capacity.service_time"))
         check(sv.cpuPerRequest > 0, join(base, "cpu_per_request"), "expected a positive CPU time per request like \"2ms\"")
         let rq = sv.resources.requests, lm = sv.resources.limits
@@ -125,7 +141,7 @@ struct ScenarioValidator {
 
     func hpa(_ h: HPA, _ path: String, replicas: Replicas) {
         check(h.syncPeriod > 0, join(path, "sync_period"), "expected a positive sync period")
-        check(h.tolerance >= 0 && h.tolerance < 1, join(path, "tolerance"), "expected a tolerance from 0% to 100%, got \(Percent(fraction: h.tolerance))")
+        check(h.tolerance >= 0 && h.tolerance < 1, join(path, "tolerance"), "expected a tolerance of at least 0% and below 100%, got \(Percent(fraction: h.tolerance))")
         check(replicas.min >= 1, "\(path.replacingOccurrences(of: ".autoscaling.hpa", with: "")).replicas.min", "an HPA needs min replicas ≥ 1 (with 0 the controller disables scaling), got \(replicas.min)")
         let allowed: [Metric] = [.cpuUtilization, .latencyMean, .latencyP50, .latencyP90, .latencyP95, .latencyP99, .queueLength, .inFlight, .throughput]
         for (i, m) in h.metrics.enumerated() {
@@ -182,7 +198,7 @@ struct ScenarioValidator {
     func traffic() {
         guard let t = s.traffic else { return }
         known(t.entry, in: s.serviceNames, what: "service", "traffic.entry")
-        check(t.peak >= 0, "traffic.peak", "expected a non-negative rate, got \(Rate(perSecond: t.peak))")
+        check(t.peak >= 0 && t.peak <= 1e9, "traffic.peak", "expected a rate from 0 to 1G/s, got \(Rate(perSecond: t.peak))")
         check(t.multiplier >= 0, "traffic.multiplier", "expected a non-negative multiplier, got \(trim(t.multiplier))")
         check(t.hopLatency >= 0, "traffic.hop_latency", "expected a non-negative latency")
         if t.routes.isEmpty { r.error("traffic.routes", "expected at least one route") }
@@ -193,7 +209,7 @@ struct ScenarioValidator {
             check(rt.share > 0 && rt.share <= 1, join(p, "share"), "expected a share in (0%, 100%], got \(Percent(fraction: rt.share))")
             if rt.path.isEmpty { r.error(join(p, "path"), "expected at least one service") }
             for (i, svc) in rt.path.enumerated() { known(svc, in: s.serviceNames, what: "service", r.item("\(p).path", i)) }
-            if let first = rt.path.first, first != t.entry, s.services[first] != nil {
+            if let first = rt.path.first, first != t.entry, s.services[first] != nil, s.services[t.entry] != nil {
                 r.error("\(p).path[0]", "a route starts at the entry service \(t.entry), got \(first)")
             }
         }
@@ -248,6 +264,7 @@ struct ScenarioValidator {
             check(d.readReplicas >= 0, join(p, "read_replicas"), "expected a non-negative number of replicas")
             check(d.readRatio >= 0 && d.readRatio <= 1, join(p, "read_ratio"), "expected a ratio from 0% to 100%")
             check(d.keySkew >= 0, join(p, "key_skew"), "expected a non-negative Zipf exponent")
+            if let c = d.costPerHour { check(c.amount >= 0, join(p, "cost_per_hour"), "expected a non-negative cost, got \(c)") }
             serviceTime(d.queryTime, join(p, "query_time"))
             for (i, t) in d.triggers.enumerated() { trigger(t, r.item("\(p).triggers", i), owner: .database, serviceName: nil, maxReplicas: 0) }
         }
@@ -298,7 +315,7 @@ struct ScenarioValidator {
                 } else if let t = e.target {
                     known(t, in: s.serviceNames, what: "service", join(p, "service"))
                 } else {
-                    r.error(join(p, "service"), "missing: the service \(m.rawValue) is measured on")
+                    r.error(join(p, "service"), "missing: the service whose \(m.rawValue) is measured")
                 }
             }
         }

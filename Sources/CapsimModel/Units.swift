@@ -19,7 +19,7 @@ public struct Duration: Hashable, Comparable, Sendable, Codable, CustomStringCon
         let t = text.trimmingCharacters(in: .whitespaces)
         for (suffix, scale) in Duration.units where t.hasSuffix(suffix) {
             let number = t.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
-            guard let v = parseDecimal(number), v >= 0 else { return nil }
+            guard let v = parseDecimal(number), v >= 0, (v * scale).isFinite else { return nil }
             self.seconds = v * scale
             return
         }
@@ -57,6 +57,7 @@ public struct Rate: Hashable, Comparable, Sendable, Codable, CustomStringConvert
         case "d", "day": per = 86400
         default: return nil
         }
+        guard (count / per).isFinite else { return nil }
         self.perSecond = count / per
     }
 
@@ -90,7 +91,7 @@ public struct CPU: Hashable, Comparable, Sendable, Codable, CustomStringConverti
         let t = text.trimmingCharacters(in: .whitespaces)
         if t.hasSuffix("m"), let v = parseDecimal(String(t.dropLast())), v >= 0 {
             self.millicores = v
-        } else if let v = parseDecimal(t), v >= 0 {
+        } else if let v = parseDecimal(t), v >= 0, (v * 1000).isFinite {
             self.millicores = v * 1000
         } else {
             return nil
@@ -113,7 +114,7 @@ public struct Memory: Hashable, Comparable, Sendable, Codable, CustomStringConve
     public init?(parsing text: String) {
         let t = text.trimmingCharacters(in: .whitespaces)
         for (suffix, scale) in Memory.units where t.hasSuffix(suffix) {
-            guard let v = parseDecimal(String(t.dropLast(suffix.count))), v >= 0 else { return nil }
+            guard let v = parseDecimal(String(t.dropLast(suffix.count))), v >= 0, (v * scale).isFinite else { return nil }
             self.bytes = v * scale
             return
         }
@@ -173,7 +174,7 @@ public func parseCount(_ text: String) -> Double? {
     let t = text.trimmingCharacters(in: .whitespaces)
     let scales: [Character: Double] = ["k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9]
     if let last = t.last, let scale = scales[last] {
-        return parseDecimal(String(t.dropLast())).map { $0 * scale }
+        return parseDecimal(String(t.dropLast())).map { $0 * scale }.flatMap { $0.isFinite ? $0 : nil }
     }
     return parseDecimal(t)
 }

@@ -18,15 +18,22 @@ final class YAMLReader {
 
     /// Set once decoding is done: from then on a problem on a path that already has one (or
     /// under a path that does) is not reported again, since it follows from the first.
-    var validating = false
+    var validating = false {
+        didSet { decodeErrors = diagnostics.count }
+    }
+    /// How many diagnostics decoding produced; only those suppress validation errors, so one
+    /// validation error never hides another.
+    private var decodeErrors = 0
 
     /// Reports at the recorded location of `path`, or of its nearest recorded ancestor.
     func error(_ path: String, _ message: String) {
-        if validating && diagnostics.contains(where: { d in
+        if validating && diagnostics.prefix(decodeErrors).contains(where: { d in
             d.path == path || path.hasPrefix(d.path + ".") || path.hasPrefix(d.path + "[") || d.path.hasPrefix(path + ".")
         }) { return }
         error(at: location(of: path), path, message)
     }
+
+    func isRecorded(_ path: String) -> Bool { locations[path] != nil }
 
     func location(of path: String) -> Mark? {
         var p = Substring(path)
@@ -60,7 +67,7 @@ final class YAMLReader {
 /// The text of a scalar as written, for messages ("got \"five\"").
 func shown(_ node: Node) -> String {
     switch node {
-    case .scalar(let s): return "\"\(s.string)\""
+    case .scalar(let s): return isNull(s) ? "an empty value" : "\"\(s.string)\""
     case .mapping: return "a mapping"
     case .sequence: return "a list"
     case .alias: return "an alias"
@@ -77,6 +84,9 @@ struct Obj {
     let node: Node
     private var values: [String: Node] = [:]
     private var keyNodes: [String: Node] = [:]
+    /// Known keys that unknown keys were taken to be typos of ("replcias" → "replicas"), so
+    /// the missing key is not reported a second time.
+    private(set) var typoTargets: Set<String> = []
 
     /// Returns nil (after reporting) when `node` is not a mapping.
     init?(_ r: YAMLReader, _ node: Node, _ path: String, kind: String, required: [String] = []) {
@@ -87,18 +97,36 @@ struct Obj {
             return nil
         }
         let allowed = ScenarioFormat.objects[kind] ?? []
+        var merged: [(Node, Node)] = []
         for (k, v) in m {
-            guard case .scalar(let ks) = k else { r.error(at: k.mark, path, "keys must be plain words"); continue }
+            // YAML merge keys (`<<: *base`): the base's keys, where this mapping has none of its own.
+            if case .scalar(let ks) = k, ks.string == "<<", ks.style == .plain {
+                let bases: [Node] = { if case .sequence(let s) = v { return Array(s) }; return [v] }()
+                for b in bases {
+                    guard case .mapping(let bm) = b else { r.error(at: v.mark, join(path, "<<"), "a merge key takes a mapping (or a list of them), got \(shown(v))"); continue }
+                    merged += bm.map { ($0.key, $0.value) }.filter { k, _ in
+                        guard case .scalar(let bk) = k else { return true }
+                        return !m.contains { mk, _ in mk.string == bk.string }
+                    }
+                }
+                continue
+            }
+            merged.append((k, v))
+        }
+        for (k, v) in merged {
+            guard case .scalar(let ks) = k else { r.error(at: k.mark, path.isEmpty ? "(top level)" : path, "keys must be plain words, got \(shown(k))"); continue }
             let key = ks.string
             if !allowed.contains(key) {
-                r.error(at: k.mark, join(path, key), "unknown key \"\(key)\"" + didYouMean(key, allowed))
+                let suggestion = suggestion(for: key, among: allowed)
+                if let sgg = suggestion { typoTargets.insert(sgg) }
+                r.error(at: k.mark, join(path, key), "unknown key \"\(key)\"" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? ""))
                 continue
             }
             values[key] = v
             keyNodes[key] = k
             r.record(join(path, key), v)
         }
-        for key in required where values[key] == nil {
+        for key in required where values[key] == nil && !typoTargets.contains(key) {
             r.error(at: node.mark, join(path, key), "missing required key")
         }
     }
@@ -131,7 +159,7 @@ struct Obj {
     func count(_ key: String) -> Double? { parse(key, "a count", "\"100k\"", parseCount) }
 
     func int(_ key: String) -> Int? {
-        parse(key, "a whole number", "\"3\"") { t in parseCount(t).flatMap { $0 == $0.rounded() && abs($0) < 1e15 ? Int($0) : nil } }
+        parse(key, "a whole number", "\"3\"", parseWhole)
     }
 
     func bool(_ key: String) -> Bool? {
@@ -189,9 +217,18 @@ struct Obj {
 
 func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
-func scalarText(_ r: YAMLReader, _ v: Node, _ path: String) -> String? {
+/// A plain scalar YAML reads as null: nothing, `~` or `null`.
+func isNull(_ s: Node.Scalar) -> Bool {
+    s.style == .plain && ["", "~", "null", "Null", "NULL"].contains(s.string)
+}
+
+func scalarText(_ r: YAMLReader, _ v: Node, _ path: String, what: String = "a single value") -> String? {
     guard case .scalar(let s) = v else {
-        r.error(at: v.mark, path, "expected a single value, got \(shown(v))")
+        r.error(at: v.mark, path, "expected \(what), got \(shown(v))")
+        return nil
+    }
+    if isNull(s) {
+        r.error(at: v.mark, path, "missing value: expected \(what)")
         return nil
     }
     return s.string
@@ -202,7 +239,18 @@ func parseScalar<T>(_ r: YAMLReader, _ v: Node, _ path: String, _ what: String, 
         r.error(at: v.mark, path, "expected \(what) like \(example), got \(shown(v))")
         return nil
     }
+    if isNull(s) {
+        r.error(at: v.mark, path, "missing value: expected \(what) like \(example)")
+        return nil
+    }
     if let x = f(s.string) { return x }
     r.error(at: v.mark, path, "expected \(what) like \(example), got \"\(s.string)\"")
     return nil
+}
+
+/// A whole number, allowing SI suffixes (`1.5k` = 1500) within floating-point rounding.
+func parseWhole(_ t: String) -> Int? {
+    guard let v = parseCount(t), abs(v) < 1e15 else { return nil }
+    let r = v.rounded()
+    return abs(v - r) <= 1e-9 * max(1, abs(v)) ? Int(r) : nil
 }

@@ -50,7 +50,8 @@ public enum Planner {
     }
 
     static func instances(required: Double, capacity: Double, utilization: Double, min: Int) -> Int {
-        Swift.max(min, Int((required / (capacity * utilization) - 1e-9).rounded(.up)))
+        // Clamped far above any real fleet so absurd inputs cannot overflow Int.
+        Swift.max(min, Int(Swift.min(1e12, (required / (capacity * utilization) - 1e-9).rounded(.up))))
     }
 
     /// Databases are priced per hour and not scaled by the plan. Summed in name order:
