@@ -5,7 +5,7 @@
 /// entity's draws (common random numbers): differences between two runs come from the
 /// change, not from reshuffled noise. Value type, no allocation per draw.
 public struct RandomStream: Sendable {
-    private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+    @usableFromInline var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
     public init(seed: UInt64, name: String) {
         // FNV-1a over the name's UTF-8, mixed with the seed, expanded by SplitMix64
@@ -23,7 +23,7 @@ public struct RandomStream: Sendable {
         s0 = splitmix(); s1 = splitmix(); s2 = splitmix(); s3 = splitmix()
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17
@@ -34,10 +34,10 @@ public struct RandomStream: Sendable {
     }
 
     /// Uniform in [0, 1) with 53 random bits.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     /// Uniform in (0, 1], safe for `log`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func uniformPositive() -> Double { Double((next() >> 11) + 1) * 0x1.0p-53 }
 }

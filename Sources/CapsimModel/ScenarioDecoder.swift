@@ -56,7 +56,7 @@ struct ScenarioDecoder {
     func planning(_ node: Node?) -> PlanningSettings {
         let o = node.flatMap { Obj(r, $0, "planning", kind: "planning") }
         var horizons = Defaults.horizons
-        if let items = o?.items("horizons", { n, p in parseScalar(r, n, p, "a number of months", "\"12\"") { Int($0) } }) {
+        if let items = o?.items("horizons", { n, p in parseScalar(r, n, p, "a number of months", "\"12\"", parseWhole) }) {
             horizons = items
         }
         return PlanningSettings(

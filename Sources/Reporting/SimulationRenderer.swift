@@ -1,0 +1,97 @@
+import CapsimModel
+import Foundation
+import Simulation
+
+/// Renders a `SimulationResult`: the terminal table, `summary.json`, `timeline.csv`,
+/// `routes.csv` and `events.csv`. Every number is formatted with a fixed precision so the
+/// same run gives the same bytes.
+public enum SimulationRenderer {
+    public enum Format: String, CaseIterable, Sendable { case table, json, csv }
+
+    static func f(_ v: Double?, _ digits: Int = 6) -> String {
+        guard let v else { return "" }
+        return String(format: "%.\(digits)f", v)
+    }
+
+    static func ms(_ v: Double?) -> String {
+        guard let v else { return "—" }
+        return v < 1 ? String(format: "%.1fms", v * 1000) : String(format: "%.2fs", v)
+    }
+
+    /// summary.json: everything but the timeline and the event log (those are CSV files).
+    public static func summaryJSON(_ r: SimulationResult) -> String {
+        struct Summary: Encodable {
+            let scenario: String; let seed: UInt64; let duration: Double; let warmup: Double; let samplePeriod: Double
+            let events: UInt64; let services: [ServiceSummary]; let routes: [RouteSummary]; let scalingDecisions: Int
+        }
+        let s = Summary(scenario: r.scenario, seed: r.seed, duration: r.duration, warmup: r.warmup, samplePeriod: r.samplePeriod,
+                        events: r.events, services: r.services, routes: r.routes, scalingDecisions: r.scaling.count)
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? e.encode(s)) ?? Data(), as: UTF8.self) + "\n"
+    }
+
+    public static let timelineColumns = ["time_s", "service", "replicas", "ready", "starting", "cpu_utilization", "in_flight", "queue_length",
+                                         "arrival_rate", "throughput", "latency_mean_s", "latency_p50_s", "latency_p95_s", "latency_p99_s",
+                                         "dropped", "timed_out"]
+
+    public static func timelineCSV(_ r: SimulationResult) -> String {
+        var out = [csvLine(timelineColumns)]
+        out.reserveCapacity(r.timeline.count + 1)
+        for s in r.timeline {
+            out.append(csvLine([f(s.time, 3), s.service, "\(s.replicas)", "\(s.ready)", "\(s.starting)", f(s.cpuUtilization, 4), "\(s.inFlight)",
+                                "\(s.queueLength)", f(s.arrivalRate, 3), f(s.throughput, 3), f(s.latencyMean), f(s.latencyP50), f(s.latencyP95),
+                                f(s.latencyP99), "\(s.dropped)", "\(s.timedOut)"]))
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    public static func routesCSV(_ r: SimulationResult) -> String {
+        var out = [csvLine(["time_s", "route", "completed", "latency_p50_s", "latency_p99_s"])]
+        for s in r.routeTimeline { out.append(csvLine([f(s.time, 3), s.route, "\(s.completed)", f(s.latencyP50), f(s.latencyP99)])) }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    public static let eventColumns = ["time_s", "service", "policy", "rule", "metric_value", "window_s", "from", "to", "reason", "alert"]
+
+    public static func eventsCSV(_ r: SimulationResult) -> String {
+        var out = [csvLine(eventColumns)]
+        for e in r.scaling {
+            out.append(csvLine([f(e.time, 3), e.service, e.policy, e.rule, f(e.metricValue), f(e.window, 0), "\(e.from)", "\(e.to)", e.reason, e.alert ?? ""]))
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    public static func table(_ r: SimulationResult) -> String {
+        var t = TextTable(["service", "arrivals", "completed", "dropped", "timed out", "mean", "p50", "p95", "p99", "max queue", "replicas",
+                           "instance-h", "ETB", "scale ↑/↓", "alerts", "SLO breaches"])
+        for s in r.services {
+            t.add([s.service, "\(s.arrivals)", "\(s.completed)", "\(s.dropped)", "\(s.timedOut)", ms(s.latency?.mean), ms(s.latency?.p50),
+                   ms(s.latency?.p95), ms(s.latency?.p99), "\(s.maxQueue)", "\(s.minReplicas)–\(s.maxReplicas)", String(format: "%.2f", s.instanceHours),
+                   String(format: "%.0f", s.costEtb), "\(s.scaleUps)/\(s.scaleDowns)", "\(s.alerts)",
+                   s.sloMetric.map { "\(s.sloBreaches) (\($0.replacingOccurrences(of: "latency_", with: "")))" } ?? "—"])
+        }
+        var rt = TextTable(["route", "completed", "mean", "p50", "p95", "p99", "max"])
+        for x in r.routes {
+            rt.add([x.route, "\(x.completed)", ms(x.latency?.mean), ms(x.latency?.p50), ms(x.latency?.p95), ms(x.latency?.p99), ms(x.latency?.max)])
+        }
+        let head = "capsim simulate: \(r.scenario) (seed \(r.seed), \(formatDuration(r.duration)) simulated, \(formatDuration(r.warmup)) warm-up excluded, \(r.events) events)"
+        var out = [head, "", t.render(), "", "End to end per route:", rt.render()]
+        let changes = r.scaling.filter { $0.from != $0.to || $0.alert != nil }
+        if !changes.isEmpty {
+            out += ["", "Scaling decisions and alerts (\(changes.count); all in events.csv):"]
+            for e in changes.prefix(12) {
+                out.append("  \(clock(e.time))  \(e.service)  \(e.policy): \(e.from) → \(e.to)  \(e.reason)")
+            }
+            if changes.count > 12 { out.append("  … \(changes.count - 12) more") }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// mm:ss or h:mm:ss of simulated time.
+    public static func clock(_ t: Double) -> String {
+        let s = Int(t.rounded())
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%02d:%02d", s / 60, s % 60)
+    }
+}

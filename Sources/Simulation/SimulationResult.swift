@@ -1,0 +1,99 @@
+/// What a simulation run produced: deterministic for a scenario and seed (no wall-clock
+/// values), so two runs can be compared byte for byte. Property names become snake_case
+/// keys in `summary.json`.
+public struct SimulationResult: Hashable, Sendable, Codable {
+    public let scenario: String
+    public let seed: UInt64
+    public let duration: Double
+    public let warmup: Double
+    public let samplePeriod: Double
+    /// Events processed by the kernel.
+    public let events: UInt64
+    public let services: [ServiceSummary]
+    public let routes: [RouteSummary]
+    public let timeline: [ServiceSample]
+    public let routeTimeline: [RouteSample]
+    public let scaling: [ScalingEvent]
+}
+
+public struct LatencySummary: Hashable, Sendable, Codable {
+    public let mean: Double
+    public let p50: Double
+    public let p95: Double
+    public let p99: Double
+    public let max: Double
+}
+
+public struct ServiceSummary: Hashable, Sendable, Codable {
+    public let service: String
+    public let arrivals: Int
+    public let completed: Int
+    public let dropped: Int
+    public let timedOut: Int
+    /// Time in this service (queue + service), seconds, after warm-up; nil with no completions.
+    public let latency: LatencySummary?
+    public let maxQueue: Int
+    public let minReplicas: Int
+    public let maxReplicas: Int
+    public let instanceHours: Double
+    public let costEtb: Double
+    public let costUsd: Double
+    public let scaleUps: Int
+    public let scaleDowns: Int
+    public let alerts: Int
+    /// Sample windows in which the service's SLO statistic exceeded its objective.
+    public let sloBreaches: Int
+    public let sloMetric: String?
+}
+
+public struct RouteSummary: Hashable, Sendable, Codable {
+    public let route: String
+    public let completed: Int
+    /// End to end, from arrival at the entry to the last service's completion, seconds.
+    public let latency: LatencySummary?
+}
+
+/// One metrics sample of one service (the timeline; default every 15 s).
+public struct ServiceSample: Hashable, Sendable, Codable {
+    public let time: Double
+    public let service: String
+    public let replicas: Int
+    public let ready: Int
+    public let starting: Int
+    /// Mean over ready pods of CPU usage ÷ request, as the HPA reads it.
+    public let cpuUtilization: Double
+    public let inFlight: Int
+    public let queueLength: Int
+    public let arrivalRate: Double
+    public let throughput: Double
+    public let latencyMean: Double?
+    public let latencyP50: Double?
+    public let latencyP95: Double?
+    public let latencyP99: Double?
+    public let dropped: Int
+    public let timedOut: Int
+}
+
+public struct RouteSample: Hashable, Sendable, Codable {
+    public let time: Double
+    public let route: String
+    public let completed: Int
+    public let latencyP50: Double?
+    public let latencyP99: Double?
+}
+
+/// A scaling decision or alert, as written to events.csv.
+public struct ScalingEvent: Hashable, Sendable, Codable {
+    public let time: Double
+    public let service: String
+    /// "hpa", or "trigger[N] LABEL".
+    public let policy: String
+    public let rule: String
+    public let metricValue: Double?
+    /// The sustained-for window of a trigger, seconds; nil for the HPA.
+    public let window: Double?
+    public let from: Int
+    public let to: Int
+    public let reason: String
+    public let alert: String?
+}

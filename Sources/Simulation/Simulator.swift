@@ -1,0 +1,518 @@
+import Autoscaling
+import CapsimModel
+import Foundation
+import Histogram
+
+/// Run-time settings that are not part of the scenario.
+public struct SimulationOptions: Sendable {
+    public var duration: Double
+    public var warmup: Double
+    public var samplePeriod: Double
+    public var seed: UInt64
+    /// Check the kernel's invariants after every event (tests turn this on; it costs ~2×).
+    public var checkInvariants = false
+    /// Called about every 2²⁰ events with (simulated time, events so far).
+    public var progress: (@Sendable (Double, UInt64) -> Void)?
+
+    public init(scenario s: Scenario) {
+        duration = s.simulation.duration; warmup = s.simulation.warmup; samplePeriod = s.simulation.samplePeriod; seed = s.seed
+    }
+}
+
+public struct SimulationError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+}
+
+/// A request in flight; stored in a pool and referred to by index, so events carry no references.
+struct Request {
+    var route: Int32
+    var hop: Int32
+    var pod: Int32
+    var born: Double
+    var arrivedAtStation: Double
+}
+
+/// The discrete-event simulator: open-loop arrivals at the entry, each request walking its
+/// route's synchronous path through service stations, metrics sampled every period, and the
+/// scenario's autoscaling policies (shared with `replay`) acting on those samples.
+///
+/// Calls are modelled hop by hop (tandem): a service's slot is freed when its own work is done
+/// and the request moves on after the hop latency; callers do not hold slots while downstream
+/// services work (issue 5 adds blocking calls with connection pools and retries).
+public final class Simulator {
+    let scenario: Scenario
+    let options: SimulationOptions
+    var queue = EventQueue(capacity: 4096)
+    var now = 0.0
+    var stations: [Station] = []
+    let arrivals: ArrivalProcess
+    var arrivalRNG: RandomStream
+    var routeRNG: RandomStream
+    let routeNames: [String]
+    let routePaths: [[Int32]]
+    let routeCumulative: [Double]
+    let hopLatency: Double
+
+    var requests: ContiguousArray<Request> = []
+    var freeRequests: ContiguousArray<Int32> = []
+    var created = 0, finished = 0
+
+    var routeRun: [LogHistogram]
+    var routeWindow: [LogHistogram]
+    var routeCompleted: [Int]
+    var routeRunSum: [Double]
+    var routeWindowCompleted: [Int]
+
+    var hpas: [Int: HPAController] = [:]
+    var triggers: [Int: TriggerEvaluator] = [:]
+    /// Per station, route index → route name, for route-scoped triggers.
+    var routeScoped: [Int: [Int: String]] = [:]
+
+    var timeline: [ServiceSample] = []
+    var routeTimeline: [RouteSample] = []
+    var scaling: [ScalingEvent] = []
+    var scaleUps: [Int]
+    var scaleDowns: [Int]
+    var alerts: [Int]
+    var minSeen: [Int]
+    var maxSeen: [Int]
+    var processed: UInt64 = 0
+    var measuring: Bool { now >= options.warmup }
+
+    public init(scenario: Scenario, options: SimulationOptions) throws {
+        self.scenario = scenario
+        self.options = options
+        guard let traffic = scenario.traffic else {
+            throw SimulationError(description: "the scenario has no traffic block: simulate needs traffic.entry, traffic.peak and traffic.routes")
+        }
+        let names = scenario.serviceNames
+        var index: [String: Int32] = [:]
+        for (i, n) in names.enumerated() {
+            index[n] = Int32(i)
+            stations.append(Station(index: i, service: scenario.services[n]!, seed: options.seed))
+        }
+        routeNames = traffic.routeNames
+        routePaths = routeNames.map { traffic.routes[$0]!.path.map { index[$0]! } }
+        var acc = 0.0
+        routeCumulative = routeNames.map { acc += traffic.routes[$0]!.share; return acc }
+        hopLatency = traffic.hopLatency
+        arrivals = ArrivalProcess(traffic: traffic, duration: options.duration, startOfDay: try Simulator.startOfDay(scenario.simulation.start))
+        arrivalRNG = RandomStream(seed: options.seed, name: "traffic/arrivals")
+        routeRNG = RandomStream(seed: options.seed, name: "traffic/routes")
+        routeRun = routeNames.map { _ in runHistogram() }
+        routeWindow = routeNames.map { _ in windowHistogram() }
+        routeCompleted = routeNames.map { _ in 0 }
+        routeRunSum = routeNames.map { _ in 0 }
+        routeWindowCompleted = routeCompleted
+        scaleUps = names.map { _ in 0 }
+        scaleDowns = scaleUps
+        alerts = scaleUps
+        minSeen = names.map { scenario.services[$0]!.replicas.initial }
+        maxSeen = minSeen
+        for st in stations {
+            let sv = st.service
+            for _ in 0..<sv.replicas.initial { st.pods.append(Pod(state: .ready, started: -3600, readyAt: -3600)) }
+            st.rebuildRoutable()
+            st.accountPods(0, measuring: false)
+            if let h = sv.autoscaling.hpa { hpas[st.index] = HPAController(hpa: h, replicas: sv.replicas, service: sv.name) }
+            if !sv.autoscaling.triggers.isEmpty {
+                triggers[st.index] = TriggerEvaluator(triggers: sv.autoscaling.triggers, service: sv.name, maxReplicas: sv.replicas.max)
+                for t in sv.autoscaling.triggers {
+                    if let r = t.route, let ri = routeNames.firstIndex(of: r) {
+                        routeScoped[st.index, default: [:]][ri] = r
+                        st.routeWindows[ri] = windowHistogram()
+                    }
+                }
+            }
+        }
+    }
+
+    /// Seconds after midnight EAT at the run's start, from `simulation.start` (ISO 8601).
+    static func startOfDay(_ start: String?) throws -> Double {
+        guard let start else { return 0 }
+        let f = ISO8601DateFormatter()
+        var text = start
+        if !text.contains("Z") && !text.dropFirst(10).contains("+") && !text.dropFirst(10).contains("-") { text += "+03:00" }
+        guard let date = f.date(from: text) else {
+            throw SimulationError(description: "simulation.start: expected an ISO 8601 time like \"2026-09-11T18:00:00+03:00\", got \"\(start)\"")
+        }
+        let eat = date.timeIntervalSince1970 + 3 * 3600
+        return eat.truncatingRemainder(dividingBy: 86_400)
+    }
+
+    // MARK: the loop
+
+    public func run() -> SimulationResult {
+        scheduleNextArrival(from: 0)
+        queue.schedule(.sample, at: options.samplePeriod)
+        for i in hpas.keys.sorted() {
+            queue.schedule(.controllerSync, at: stations[i].service.autoscaling.hpa!.syncPeriod, Int32(i))
+        }
+        queue.schedule(.end, at: options.duration)
+        let check = options.checkInvariants
+        while let e = queue.pop() {
+            if check && e.time < now { violation = "the clock went back: \(e.time) < \(now)"; return finish() }
+            now = e.time
+            processed &+= 1
+            switch e.kind {
+            case .arrival: arrive()
+            case .hopArrival: hopArrive(e.a)
+            case .serviceDone: serviceDone(Int(e.a), e.b)
+            case .podReady: podReady(Int(e.a), Int(e.b))
+            case .sample: sample()
+            case .controllerSync: controllerSync(Int(e.a))
+            case .end: return finish()
+            }
+            if check { checkInvariants(); if violation != nil { return finish() } }
+            if processed & 0xFFFFF == 0, let p = options.progress { p(now, processed) }
+        }
+        return finish()
+    }
+
+    /// Thinning against the bound of the current sample slice; past the slice's end, restart
+    /// from its end (exponential gaps are memoryless, so this is exact).
+    func scheduleNextArrival(from start: Double) {
+        var t = start
+        let slice = options.samplePeriod
+        while t < options.duration {
+            let sliceEnd = min(options.duration, (floor(t / slice) + 1) * slice)
+            let bound = arrivals.bound(t, sliceEnd)
+            if bound <= 0 { t = sliceEnd; continue }
+            let gap = -log(arrivalRNG.uniformPositive()) / bound
+            if t + gap >= sliceEnd { t = sliceEnd; continue }
+            t += gap
+            if arrivalRNG.uniform() * bound <= arrivals.rate(t) {
+                queue.schedule(.arrival, at: t)
+                return
+            }
+        }
+    }
+
+    @inline(__always)
+    func newRequest(route: Int32) -> Int32 {
+        created += 1
+        let r = Request(route: route, hop: 0, pod: -1, born: now, arrivedAtStation: now)
+        if let i = freeRequests.popLast() { requests[Int(i)] = r; return i }
+        requests.append(r)
+        return Int32(requests.count - 1)
+    }
+
+    @inline(__always)
+    func release(_ r: Int32) { finished += 1; freeRequests.append(r) }
+
+    func arrive() {
+        let u = routeRNG.uniform()
+        var route = 0
+        while route < routeCumulative.count - 1 && u >= routeCumulative[route] { route += 1 }
+        let r = newRequest(route: Int32(route))
+        enter(r, station: Int(routePaths[route][0]))
+        scheduleNextArrival(from: now)
+    }
+
+    func hopArrive(_ r: Int32) {
+        requests[Int(r)].hop += 1
+        requests[Int(r)].arrivedAtStation = now
+        let req = requests[Int(r)]
+        enter(r, station: Int(routePaths[Int(req.route)][Int(req.hop)]))
+    }
+
+    @inline(__always)
+    func enter(_ r: Int32, station s: Int) {
+        let st = stations[s]
+        st.wArrivals += 1
+        if measuring { st.arrivals += 1 }
+        if st.perInstance {
+            guard let p = st.choosePod() else { drop(r, st); return }
+            let pi = Int(p)
+            if st.pods[pi].busy < st.slots && st.pods[pi].queue.isEmpty {
+                start(r, st, pod: pi)
+            } else if let limit = st.queueLimit, st.pods[pi].queue.count >= limit {
+                drop(r, st)
+            } else {
+                st.pods[pi].queue.push(r)
+                requests[Int(r)].pod = p
+                if measuring, st.pods[pi].queue.count > st.maxQueue { st.maxQueue = st.pods[pi].queue.count }
+            }
+        } else {
+            if st.shared.isEmpty {
+                for p in st.routable where st.pods[Int(p)].busy < st.slots {
+                    start(r, st, pod: Int(p))
+                    return
+                }
+            }
+            if let limit = st.queueLimit, st.shared.count >= limit { drop(r, st); return }
+            st.shared.push(r)
+            if measuring, st.shared.count > st.maxQueue { st.maxQueue = st.shared.count }
+        }
+    }
+
+    @inline(__always)
+    func drop(_ r: Int32, _ st: Station) {
+        st.wDropped += 1
+        if measuring { st.dropped += 1 }
+        release(r)
+    }
+
+    /// Starts service on a pod's free slot. CPU beyond the pod's limit stretches the work
+    /// (CFS throttling): demand = busy slots × CPU per request ÷ mean service time.
+    @inline(__always)
+    func start(_ r: Int32, _ st: Station, pod p: Int) {
+        st.pods[p].busy += 1
+        requests[Int(r)].pod = Int32(p)
+        var d = st.sampler.draw(&st.serviceRNG)
+        let demand = Double(st.pods[p].busy) * st.cpuPerRequest / st.sampler.mean
+        if demand > st.limitCores { d *= demand / st.limitCores }
+        st.pods[p].cpuWindow += st.cpuPerRequest
+        queue.schedule(.serviceDone, at: now + d, Int32(st.index), r)
+    }
+
+    func serviceDone(_ s: Int, _ r: Int32) {
+        let st = stations[s]
+        let req = requests[Int(r)]
+        let p = Int(req.pod)
+        st.pods[p].busy -= 1
+        let sojourn = now - req.arrivedAtStation
+        let micros = UInt64(max(0, sojourn) * 1e6)
+        st.wCompleted += 1
+        st.wLatencySum += sojourn
+        st.wLatency.record(micros)
+        if !st.routeWindows.isEmpty, st.routeWindows[Int(req.route)] != nil { st.routeWindows[Int(req.route)]!.record(micros) }
+        if measuring { st.completed += 1; st.runLatencySum += sojourn; st.runLatency.record(micros) }
+        let path = routePaths[Int(req.route)]
+        if Int(req.hop) + 1 < path.count {
+            queue.schedule(.hopArrival, at: now + hopLatency, r)
+        } else {
+            let e2e = UInt64(max(0, now - req.born) * 1e6)
+            let ri = Int(req.route)
+            routeWindow[ri].record(e2e)
+            routeWindowCompleted[ri] += 1
+            if measuring { routeRun[ri].record(e2e); routeCompleted[ri] += 1; routeRunSum[ri] += now - req.born }
+            release(r)
+        }
+        pull(st, pod: p)
+    }
+
+    /// Gives a pod's free slot its next request: from its own queue, or (if it still takes new
+    /// work) from the shared queue. Requests that waited past the timeout are abandoned here.
+    @inline(__always)
+    func pull(_ st: Station, pod p: Int) {
+        while st.pods[p].busy < st.slots {
+            let next: Int32?
+            if st.perInstance {
+                next = st.pods[p].queue.pop()
+            } else if st.pods[p].state == .ready {
+                next = st.shared.pop()
+            } else {
+                next = nil
+            }
+            guard let r = next else { break }
+            if let limit = st.timeout, now - requests[Int(r)].arrivedAtStation > limit {
+                st.wTimedOut += 1
+                if measuring { st.timedOut += 1 }
+                release(r)
+                continue
+            }
+            start(r, st, pod: p)
+        }
+        if st.pods[p].state == .draining && st.pods[p].busy == 0 && st.pods[p].queue.isEmpty {
+            st.pods[p].state = .gone
+            st.accountPods(now, measuring: measuring)
+        }
+    }
+
+    func podReady(_ s: Int, _ p: Int) {
+        let st = stations[s]
+        guard st.pods[p].state == .starting else { return }
+        st.pods[p].state = .ready
+        st.pods[p].readyAt = now
+        st.rebuildRoutable()
+        pull(st, pod: p)
+    }
+
+    // MARK: scaling
+
+    /// Sets a service's replica count: new pods start (ready after the start-up delay);
+    /// removed pods are the unready first, then the newest, and drain their work first.
+    func scale(_ s: Int, to target: Int) {
+        let st = stations[s]
+        let current = st.replicas
+        guard target != current else { return }
+        if target > current {
+            for _ in current..<target {
+                let delay = st.service.startupDelay
+                st.pods.append(Pod(state: delay > 0 ? .starting : .ready, started: now, readyAt: now + delay))
+                if delay > 0 { queue.schedule(.podReady, at: now + delay, Int32(s), Int32(st.pods.count - 1)) }
+            }
+            scaleUps[s] += 1
+        } else {
+            var remove = current - target
+            for state in [PodState.starting, .ready] {
+                for p in st.pods.indices.reversed() where remove > 0 && st.pods[p].state == state {
+                    st.pods[p].state = .draining
+                    remove -= 1
+                }
+            }
+            scaleDowns[s] += 1
+        }
+        st.rebuildRoutable()
+        st.accountPods(now, measuring: measuring)
+        for p in st.pods.indices where st.pods[p].state == .draining { pull(st, pod: p) }
+        if st.replicas < minSeen[s] { minSeen[s] = st.replicas }
+        if st.replicas > maxSeen[s] { maxSeen[s] = st.replicas }
+    }
+
+    func record(_ d: Decision, _ s: Int, window: Double?, label: String, to: Int) {
+        scaling.append(ScalingEvent(time: now, service: d.service, policy: label, rule: d.rule, metricValue: d.metricValue, window: window,
+                                    from: d.current, to: to, reason: d.reason, alert: d.alert))
+    }
+
+    func controllerSync(_ s: Int) {
+        let st = stations[s]
+        guard var hpa = hpas[s] else { return }
+        let pods = st.pods.enumerated().compactMap { i, p -> PodSample? in
+            guard p.state == .starting || p.state == .ready else { return nil }
+            return PodSample(name: "\(st.service.name)-\(i)", ready: p.state == .ready, age: now - p.started,
+                             readyFor: p.state == .ready ? now - p.readyAt : nil, cpuRequest: st.requestCores * 1000, cpuUsage: p.lastUsage)
+        }
+        let obs = Observation(time: now, service: st.service.name, replicas: st.replicas, pods: pods, metrics: lastMetrics[s] ?? [:])
+        let d = hpa.reconcile(obs)
+        hpas[s] = hpa
+        if d.desired != d.current || Simulator.noteworthy(d.rule) {
+            record(d, s, window: nil, label: "hpa", to: d.desired)
+        }
+        if d.desired != obs.replicas { scale(s, to: d.desired) }
+        queue.schedule(.controllerSync, at: now + st.service.autoscaling.hpa!.syncPeriod, Int32(s))
+    }
+
+    static func noteworthy(_ rule: String) -> Bool {
+        ["stabilized", "rate-limited", "max-replicas", "min-replicas", "disabled"].contains(rule)
+    }
+
+    // MARK: metrics
+
+    var lastMetrics: [Int: [Metric: Double]] = [:]
+
+    /// Mean (exact), p50, p90, p95 and p99 of a window, in seconds.
+    func stats(_ h: LogHistogram, sum: Double, count: Int) -> (mean: Double, p50: Double, p90: Double, p95: Double, p99: Double)? {
+        guard count > 0 else { return nil }
+        let v = h.values(atPercentiles: [50, 90, 95, 99]).map { Double($0) / 1e6 }
+        return (sum / Double(count), v[0], v[1], v[2], v[3])
+    }
+
+    func sample() {
+        let period = options.samplePeriod
+        for st in stations {
+            var usageSum = 0.0, readyPods = 0
+            for p in st.pods.indices where st.pods[p].state == .ready || st.pods[p].state == .draining {
+                let span = min(period, now - st.pods[p].readyAt)
+                let usage = span > 0 ? st.pods[p].cpuWindow / span * 1000 : 0
+                st.pods[p].lastUsage = usage
+                st.pods[p].cpuWindow = 0
+                if st.pods[p].state == .ready { usageSum += usage / (st.requestCores * 1000); readyPods += 1 }
+            }
+            let cpu = readyPods > 0 ? usageSum / Double(readyPods) : 0
+            let lat = stats(st.wLatency, sum: st.wLatencySum, count: st.wCompleted)
+            let queueLength = st.queueLength
+            let sampleRow = ServiceSample(time: now, service: st.service.name, replicas: st.replicas, ready: st.readyCount, starting: st.startingCount,
+                                          cpuUtilization: cpu, inFlight: st.busySlots + queueLength, queueLength: queueLength,
+                                          arrivalRate: Double(st.wArrivals) / period, throughput: Double(st.wCompleted) / period,
+                                          latencyMean: lat?.mean, latencyP50: lat?.p50, latencyP95: lat?.p95, latencyP99: lat?.p99,
+                                          dropped: st.wDropped, timedOut: st.wTimedOut)
+            timeline.append(sampleRow)
+            var m: [Metric: Double] = [.cpuUtilization: cpu, .queueLength: Double(queueLength), .inFlight: Double(sampleRow.inFlight),
+                                       .throughput: sampleRow.throughput,
+                                       .errorRate: st.wArrivals > 0 ? Double(st.wDropped + st.wTimedOut) / Double(st.wArrivals) : 0]
+            if let lat { m[.latencyMean] = lat.mean; m[.latencyP50] = lat.p50; m[.latencyP90] = lat.p90; m[.latencyP95] = lat.p95; m[.latencyP99] = lat.p99 }
+            lastMetrics[st.index] = m
+            if measuring, let slo = st.service.slo, let v = m[slo.metric], v > slo.threshold { st.sloBreaches += 1 }
+            var routeMetrics: [String: [Metric: Double]] = [:]
+            for (ri, name) in routeScoped[st.index] ?? [:] {
+                let h = st.routeWindows[ri]!
+                if h.total > 0 {
+                    let v = h.values(atPercentiles: [50, 90, 95, 99]).map { Double($0) / 1e6 }
+                    routeMetrics[name] = [.latencyP50: v[0], .latencyP90: v[1], .latencyP95: v[2], .latencyP99: v[3]]
+                    st.routeWindows[ri]!.reset()
+                }
+            }
+            if var ev = triggers[st.index] {
+                let obs = Observation(time: now, service: st.service.name, replicas: st.replicas, metrics: m)
+                for d in ev.evaluate(obs, routeMetrics: routeMetrics) {
+                    guard case .trigger(let i) = d.policy else { continue }
+                    let t = st.service.autoscaling.triggers[i]
+                    let label = "trigger[\(i)]" + (t.label.map { " " + $0 } ?? "")
+                    if d.alert != nil { alerts[st.index] += 1 }
+                    record(d, st.index, window: t.sustained, label: label, to: d.desired)
+                    if d.desired != obs.replicas, case .addInstances = t.action { scale(st.index, to: d.desired) }
+                }
+                triggers[st.index] = ev
+            }
+            if st.wCompleted > 0 { st.wLatency.reset() }
+            st.wArrivals = 0; st.wCompleted = 0; st.wDropped = 0; st.wTimedOut = 0; st.wLatencySum = 0
+        }
+        for (ri, name) in routeNames.enumerated() {
+            let h = routeWindow[ri]
+            let v = h.total > 0 ? h.values(atPercentiles: [50, 99]).map { Double($0) / 1e6 } : nil
+            routeTimeline.append(RouteSample(time: now, route: name, completed: routeWindowCompleted[ri], latencyP50: v?[0], latencyP99: v?[1]))
+            if routeWindowCompleted[ri] > 0 { routeWindow[ri].reset() }
+            routeWindowCompleted[ri] = 0
+        }
+        if now + period <= options.duration + 1e-9 { queue.schedule(.sample, at: now + period) }
+    }
+
+    // MARK: invariants and results
+
+    /// The kernel's invariants: the clock never goes back (checked in the loop); busy slots
+    /// never exceed the pod's slots and only ready or draining pods work; every request ever
+    /// created is finished (completed, dropped or timed out) or in flight.
+    func checkInvariants() {
+        var inFlight = 0
+        for st in stations {
+            inFlight += st.shared.count
+            for (i, p) in st.pods.enumerated() {
+                if p.busy < 0 || p.busy > st.slots { violation = "\(st.service.name) pod \(i): busy \(p.busy) outside 0...\(st.slots) at t=\(now)"; return }
+                if p.busy > 0 && p.state != .ready && p.state != .draining { violation = "\(st.service.name) pod \(i): a \(p.state) pod is working at t=\(now)"; return }
+                inFlight += Int(p.busy) + p.queue.count
+            }
+            let ready = st.pods.filter { $0.state == .ready }.count
+            if st.routable.count != ready { violation = "\(st.service.name): \(st.routable.count) routable pods but \(ready) ready at t=\(now)"; return }
+        }
+        var hopping = 0
+        for e in queue.heap where e.kind == .hopArrival { hopping += 1 }
+        if created != finished + inFlight + hopping {
+            violation = "requests not conserved at t=\(now): created \(created), finished \(finished), in flight \(inFlight + hopping)"
+        }
+    }
+
+    /// The first invariant broken, when `checkInvariants` is on; nil while all hold.
+    public private(set) var violation: String?
+
+    /// Percentiles by HdrHistogram (3 significant digits) over the run's buckets; the mean from
+    /// the exact sum of latencies.
+    static func summary(_ lh: LogHistogram, _ sum: Double) -> LatencySummary? {
+        guard lh.total > 0 else { return nil }
+        var h = LatencyHistogram(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        lh.forEachBucket { v, c in _ = h.record(v, count: c) }
+        return LatencySummary(mean: sum / Double(h.totalCount), p50: Double(h.valueAtPercentile(50)) / 1e6, p95: Double(h.valueAtPercentile(95)) / 1e6,
+                              p99: Double(h.valueAtPercentile(99)) / 1e6, max: Double(h.max) / 1e6)
+    }
+
+    func finish() -> SimulationResult {
+        let rate = scenario.currency.etbPerUSD
+        let services = stations.map { st -> ServiceSummary in
+            st.accountPods(now, measuring: true)
+            let hours = st.podSeconds / 3600
+            let etb = hours * st.service.costPerInstanceHour.amount(in: .etb, etbPerUSD: rate)
+            return ServiceSummary(service: st.service.name, arrivals: st.arrivals, completed: st.completed, dropped: st.dropped, timedOut: st.timedOut,
+                                  latency: Simulator.summary(st.runLatency, st.runLatencySum), maxQueue: st.maxQueue,
+                                  minReplicas: minSeen[st.index], maxReplicas: maxSeen[st.index], instanceHours: hours,
+                                  costEtb: etb, costUsd: rate > 0 ? etb / rate : 0, scaleUps: scaleUps[st.index], scaleDowns: scaleDowns[st.index],
+                                  alerts: alerts[st.index], sloBreaches: st.sloBreaches, sloMetric: st.service.slo?.metric.rawValue)
+        }
+        let routes = routeNames.enumerated().map { i, n in
+            RouteSummary(route: n, completed: routeCompleted[i], latency: Simulator.summary(routeRun[i], routeRunSum[i]))
+        }
+        return SimulationResult(scenario: scenario.name, seed: options.seed, duration: options.duration, warmup: options.warmup,
+                                samplePeriod: options.samplePeriod, events: processed, services: services, routes: routes,
+                                timeline: timeline, routeTimeline: routeTimeline, scaling: scaling)
+    }
+}

@@ -1,0 +1,124 @@
+import CapsimModel
+import Histogram
+
+public enum PodState: UInt8, Sendable { case starting, ready, draining, gone }
+
+/// One instance of a service: its slots, its own queue (per-instance discipline), and what
+/// it used this metrics window.
+struct Pod {
+    var state: PodState
+    var busy: Int32 = 0
+    let started: Double
+    var readyAt: Double
+    var queue = RingBuffer(capacity: 16)
+    /// CPU-seconds used since the last sample.
+    var cpuWindow = 0.0
+    /// CPU usage (millicores) over the last completed window; nil before its first window.
+    var lastUsage: Double?
+    var outstanding: Int32 { busy + Int32(queue.count) }
+}
+
+/// HdrHistogram, for the percentiles a run reports (filled from `LogHistogram` buckets).
+typealias LatencyHistogram = Histogram<UInt64>
+
+/// Latency histograms in microseconds up to 1 hour: 3 significant digits for whole runs,
+/// 2 (1 %) for the per-sample windows, which are read and reset every sample.
+func runHistogram() -> LogHistogram { LogHistogram(digits: 3) }
+func windowHistogram() -> LogHistogram { LogHistogram(digits: 2) }
+
+/// Everything the simulator tracks for one service: its pods, queue(s), sampler, random
+/// streams and counters. A class so the engine mutates stations in place.
+final class Station {
+    let index: Int
+    let service: Service
+    let slots: Int32
+    let sampler: Sampler
+    let perInstance: Bool
+    let balancing: LoadBalancing
+    let queueLimit: Int?
+    let timeout: Double?
+    let cpuPerRequest: Double
+    let requestCores: Double
+    let limitCores: Double
+    var serviceRNG: RandomStream
+    var balanceRNG: RandomStream
+
+    var pods: [Pod] = []
+    /// Indices of ready pods that take new work, in index order.
+    var routable: [Int32] = []
+    var roundRobin = 0
+    var shared = RingBuffer(capacity: 64)
+
+    // Counters since the start of measurement (after warm-up).
+    var arrivals = 0, completed = 0, dropped = 0, timedOut = 0
+    var maxQueue = 0
+    var podSeconds = 0.0
+    var lastPodChange = 0.0
+    var aliveCount = 0
+    var sloBreaches = 0
+    var runLatency = runHistogram()
+    var runLatencySum = 0.0
+
+    // This sample window.
+    var wArrivals = 0, wCompleted = 0, wDropped = 0, wTimedOut = 0
+    var wLatency = windowHistogram()
+    var wLatencySum = 0.0
+    /// Route-scoped latency windows for triggers with `route`: route index → histogram.
+    var routeWindows: [Int: LogHistogram] = [:]
+
+    init(index: Int, service: Service, seed: UInt64) {
+        self.index = index
+        self.service = service
+        slots = Int32(service.capacity.concurrency)
+        sampler = Sampler(service.capacity.serviceTime)
+        perInstance = service.queue.discipline == .perInstance
+        balancing = service.queue.balancing
+        queueLimit = service.queue.limit
+        timeout = service.queue.timeout
+        cpuPerRequest = service.cpuPerRequest
+        requestCores = service.resources.requests.cpu.millicores / 1000
+        limitCores = service.resources.limits.cpu.millicores / 1000
+        serviceRNG = RandomStream(seed: seed, name: "service/\(service.name)/service-time")
+        balanceRNG = RandomStream(seed: seed, name: "service/\(service.name)/balance")
+    }
+
+    /// Pods counted as replicas by the controller: starting or ready (not draining).
+    var replicas: Int { pods.reduce(0) { $0 + ($1.state == .starting || $1.state == .ready ? 1 : 0) } }
+    var readyCount: Int { routable.count }
+    var startingCount: Int { pods.reduce(0) { $0 + ($1.state == .starting ? 1 : 0) } }
+    var busySlots: Int { pods.reduce(0) { $0 + Int($1.busy) } }
+    var queueLength: Int { shared.count + pods.reduce(0) { $0 + $1.queue.count } }
+
+    func rebuildRoutable() {
+        routable.removeAll(keepingCapacity: true)
+        for (i, p) in pods.enumerated() where p.state == .ready { routable.append(Int32(i)) }
+    }
+
+    /// Accumulates pod-seconds up to `now` before the alive count changes.
+    func accountPods(_ now: Double, measuring: Bool) {
+        if measuring { podSeconds += Double(aliveCount) * (now - lastPodChange) }
+        lastPodChange = now
+        aliveCount = pods.reduce(0) { $0 + ($1.state == .gone ? 0 : 1) }
+    }
+
+    /// The pod a new request joins under per-instance queues; nil when no pod is ready.
+    @inline(__always)
+    func choosePod() -> Int32? {
+        let n = routable.count
+        guard n > 0 else { return nil }
+        switch balancing {
+        case .random:
+            return routable[Int(balanceRNG.next() % UInt64(n))]
+        case .roundRobin:
+            roundRobin = roundRobin >= n - 1 ? 0 : roundRobin + 1
+            return routable[roundRobin]
+        case .leastOutstanding:
+            var best = routable[0], bestLoad = pods[Int(best)].outstanding
+            for i in 1..<n {
+                let p = routable[i], load = pods[Int(p)].outstanding
+                if load < bestLoad { best = p; bestLoad = load }
+            }
+            return best
+        }
+    }
+}

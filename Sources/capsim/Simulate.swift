@@ -1,0 +1,79 @@
+import ArgumentParser
+import CapsimModel
+import Foundation
+import Reporting
+import Simulation
+
+extension SimulationRenderer.Format: ExpressibleByArgument {}
+
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the discrete-event simulation: traffic, service queues, the seed's triggers and the HPA.",
+        discussion: """
+        Writes summary.json, timeline.csv (every sample of every service), routes.csv (end-to-end \
+        latency per route per sample) and events.csv (every scaling decision and alert) to --out, \
+        and prints a summary. The same scenario and seed give byte-identical files.
+        """)
+
+    @Argument(help: "The scenario file (YAML).")
+    var file: String
+
+    @Option(help: "Simulated time, like 1h or 30m (default: the scenario's simulation.duration).")
+    var duration: String?
+
+    @Option(help: "Seed for every random stream (default: the scenario's seed).")
+    var seed: UInt64?
+
+    @Option(name: .customLong("set"), help: "Override a scenario value, e.g. services.payments-service.replicas.max=20 (repeatable).")
+    var overrides: [String] = []
+
+    @Option(help: "What to print: table, json (summary.json) or csv (timeline.csv).")
+    var format: SimulationRenderer.Format = .table
+
+    @Option(help: "Folder for the output files (default: reports/<scenario name>).")
+    var out: String?
+
+    func validate() throws {
+        if let duration, Duration(parsing: duration).map({ $0.seconds > 0 }) != true {
+            throw ValidationError("--duration expects a positive duration like \"1h\" or \"30m\", got \"\(duration)\"")
+        }
+    }
+
+    func run() throws {
+        let scenario = try ScenarioLoader.load(path: file, overrides: overrides)
+        var options = SimulationOptions(scenario: scenario)
+        if let duration, let d = Duration(parsing: duration) {
+            options.duration = d.seconds
+            if options.warmup >= d.seconds { options.warmup = 0 }
+        }
+        if let seed { options.seed = seed }
+        let started = Date()
+        if isatty(2) == 1 {
+            let total = options.duration
+            options.progress = { simulated, events in
+                let wall = Date().timeIntervalSince(started)
+                guard wall > 1 else { return }
+                let line = String(format: "\rsimulated %@ of %@, %.1fM events/s ", formatDuration(simulated.rounded()), formatDuration(total), Double(events) / wall / 1e6)
+                FileHandle.standardError.write(Data(line.utf8))
+            }
+        }
+        let result: SimulationResult
+        do {
+            result = try Simulator(scenario: scenario, options: options).run()
+        } catch let e as SimulationError {
+            printErr("\(file): error: \(e.description)")
+            throw ExitCode(2)
+        }
+        if options.progress != nil, Date().timeIntervalSince(started) > 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let dir = out ?? "reports/\(scenario.name)"
+        try emit(SimulationRenderer.summaryJSON(result), to: dir + "/summary.json")
+        try emit(SimulationRenderer.timelineCSV(result), to: dir + "/timeline.csv")
+        try emit(SimulationRenderer.routesCSV(result), to: dir + "/routes.csv")
+        try emit(SimulationRenderer.eventsCSV(result), to: dir + "/events.csv")
+        switch format {
+        case .table: print(SimulationRenderer.table(result) + "\nWrote \(dir)/summary.json, timeline.csv, routes.csv, events.csv", terminator: "\n")
+        case .json: print(SimulationRenderer.summaryJSON(result), terminator: "")
+        case .csv: print(SimulationRenderer.timelineCSV(result), terminator: "")
+        }
+    }
+}
