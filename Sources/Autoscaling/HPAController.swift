@@ -75,6 +75,18 @@ public struct HPAController: Sendable {
     ///    (R4.2–R4.5);
     /// 5. if the result differs from current, record a scale event (`storeScaleEvent`, behavior
     ///    path only, R4.6) — the caller is expected to apply it.
+    ///
+    /// `Decision.rule` is the last step that set the value: "max-replicas"/"min-replicas" (the
+    /// out-of-range jumps, or the min/max clamp: upstream `TooManyReplicas`/`TooFewReplicas`),
+    /// "rate-limited" (`ScaleUpLimit`/`ScaleDownLimit`, including Disabled policies), "stabilized"
+    /// (`ScaleDownStabilized`/`ScaleUpStabilized`), "scale-up"/"scale-down" (the metric's count,
+    /// `DesiredWithinRange`), "tolerance" (no change: ratio within tolerance), "steady" (no change
+    /// for another reason: the count rounds back to current, or rebalancing unready/missing pods
+    /// reversed the direction), "no-metrics" (every metric invalid, or a scale-down with an
+    /// invalid metric, R3.1) and "disabled". `metricValue` is the winning metric's value: CPU as
+    /// the utilisation fraction of request (integer percent / 100, what upstream reports in
+    /// status), other metrics as the per-pod average. `Decision.service` is the `service` given
+    /// to `init`.
     public mutating func reconcile(_ obs: Observation) -> Decision {
         let now = obs.time
         let current = obs.replicas

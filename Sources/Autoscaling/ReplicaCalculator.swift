@@ -95,9 +95,12 @@ struct ReplicaCalculator: Sendable {
     ///     `readyFor` or `metricWindow` is unknown the sample is taken as fresh.
     ///   - past init: unready only if not ready **and** the last transition was within
     ///     `initialReadinessDelay` of the start ("never became ready"). Mapping: a not-ready pod
-    ///     with `readyFor == nil` never became ready → unready; a not-ready pod with `readyFor`
-    ///     set was ready once and went NotReady later → counted ready, its metric used
-    ///     (T `TestGroupPods` "count in an unready pod that was ready after initialization period").
+    ///     with `readyFor == nil` never became ready, so its condition's last transition is at
+    ///     its start → unready; a not-ready pod with `readyFor` set was ready once and went
+    ///     NotReady after that → counted ready, its metric used (T `TestGroupPods` "count in an
+    ///     unready pod that was ready after initialization period"). `PodSample` does not say
+    ///     *when* a pod went NotReady, so `initialReadinessDelay` cannot be compared exactly;
+    ///     this mapping misjudges only a pod that flapped NotReady within the delay of its start.
     /// - Everything else is ready.
     func groupPods(_ pods: [PodSample]) -> PodGroups {
         var g = PodGroups()
@@ -200,7 +203,7 @@ struct ReplicaCalculator: Sendable {
         var notes: [String] = []
         if !groups.missing.isEmpty {
             if usageRatio < 1.0 {
-                let fallbackUtilization = Int64(100)
+                let fallbackUtilization = max(100, targetUtilization)
                 for pod in groups.missing {
                     let request = Self.milli(pod.cpuRequest)
                     metrics.append(PodCPU(usage: request * fallbackUtilization / 100, request: request))

@@ -77,6 +77,8 @@ public final class Simulator {
     var minSeen: [Int]
     var maxSeen: [Int]
     var processed: UInt64 = 0
+    var boundSliceEnd = -1.0
+    var boundValue = 0.0
     var measuring: Bool { now >= options.warmup }
 
     public init(scenario: Scenario, options: SimulationOptions) throws {
@@ -176,7 +178,10 @@ public final class Simulator {
         let slice = options.samplePeriod
         while t < options.duration {
             let sliceEnd = min(options.duration, (floor(t / slice) + 1) * slice)
-            let bound = arrivals.bound(t, sliceEnd)
+            // The bound over the whole slice holds for any later start inside it; computed
+            // once per slice, not per arrival.
+            if sliceEnd != boundSliceEnd { boundSliceEnd = sliceEnd; boundValue = arrivals.bound(sliceEnd - slice, sliceEnd) }
+            let bound = boundValue
             if bound <= 0 { t = sliceEnd; continue }
             let gap = -log(arrivalRNG.uniformPositive()) / bound
             if t + gap >= sliceEnd { t = sliceEnd; continue }
