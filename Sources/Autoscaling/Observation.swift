@@ -52,9 +52,10 @@ public struct Decision: Hashable, Sendable, Codable {
     public let time: Double
     public let service: String
     public let policy: Policy
-    /// The rule that decided, short and stable for CI diffs: "tolerance", "scale-up",
-    /// "scale-down", "stabilized", "rate-limited", "max-replicas", "min-replicas", "fired",
-    /// "cooldown", "pending", "alert", "disabled", "no-metrics"…
+    /// The rule that decided, short and stable for CI diffs: "tolerance", "steady" (no change
+    /// for another reason: rounding back to current, a direction flip after rebalancing),
+    /// "scale-up", "scale-down", "stabilized", "rate-limited", "max-replicas", "min-replicas",
+    /// "fired", "alert", "disabled", "no-metrics"…
     public let rule: String
     public let current: Int
     public let desired: Int

@@ -99,12 +99,16 @@ public struct HPAScalingRules: Hashable, Sendable, Codable {
 public struct HPABehavior: Hashable, Sendable, Codable {
     public let scaleUp: HPAScalingRules
     public let scaleDown: HPAScalingRules
-    /// False when the scenario wrote no `behavior`; the defaults below then apply, as in
-    /// the upstream controller (`SetDefaults_HorizontalPodAutoscalerBehavior`).
+    /// False when the scenario wrote no `behavior`. Upstream then takes the legacy path
+    /// (`normalizeDesiredReplicas`: scale-up limit max(2 × current, 4), 300 s downscale
+    /// stabilization from the controller flag), not the defaults below: the API server fills
+    /// behavior defaults only into a behavior block that exists
+    /// (`SetDefaults_HorizontalPodAutoscalerBehavior`). See docs/hpa-reference.md.
     public let explicit: Bool
 
-    /// autoscaling/v2 defaults: scale up by max(100 %, 4 pods) per 15 s with no stabilization;
-    /// scale down by 100 % per 15 s after a 300 s stabilization window.
+    /// autoscaling/v2 defaults for the fields a written `behavior` block leaves out: scale up
+    /// by max(100 %, 4 pods) per 15 s with no stabilization; scale down by 100 % per 15 s after
+    /// a 300 s stabilization window.
     public static let kubernetesDefault = HPABehavior(
         scaleUp: HPAScalingRules(stabilizationWindow: 0, selectPolicy: .max, policies: [
             HPAPolicy(type: .percent, value: 1.0, period: 15), HPAPolicy(type: .pods, value: 4, period: 15)]),

@@ -14,8 +14,10 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
         self.file = file; self.line = line; self.column = column; self.path = path; self.message = message
     }
 
+    /// Line 0 marks a problem in a `--set` override rather than in the file.
     public var description: String {
-        "\(file):\(line):\(column): error: " + (path.isEmpty ? message : "\(path): \(message)")
+        let place = line == 0 ? "\(file): error: (from --set) " : "\(file):\(line):\(column): error: "
+        return place + (path.isEmpty ? message : "\(path): \(message)")
     }
 }
 

@@ -105,13 +105,13 @@ public enum ScenarioLoader {
 enum Overrides {
     static func apply(_ text: String, to root: inout Node, r: YAMLReader) {
         guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
-            r.error(at: nil, "--set", "expected key.path=value, got \"\(text)\"")
+            r.error(at: nil, "", "expected key.path=value, got \"\(text)\"")
             return
         }
         let key = String(text[..<eq]), value = String(text[text.index(after: eq)...])
         let segments = key.split(separator: ".").map(String.init)
         if !set(&root, segments[...], value: value) {
-            r.error(at: nil, "--set \(key)", "no such place in the scenario to set (a value can be replaced inside an existing mapping or list)")
+            r.error(at: nil, key, "no such place in the scenario to set (a value can be replaced inside an existing mapping or list)")
         }
     }
 

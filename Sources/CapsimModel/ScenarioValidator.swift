@@ -297,6 +297,12 @@ struct ScenarioValidator {
         check(m.duration > 0, "simulation.duration", "expected a positive duration")
         check(m.warmup < m.duration, "simulation.warmup", "warm-up \(formatDuration(m.warmup)) is not shorter than the run \(formatDuration(m.duration))")
         check(m.samplePeriod > 0 && m.samplePeriod <= m.duration, "simulation.sample_period", "expected a period in (0, duration]")
+        if let start = m.start, SimulationClock.secondsAfterMidnightEAT(start) == nil {
+            r.error("simulation.start", "expected an ISO 8601 time like \"2026-09-11T18:00:00+03:00\" (EAT when no offset is given), got \"\(start)\"")
+        }
+        if case .diurnal = s.traffic?.profile, m.start == nil {
+            r.error("traffic.profile", "a diurnal profile needs simulation.start, to know the time of day the run begins (e.g. \"2026-09-11T18:00:00+03:00\")")
+        }
     }
 
     func expectations() {

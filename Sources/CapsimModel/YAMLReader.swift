@@ -13,7 +13,8 @@ final class YAMLReader {
     init(file: String) { self.file = file }
 
     func error(at mark: Mark?, _ path: String, _ message: String) {
-        diagnostics.append(Diagnostic(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, path: path, message: message))
+        // A value without a mark came from `--set`, not from the file: line 0 says so.
+        diagnostics.append(Diagnostic(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, path: path, message: message))
     }
 
     /// Set once decoding is done: from then on a problem on a path that already has one (or

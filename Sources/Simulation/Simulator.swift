@@ -129,17 +129,13 @@ public final class Simulator {
         }
     }
 
-    /// Seconds after midnight EAT at the run's start, from `simulation.start` (ISO 8601).
+    /// Seconds after midnight EAT at the run's start, from `simulation.start` (validated).
     static func startOfDay(_ start: String?) throws -> Double {
         guard let start else { return 0 }
-        let f = ISO8601DateFormatter()
-        var text = start
-        if !text.contains("Z") && !text.dropFirst(10).contains("+") && !text.dropFirst(10).contains("-") { text += "+03:00" }
-        guard let date = f.date(from: text) else {
+        guard let s = SimulationClock.secondsAfterMidnightEAT(start) else {
             throw SimulationError(description: "simulation.start: expected an ISO 8601 time like \"2026-09-11T18:00:00+03:00\", got \"\(start)\"")
         }
-        let eat = date.timeIntervalSince1970 + 3 * 3600
-        return eat.truncatingRemainder(dividingBy: 86_400)
+        return s
     }
 
     // MARK: the loop
@@ -390,7 +386,7 @@ public final class Simulator {
     }
 
     static func noteworthy(_ rule: String) -> Bool {
-        ["stabilized", "rate-limited", "max-replicas", "min-replicas", "disabled"].contains(rule)
+        ["stabilized", "rate-limited", "max-replicas", "min-replicas", "disabled", "no-metrics"].contains(rule)
     }
 
     // MARK: metrics

@@ -155,3 +155,62 @@ struct CLITests {
         #expect(r.err.contains("\(bad):4:46: error: services.a.replcias: unknown key \"replcias\"; did you mean \"replicas\"?"))
     }
 }
+
+@Suite("capsim simulate end to end", .serialized)
+struct SimulateCLITests {
+    func outDir(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("capsim-sim-\(ProcessInfo.processInfo.processIdentifier)-\(name)").path
+    }
+
+    @Test("simulate writes summary.json, timeline.csv, routes.csv and events.csv, byte-identical per seed")
+    func filesAndDeterminism() throws {
+        let a = outDir("a"), b = outDir("b")
+        let r1 = try CLI.run("simulate", "scenarios/teaching/holiday-surge.yaml", "--duration", "10m", "--out", a)
+        let r2 = try CLI.run("simulate", "scenarios/teaching/holiday-surge.yaml", "--duration", "10m", "--out", b)
+        #expect(r1.status == 0 && r2.status == 0)
+        #expect(r1.out.hasPrefix("capsim simulate: genna-eve-surge (seed 11, 10m simulated"))
+        for f in ["summary.json", "timeline.csv", "routes.csv", "events.csv"] {
+            let x = try Data(contentsOf: URL(fileURLWithPath: a + "/" + f)), y = try Data(contentsOf: URL(fileURLWithPath: b + "/" + f))
+            #expect(!x.isEmpty && x == y, "\(f) differs between identical runs")
+        }
+        let timeline = try String(contentsOfFile: a + "/timeline.csv", encoding: .utf8).split(separator: "\n")
+        #expect(timeline.first == "time_s,service,replicas,ready,starting,cpu_utilization,in_flight,queue_length,arrival_rate,throughput,latency_mean_s,latency_p50_s,latency_p95_s,latency_p99_s,dropped,timed_out")
+        #expect(timeline.count == 1 + 2 * 40)   // 10 minutes of 15 s samples, two services
+        let events = try String(contentsOfFile: a + "/events.csv", encoding: .utf8)
+        #expect(events.hasPrefix("time_s,service,policy,rule,metric_value,window_s,from,to,reason,alert\n"))
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: a + "/summary.json"))) as? [String: Any]
+        #expect((summary?["services"] as? [Any])?.count == 2)
+    }
+
+    @Test("--seed changes the run; --format json prints summary.json")
+    func seedAndJSON() throws {
+        let a = try CLI.run("simulate", "scenarios/teaching/mmc.yaml", "--duration", "20m", "--format", "json", "--out", outDir("s1"))
+        let b = try CLI.run("simulate", "scenarios/teaching/mmc.yaml", "--duration", "20m", "--format", "json", "--seed", "8", "--out", outDir("s2"))
+        #expect(a.status == 0 && b.status == 0)
+        #expect(a.out.contains("\"seed\" : 7") && b.out.contains("\"seed\" : 8"))
+        #expect(a.out != b.out)
+    }
+
+    @Test("--set overrides are validated like the file; bad ones exit 2 naming the override")
+    func overrides() throws {
+        let ok = try CLI.run("simulate", "scenarios/teaching/mmc.yaml", "--duration", "5m", "--set", "services.counter.replicas=12", "--format", "json", "--out", outDir("o1"))
+        #expect(ok.status == 0)
+        #expect(ok.out.contains("\"max_replicas\" : 12"))
+        let bad = try CLI.run("simulate", "scenarios/teaching/mmc.yaml", "--set", "services.counter.replicas=abc", "--set", "services.nope.replicas=3")
+        #expect(bad.status == 2)
+        #expect(bad.err == """
+        scenarios/teaching/mmc.yaml: error: (from --set) services.nope.replicas: no such place in the scenario to set (a value can be replaced inside an existing mapping or list)
+        scenarios/teaching/mmc.yaml: error: (from --set) services.counter.replicas: expected a whole number or {min, max} like "3", got "abc"
+
+        """)
+    }
+
+    @Test("a scenario without traffic cannot be simulated: exit 2 with the reason")
+    func noTraffic() throws {
+        let f = try CLI.temp("notraffic.yaml", "capsim: 1\nname: n\nservices:\n  a: {peak: 1/s, capacity: 10/s, replicas: 1}\n")
+        let r = try CLI.run("simulate", f, "--out", outDir("n"))
+        #expect(r.status == 2)
+        #expect(r.err.contains("the scenario has no traffic block"))
+        #expect(try CLI.run("simulate", "scenarios/teaching/mmc.yaml", "--duration", "soon").status == 2)
+    }
+}
