@@ -36,21 +36,25 @@ public enum SimulationRenderer {
                                          "arrival_rate", "throughput", "latency_mean_s", "latency_p50_s", "latency_p95_s", "latency_p99_s",
                                          "dropped", "timed_out"]
 
+    /// Built into one string (not an array of lines joined), so a months-long run's timeline
+    /// costs its own size once, not twice.
     public static func timelineCSV(_ r: SimulationResult) -> String {
-        var out = [csvLine(timelineColumns)]
-        out.reserveCapacity(r.timeline.count + 1)
+        var out = csvLine(timelineColumns) + "\n"
+        out.reserveCapacity(r.timeline.count * 110)
         for s in r.timeline {
-            out.append(csvLine([f(s.time, 3), s.service, "\(s.replicas)", "\(s.ready)", "\(s.starting)", f(s.cpuUtilization, 4), "\(s.inFlight)",
-                                "\(s.queueLength)", f(s.arrivalRate, 3), f(s.throughput, 3), f(s.latencyMean), f(s.latencyP50), f(s.latencyP95),
-                                f(s.latencyP99), "\(s.dropped)", "\(s.timedOut)"]))
+            out += csvLine([f(s.time, 3), s.service, "\(s.replicas)", "\(s.ready)", "\(s.starting)", f(s.cpuUtilization, 4), "\(s.inFlight)",
+                            "\(s.queueLength)", f(s.arrivalRate, 3), f(s.throughput, 3), f(s.latencyMean), f(s.latencyP50), f(s.latencyP95),
+                            f(s.latencyP99), "\(s.dropped)", "\(s.timedOut)"])
+            out += "\n"
         }
-        return out.joined(separator: "\n") + "\n"
+        return out
     }
 
     public static func routesCSV(_ r: SimulationResult) -> String {
-        var out = [csvLine(["time_s", "route", "completed", "latency_p50_s", "latency_p99_s"])]
-        for s in r.routeTimeline { out.append(csvLine([f(s.time, 3), s.route, "\(s.completed)", f(s.latencyP50), f(s.latencyP99)])) }
-        return out.joined(separator: "\n") + "\n"
+        var out = csvLine(["time_s", "route", "completed", "latency_p50_s", "latency_p99_s"]) + "\n"
+        out.reserveCapacity(r.routeTimeline.count * 50)
+        for s in r.routeTimeline { out += csvLine([f(s.time, 3), s.route, "\(s.completed)", f(s.latencyP50), f(s.latencyP99)]) + "\n" }
+        return out
     }
 
     public static let eventColumns = ["time_s", "service", "policy", "rule", "metric_value", "window_s", "from", "to", "reason", "alert"]

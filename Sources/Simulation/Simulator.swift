@@ -378,15 +378,11 @@ public final class Simulator {
         let obs = Observation(time: now, service: st.service.name, replicas: st.replicas, pods: pods, metrics: lastMetrics[s] ?? [:])
         let d = hpa.reconcile(obs)
         hpas[s] = hpa
-        if d.desired != d.current || Simulator.noteworthy(d.rule) {
-            record(d, s, window: nil, label: "hpa", to: d.desired)
-        }
+        // Only changes go to the event log: a hold ("stabilized", "tolerance") every 15 s per
+        // service would bury them; `replay` prints every decision when the holds matter.
+        if d.desired != d.current { record(d, s, window: nil, label: "hpa", to: d.desired) }
         if d.desired != obs.replicas { scale(s, to: d.desired) }
         queue.schedule(.controllerSync, at: now + st.service.autoscaling.hpa!.syncPeriod, Int32(s))
-    }
-
-    static func noteworthy(_ rule: String) -> Bool {
-        ["stabilized", "rate-limited", "max-replicas", "min-replicas", "disabled", "no-metrics"].contains(rule)
     }
 
     // MARK: metrics
