@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "CapsimModelTests", dependencies: ["CapsimModel"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "CapsimModel"]),
         .testTarget(name: "AutoscalingTests", dependencies: ["Autoscaling", "CapsimModel"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Autoscaling", "CapsimModel", "Planning"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Autoscaling", "CapsimModel", "Planning", "Reporting"]),
         .testTarget(name: "CLITests", dependencies: ["capsim"]),
     ]
 )
