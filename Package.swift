@@ -13,11 +13,14 @@ let package = Package(
         .library(name: "Planning", targets: ["Planning"]),
         .library(name: "Autoscaling", targets: ["Autoscaling"]),
         .library(name: "Simulation", targets: ["Simulation"]),
+        .library(name: "Store", targets: ["Store"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        // The results store: real SQLite through GRDB (≈ 40 s of a cold build; needs libsqlite3-dev).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "CapsimModel", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -34,14 +37,19 @@ let package = Package(
             .unsafeFlags(["-O", "-enforce-exclusivity=unchecked"]),
         ]),
         .target(name: "Reporting", dependencies: ["CapsimModel", "Planning", "Simulation", "Autoscaling"]),
+        .target(name: "Store", dependencies: [
+            "CapsimModel", "Planning", "Simulation", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .executableTarget(name: "capsim", dependencies: [
-            "CapsimModel", "Planning", "Reporting", "Simulation", "Autoscaling",
+            "CapsimModel", "Planning", "Reporting", "Simulation", "Autoscaling", "Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "CapsimModelTests", dependencies: ["CapsimModel"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "CapsimModel"]),
         .testTarget(name: "AutoscalingTests", dependencies: ["Autoscaling", "CapsimModel"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Autoscaling", "CapsimModel", "Planning", "Reporting"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Simulation", "Planning", "CapsimModel"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Simulation", "Planning", "CapsimModel", "Autoscaling"]),
         .testTarget(name: "CLITests", dependencies: ["capsim"]),
     ]
 )

@@ -1,0 +1,1 @@
+// Replaced by the results store (issue 4).
