@@ -37,11 +37,12 @@ let package = Package(
             .unsafeFlags(["-O", "-enforce-exclusivity=unchecked"]),
         ]),
         .target(name: "Reporting", dependencies: ["CapsimModel", "Planning", "Simulation", "Autoscaling"]),
+        .target(name: "Checks", dependencies: ["CapsimModel", "Simulation"]),
         .target(name: "Store", dependencies: [
             "CapsimModel", "Planning", "Simulation", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .executableTarget(name: "capsim", dependencies: [
-            "CapsimModel", "Planning", "Reporting", "Simulation", "Autoscaling", "Store",
+            "CapsimModel", "Planning", "Reporting", "Simulation", "Autoscaling", "Store", "Checks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "CapsimModelTests", dependencies: ["CapsimModel"]),
@@ -50,6 +51,7 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Autoscaling", "CapsimModel", "Planning", "Reporting"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Simulation", "Planning", "CapsimModel"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Simulation", "Planning", "CapsimModel", "Autoscaling"]),
+        .testTarget(name: "ChecksTests", dependencies: ["Checks", "Simulation", "CapsimModel"]),
         .testTarget(name: "CLITests", dependencies: ["capsim"]),
     ]
 )

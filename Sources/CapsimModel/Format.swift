@@ -50,6 +50,8 @@ public enum ScenarioFormat {
         "simulation": ["duration", "warmup", "sample_period", "start"],
         "expectation": ["name", "service", "metric", "below", "at_most", "above", "at_least", "equals",
                         "no_alert", "scales_up_within", "after"],
+        /// A separate checks file for `capsim check --expect FILE`: expectations kept apart from the scenario.
+        "checks": ["capsim", "expect"],
     ]
 
     /// Holiday and observance identifiers a season may name (the calendar module computes them).

@@ -25,6 +25,13 @@ public struct Scenario: Hashable, Sendable, Codable {
 
     public var serviceNames: [String] { services.keys.sorted() }
     public var databaseNames: [String] { databases.keys.sorted() }
+
+    /// The same scenario with other expectations (a separate checks file's).
+    public func with(expectations: [Expectation]) -> Scenario {
+        Scenario(version: version, name: name, description: description, seed: seed, platform: platform, currency: currency, planning: planning,
+                 services: services, traffic: traffic, eventBus: eventBus, databases: databases, cdn: cdn, seasons: seasons,
+                 simulation: simulation, expectations: expectations)
+    }
 }
 
 /// Platform-wide figures from the seed ("current peak: 10,000 TPS, 100,000 DAU").

@@ -42,6 +42,37 @@ public enum ScenarioLoader {
 
     /// libyaml's errors, reworded: its context ("while parsing a flow mapping") names where
     /// the trouble began, which is the place the user must look, so that is the location given.
+    /// Reads a checks file (`capsim: 1` and an `expect:` list in the scenario's own format) and
+    /// validates its expectations against `scenario`: names must resolve there.
+    public static func loadExpectations(path: String, for scenario: Scenario) throws(ScenarioErrors) -> [Expectation] {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw ScenarioErrors(diagnostics: [Diagnostic(file: path, line: 1, column: 1, path: "", message: "cannot read the file: \((error as NSError).localizedDescription)")])
+        }
+        let r = YAMLReader(file: path)
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ScenarioErrors(diagnostics: [Diagnostic(file: path, line: 1, column: 1, path: "", message: "the file is empty; a checks file holds \"capsim: 1\" and an expect: list")])
+            }
+            root = node
+        } catch let e as ScenarioErrors { throw e } catch let e as YamlError {
+            throw ScenarioErrors(diagnostics: [yamlDiagnostic(e, file: path, text: text)])
+        } catch {
+            throw ScenarioErrors(diagnostics: [Diagnostic(file: path, line: 1, column: 1, path: "", message: "\(error)")])
+        }
+        let d = ScenarioDecoder(r: r)
+        var list: [Expectation] = []
+        if let o = Obj(r, root, "", kind: "checks", required: ["capsim", "expect"]) {
+            if let v = o.int("capsim"), v != ScenarioFormat.version { r.error(o.sub("capsim"), "unsupported format version \(v); this capsim reads version \(ScenarioFormat.version)") }
+            list = o.items("expect") { d.expectation($0, $1, etbPerUSD: scenario.currency.etbPerUSD) } ?? []
+        }
+        r.validating = true
+        ScenarioValidator(r: r, s: scenario.with(expectations: list)).expectations()
+        if !r.diagnostics.isEmpty { throw ScenarioErrors(diagnostics: r.sortedDiagnostics()) }
+        return list
+    }
+
     static func yamlDiagnostic(_ e: YamlError, file: String, text: String) -> Diagnostic {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         func d(_ line: Int, _ col: Int, _ msg: String) -> Diagnostic {

@@ -19,6 +19,7 @@ public struct SimulationResult: Hashable, Sendable, Codable {
 public struct LatencySummary: Hashable, Sendable, Codable {
     public let mean: Double
     public let p50: Double
+    public let p90: Double
     public let p95: Double
     public let p99: Double
     public let max: Double

@@ -489,7 +489,7 @@ public final class Simulator {
         guard lh.total > 0 else { return nil }
         var h = LatencyHistogram(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
         lh.forEachBucket { v, c in _ = h.record(v, count: c) }
-        return LatencySummary(mean: sum / Double(h.totalCount), p50: Double(h.valueAtPercentile(50)) / 1e6, p95: Double(h.valueAtPercentile(95)) / 1e6,
+        return LatencySummary(mean: sum / Double(h.totalCount), p50: Double(h.valueAtPercentile(50)) / 1e6, p90: Double(h.valueAtPercentile(90)) / 1e6, p95: Double(h.valueAtPercentile(95)) / 1e6,
                               p99: Double(h.valueAtPercentile(99)) / 1e6, max: Double(h.max) / 1e6)
     }
 

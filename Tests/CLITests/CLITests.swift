@@ -214,3 +214,47 @@ struct SimulateCLITests {
         #expect(try CLI.run("simulate", "scenarios/teaching/mmc.yaml", "--duration", "soon").status == 2)
     }
 }
+
+@Suite("capsim check end to end", .serialized)
+struct CheckCLITests {
+    @Test("passing expectations exit 0 and write JUnit; a failing one exits 1 with a readable list")
+    func passAndFail() throws {
+        let junit = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-junit-\(ProcessInfo.processInfo.processIdentifier).xml").path
+        let ok = try CLI.run("check", "scenarios/teaching/holiday-surge.yaml", "--duration", "30m", "--junit", junit)
+        #expect(ok.status == 0)
+        #expect(ok.out.hasPrefix("scenarios/teaching/holiday-surge.yaml: PASS — 3 of 3 checks passed"))
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.contains("tests=\"3\" failures=\"0\""))
+        let checks = try CLI.temp("strict.yaml", "capsim: 1\nexpect:\n  - {service: payments-service, metric: latency_p95, below: 10ms}\n")
+        let bad = try CLI.run("check", "scenarios/teaching/holiday-surge.yaml", "--duration", "30m", "--expect", checks, "--junit", junit)
+        #expect(bad.status == 1)
+        #expect(bad.out.contains("FAIL — 3 of 4 checks passed"))
+        #expect(bad.out.contains("✘ payments-service latency_p95 below 10ms: observed"))
+        #expect(try String(contentsOfFile: junit, encoding: .utf8).contains("failures=\"1\""))
+    }
+
+    @Test("a baseline written by one run passes the same run and catches a policy change")
+    func baselines() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-base-\(ProcessInfo.processInfo.processIdentifier).json").path
+        #expect(try CLI.run("check", "scenarios/teaching/holiday-surge.yaml", "--duration", "30m", "--write-baseline", base).status == 0)
+        let same = try CLI.run("check", "scenarios/teaching/holiday-surge.yaml", "--duration", "30m", "--baseline", base)
+        #expect(same.status == 0)
+        #expect(same.out.contains("✔ scaling decisions match the baseline"))
+        let changed = try CLI.run("check", "scenarios/teaching/holiday-surge.yaml", "--duration", "30m", "--baseline", base,
+                                  "--set", "services.payments-service.autoscaling.hpa.metrics[0].target=60%")
+        #expect(changed.status == 1)
+        #expect(changed.out.contains("✘ scaling decisions match the baseline: decision 1 differs"))
+    }
+
+    @Test("bad input exits 2: an invalid checks file, nothing to check, a missing baseline")
+    func badInput() throws {
+        let checks = try CLI.temp("badchecks.yaml", "capsim: 1\nexpect:\n  - {service: nosuch, metric: dropped, equals: 0}\n")
+        let r = try CLI.run("check", "scenarios/teaching/holiday-surge.yaml", "--expect", checks)
+        #expect(r.status == 2)
+        #expect(r.err.contains("badchecks.yaml:3:15: error: expect[0].service: \"nosuch\" is not a declared service"))
+        let none = try CLI.run("check", "scenarios/teaching/mmc.yaml")
+        #expect(none.status == 2)
+        #expect(none.err.contains("nothing to check"))
+        #expect(try CLI.run("check", "scenarios/teaching/holiday-surge.yaml", "--baseline", "/no/such.json").status == 2)
+    }
+}

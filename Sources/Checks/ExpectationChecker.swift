@@ -1,0 +1,115 @@
+import CapsimModel
+import Foundation
+import Simulation
+
+/// One verdict of `capsim check`: an expectation or a baseline comparison.
+public struct CheckOutcome: Hashable, Sendable, Codable {
+    public let name: String
+    public let passed: Bool
+    /// What was observed against what was expected, in words.
+    public let detail: String
+}
+
+/// Evaluates a scenario's expectations against a simulation result.
+///
+/// What each metric means for a whole run (documented in the README):
+/// - latency_mean / _p50 / _p90 / _p95 / _p99: the run's statistic after warm-up (time in the service);
+/// - replicas, cpu_utilization, queue_length, in_flight: every sample must satisfy the bound
+///   (so `at_most` is checked against the largest sample, `at_least` against the smallest);
+/// - dropped, timed_out: counts over the run after warm-up; throughput: completions per second;
+///   error_rate: (dropped + timed out) ÷ arrivals;
+/// - cost_per_day: the platform's instance cost over the run, scaled to 24 h, in ETB.
+public enum ExpectationChecker {
+    public static func check(_ expectations: [Expectation], scenario: Scenario, result r: SimulationResult) -> [CheckOutcome] {
+        expectations.map { evaluate($0, scenario, r) }
+    }
+
+    static func holds(_ v: Double, _ bound: Expectation.Bound, _ x: Double) -> Bool {
+        switch bound {
+        case .below: return v < x
+        case .atMost: return v <= x
+        case .above: return v > x
+        case .atLeast: return v >= x
+        case .equals: return abs(v - x) <= 1e-9 * max(1, abs(x))
+        }
+    }
+
+    static func show(_ v: Double, _ m: Metric) -> String {
+        switch m.unit {
+        case .seconds: return formatDuration((v * 1e4).rounded() / 1e4)
+        case .fraction: return Percent(fraction: (v * 1e4).rounded() / 1e4).description
+        case .rate: return Rate(perSecond: v).description
+        case .money: return String(format: "ETB %.2f", v)
+        case .count: return trim(v)
+        }
+    }
+
+    static func evaluate(_ e: Expectation, _ s: Scenario, _ r: SimulationResult) -> CheckOutcome {
+        switch e.kind {
+        case .noAlert:
+            let t = e.target ?? ""
+            let alerts = r.scaling.filter { $0.service == t && $0.alert != nil }
+            if alerts.isEmpty {
+                let simulated = s.services[t] != nil
+                return CheckOutcome(name: e.name, passed: true, detail: simulated ? "no alert raised" : "no alert raised (\(t) is not simulated yet: databases and consumer groups arrive with issue 5)")
+            }
+            return CheckOutcome(name: e.name, passed: false, detail: "\(alerts.count) alert(s); first at \(clock(alerts[0].time)): \(alerts[0].alert ?? "")")
+        case .scalesUpWithin(let limit, let surgeName):
+            let t = e.target ?? ""
+            guard let surge = s.traffic?.surges.first(where: { $0.name == surgeName }) else {
+                return CheckOutcome(name: e.name, passed: false, detail: "no surge \(surgeName)")
+            }
+            guard surge.start < r.duration else {
+                return CheckOutcome(name: e.name, passed: false, detail: "the run (\(formatDuration(r.duration))) ends before \(surgeName) starts at \(formatDuration(surge.start))")
+            }
+            if let up = r.scaling.first(where: { $0.service == t && $0.to > $0.from && $0.time >= surge.start }) {
+                let after = up.time - surge.start
+                return CheckOutcome(name: e.name, passed: after <= limit,
+                                    detail: "first scale-up \(formatDuration(after)) after \(surgeName) began (\(up.policy): \(up.from) → \(up.to)); limit \(formatDuration(limit))")
+            }
+            return CheckOutcome(name: e.name, passed: false, detail: "\(t) never scaled up after \(surgeName) began at \(clock(surge.start))")
+        case .metric(let m, let bound, let x):
+            guard let value = observe(m, bound, e.target, s, r) else {
+                return CheckOutcome(name: e.name, passed: false, detail: "\(m.rawValue) was not observed (no completed requests after warm-up?)")
+            }
+            let ok = holds(value, bound, x)
+            return CheckOutcome(name: e.name, passed: ok, detail: "observed \(show(value, m)); expected \(bound.rawValue.replacingOccurrences(of: "_", with: " ")) \(show(x, m))")
+        }
+    }
+
+    /// The run's value of `m` for the bound's direction (see the type's documentation).
+    static func observe(_ m: Metric, _ bound: Expectation.Bound, _ target: String?, _ s: Scenario, _ r: SimulationResult) -> Double? {
+        if m == .costPerDay {
+            let etb = r.services.reduce(0) { $0 + $1.costEtb }
+            return r.duration > 0 ? etb * 86_400 / r.duration : nil
+        }
+        guard let svc = r.services.first(where: { $0.service == target }) else { return nil }
+        let samples = r.timeline.filter { $0.service == target }
+        let upper = bound == .below || bound == .atMost || bound == .equals
+        func extreme(_ f: (ServiceSample) -> Double) -> Double? {
+            let v = samples.map(f)
+            return upper ? v.max() : v.min()
+        }
+        switch m {
+        case .latencyMean: return svc.latency?.mean
+        case .latencyP50: return svc.latency?.p50
+        case .latencyP90: return svc.latency?.p90
+        case .latencyP95: return svc.latency?.p95
+        case .latencyP99: return svc.latency?.p99
+        case .replicas: return extreme { Double($0.replicas) }
+        case .cpuUtilization: return extreme(\.cpuUtilization)
+        case .queueLength: return extreme { Double($0.queueLength) }
+        case .inFlight: return extreme { Double($0.inFlight) }
+        case .dropped: return Double(svc.dropped)
+        case .timedOut: return Double(svc.timedOut)
+        case .throughput: return r.duration > r.warmup ? Double(svc.completed) / (r.duration - r.warmup) : nil
+        case .errorRate: return svc.arrivals > 0 ? Double(svc.dropped + svc.timedOut) / Double(svc.arrivals) : 0
+        default: return nil
+        }
+    }
+
+    static func clock(_ t: Double) -> String {
+        let s = Int(t.rounded())
+        return String(format: "%02d:%02d", s / 60, s % 60)
+    }
+}

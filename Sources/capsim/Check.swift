@@ -1,0 +1,105 @@
+import ArgumentParser
+import CapsimModel
+import Checks
+import Foundation
+import Simulation
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Simulate each scenario and check its expectations (and a baseline): a CI gate.",
+        discussion: """
+        Expectations come from the scenario's expect: block and from --expect FILE. With \
+        --baseline, metrics must not regress beyond --tolerance and the scaling decisions must \
+        match one for one. Exit 0 when everything passes, 1 when a check fails, 2 on bad input.
+        """)
+
+    @Argument(help: "Scenario files (YAML).")
+    var files: [String]
+
+    @Option(help: "A checks file: capsim: 1 and an expect: list, validated against each scenario.")
+    var expect: String?
+
+    @Option(help: "A baseline JSON (from --write-baseline) or a stored run ID to compare with (one scenario only).")
+    var baseline: String?
+
+    @Option(help: "Write this run's baseline JSON here (one scenario only).")
+    var writeBaseline: String?
+
+    @Option(help: "Relative regression allowed against the baseline, like 10%.")
+    var tolerance: String = "10%"
+
+    @Option(help: "Write JUnit XML here for CI systems.")
+    var junit: String?
+
+    @Option(help: "Simulated time, like 30m (default: each scenario's simulation.duration).")
+    var duration: String?
+
+    @Option(help: "Seed (default: each scenario's seed).")
+    var seed: UInt64?
+
+    @Option(name: .customLong("set"), help: "Override a scenario value for a what-if, as in simulate (repeatable).")
+    var overrides: [String] = []
+
+    @Option(help: "Results database for --baseline RUN (default: $CAPSIM_DB or reports/capsim.sqlite).")
+    var db: String?
+
+    func validate() throws {
+        if Percent(parsing: tolerance) == nil { throw ValidationError("--tolerance expects a percentage like 10%, got \"\(tolerance)\"") }
+        if let duration, Duration(parsing: duration).map({ $0.seconds > 0 }) != true {
+            throw ValidationError("--duration expects a positive duration like 30m, got \"\(duration)\"")
+        }
+        if (baseline != nil || writeBaseline != nil) && files.count != 1 {
+            throw ValidationError("--baseline and --write-baseline take exactly one scenario file")
+        }
+    }
+
+    func run() throws {
+        var suites: [JUnit.Suite] = []
+        var failed = false
+        for file in files {
+            let scenario = try ScenarioLoader.load(path: file, overrides: overrides)
+            var expectations = scenario.expectations
+            if let expect { expectations += try ScenarioLoader.loadExpectations(path: expect, for: scenario) }
+            let base = try baseline.map(loadBaseline)
+            if expectations.isEmpty && base == nil && writeBaseline == nil {
+                printErr("\(file): error: nothing to check: add an expect: block, --expect FILE or --baseline")
+                throw ExitCode(2)
+            }
+            var options = SimulationOptions(scenario: scenario)
+            if let duration, let d = Duration(parsing: duration) {
+                options.duration = d.seconds
+                if options.warmup >= d.seconds { options.warmup = 0 }
+            }
+            if let seed { options.seed = seed }
+            let started = Date()
+            let result: SimulationResult
+            do { result = try Simulator(scenario: scenario, options: options).run() } catch let e as SimulationError {
+                printErr("\(file): error: \(e.description)")
+                throw ExitCode(2)
+            }
+            var outcomes = ExpectationChecker.check(expectations, scenario: scenario, result: result)
+            if let base { outcomes += BaselineComparator.compare(result, with: base, tolerance: Percent(parsing: tolerance)!.fraction) }
+            if let writeBaseline { try emit(Baseline(result).json(), to: writeBaseline) }
+            let seconds = Date().timeIntervalSince(started)
+            suites.append(JUnit.Suite(name: file, outcomes: outcomes, seconds: seconds))
+            let bad = outcomes.filter { !$0.passed }
+            failed = failed || !bad.isEmpty
+            print("\(file): \(bad.isEmpty ? "PASS" : "FAIL") — \(outcomes.count - bad.count) of \(outcomes.count) checks passed (\(scenario.name), seed \(options.seed), \(formatDuration(options.duration)) simulated)")
+            for o in outcomes { print("  \(o.passed ? "✔" : "✘") \(o.name): \(o.detail)") }
+        }
+        if let junit { try emit(JUnit.xml(suites), to: junit) }
+        if failed { throw ExitCode(1) }
+    }
+
+    func loadBaseline(_ ref: String) throws -> Baseline {
+        if let id = Int64(ref) { return try StoredRuns.baseline(id: id, db: db) }
+        guard let data = FileManager.default.contents(atPath: ref) else {
+            printErr("\(ref): error: cannot read the baseline file")
+            throw ExitCode(2)
+        }
+        do { return try Baseline.decode(data) } catch {
+            printErr("\(ref): error: not a capsim baseline (write one with --write-baseline): \(error)")
+            throw ExitCode(2)
+        }
+    }
+}
