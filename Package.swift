@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Autoscaling", targets: ["Autoscaling"]),
         .library(name: "Simulation", targets: ["Simulation"]),
         .library(name: "Store", targets: ["Store"]),
+        .library(name: "EthiopianCalendar", targets: ["EthiopianCalendar"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,17 +42,21 @@ let package = Package(
         .target(name: "Store", dependencies: [
             "CapsimModel", "Planning", "Simulation", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .target(name: "EthiopianCalendar"),
         .executableTarget(name: "capsim", dependencies: [
-            "CapsimModel", "Planning", "Reporting", "Simulation", "Autoscaling", "Store", "Checks",
+            "CapsimModel", "Planning", "Reporting", "Simulation", "Autoscaling", "Store", "Checks", "EthiopianCalendar",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "CapsimModelTests", dependencies: ["CapsimModel"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "CapsimModel"]),
         .testTarget(name: "AutoscalingTests", dependencies: ["Autoscaling", "CapsimModel"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Autoscaling", "CapsimModel", "Planning", "Reporting"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Simulation", "Planning", "CapsimModel"]),
+        .testTarget(name: "StoreTests", dependencies: [
+            "Store", "Simulation", "Planning", "CapsimModel", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Simulation", "Planning", "CapsimModel", "Autoscaling"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Simulation", "CapsimModel"]),
         .testTarget(name: "CLITests", dependencies: ["capsim"]),
+        .testTarget(name: "EthiopianCalendarTests", dependencies: ["EthiopianCalendar"]),
     ]
 )

@@ -435,18 +435,22 @@ public struct HPAController: Sendable {
 
     /// Upstream `storeScaleEvent` (R4.6): only on the behavior path; a scale-up records
     /// `new − prev` in the scale-up events, a scale-down `prev − new` in the scale-down events.
-    /// Events older than the longest policy period are dropped (`markScaleEventsOutdated`;
-    /// the longest over both directions, since each direction's limit reads both lists).
+    /// As upstream, only the list being written is aged, by its own direction's longest policy
+    /// period (`markScaleEventsOutdated`), and the first outdated slot is reused for the new
+    /// event; outdated events that were not overwritten stay visible to the other direction's
+    /// rate limit (`getReplicasChangePerPeriod` ignores the flag), so the two directions'
+    /// periods interact exactly as in the controller.
     private mutating func storeScaleEvent(_ previous: Int, _ new: Int, _ now: Double) {
         guard usesBehavior, new != previous else { return }
-        let longest = (hpa.behavior.scaleUp.policies + hpa.behavior.scaleDown.policies).map(\.period).max() ?? 0
-        let cutoff = now - longest
-        scaleUpEvents.removeAll { !($0.time > cutoff) }
-        scaleDownEvents.removeAll { !($0.time > cutoff) }
         if new > previous {
-            scaleUpEvents.append(ScaleEvent(change: new - previous, time: now))
+            Self.store(&scaleUpEvents, ScaleEvent(change: new - previous, time: now), longest: hpa.behavior.scaleUp.policies.map(\.period).max() ?? 0)
         } else {
-            scaleDownEvents.append(ScaleEvent(change: previous - new, time: now))
+            Self.store(&scaleDownEvents, ScaleEvent(change: previous - new, time: now), longest: hpa.behavior.scaleDown.policies.map(\.period).max() ?? 0)
         }
+    }
+
+    private static func store(_ events: inout [ScaleEvent], _ event: ScaleEvent, longest: Double) {
+        let cutoff = event.time - longest
+        if let i = events.firstIndex(where: { $0.time < cutoff }) { events[i] = event } else { events.append(event) }
     }
 }

@@ -141,12 +141,26 @@ enum Overrides {
         }
         let key = String(text[..<eq]), value = String(text[text.index(after: eq)...])
         let segments = key.split(separator: ".").map(String.init)
-        if !set(&root, segments[...], value: value) {
+        // A value may be YAML of its own (`{low: 4%, mid: 6%, high: 8%}`, `[6, 12]`); a plain
+        // scalar stays text. Either way it carries no mark, so errors name the override.
+        var node = Node(value, .implicit, .plain)
+        if value.hasPrefix("{") || value.hasPrefix("["), let parsed = try? Yams.compose(yaml: value) { node = stripMarks(parsed) }
+        if !set(&root, segments[...], value: node) {
             r.error(at: nil, key, "no such place in the scenario to set (a value can be replaced inside an existing mapping or list)")
         }
     }
 
-    private static func set(_ node: inout Node, _ segs: ArraySlice<String>, value: String) -> Bool {
+    /// The same tree without source marks (an override's values are not in the file).
+    static func stripMarks(_ n: Node) -> Node {
+        switch n {
+        case .scalar(let s): return .scalar(.init(s.string, s.tag, s.style, nil))
+        case .mapping(let m): return .mapping(.init(m.map { (stripMarks($0.key), stripMarks($0.value)) }, m.tag, m.style, nil))
+        case .sequence(let q): return .sequence(.init(q.map(stripMarks), q.tag, q.style, nil))
+        case .alias: return n
+        }
+    }
+
+    private static func set(_ node: inout Node, _ segs: ArraySlice<String>, value: Node) -> Bool {
         guard let first = segs.first else { return false }
         if case .mapping(var m) = node {
             // The longest run of segments that names an existing key (names may contain dots).
@@ -162,11 +176,11 @@ enum Overrides {
                     if let i = index {
                         guard case .sequence(var seq) = child, i >= 0, i < seq.count else { return false }
                         var item = seq[i]
-                        if rest.isEmpty { item = Node(value, .implicit, .plain) } else if !set(&item, rest, value: value) { return false }
+                        if rest.isEmpty { item = value } else if !set(&item, rest, value: value) { return false }
                         seq[i] = item
                         child = .sequence(seq)
                     } else if rest.isEmpty {
-                        child = Node(value, .implicit, .plain)
+                        child = value
                     } else if !set(&child, rest, value: value) {
                         return false
                     }
@@ -177,7 +191,7 @@ enum Overrides {
             }
             // A new leaf key in an existing mapping.
             if segs.count == 1 && !first.contains("[") {
-                m[first] = Node(value, .implicit, .plain)
+                m[first] = value
                 node = .mapping(m)
                 return true
             }

@@ -22,11 +22,19 @@ struct Plan: ParsableCommand {
     @Option(help: "Monte Carlo draws when inputs are ranges (default: the scenario's, 10000).")
     var draws: Int?
 
+    @Option(name: .customLong("set"), help: "Override a scenario value, e.g. 'planning.growth={low: 4%, mid: 6%, high: 8%}' (repeatable).")
+    var overrides: [String] = []
+
     @Option(help: "Output format: table, markdown, json or csv.")
     var format: PlanRenderer.Format = .table
 
     @Option(help: "Write the output to this file instead of standard output.")
     var out: String?
+
+    @Option(help: "Also write a capacity report: FILE.html (charts) or FILE.md (Markdown).")
+    var report: String?
+
+    @OptionGroup var store: StoreOptions
 
     var horizons: [Int]? {
         get throws {
@@ -45,8 +53,23 @@ struct Plan: ParsableCommand {
     }
 
     func run() throws {
-        let scenario = try ScenarioLoader.load(path: file)
+        let scenario = try ScenarioLoader.load(path: file, overrides: overrides)
         let plan = Planner.plan(scenario, horizons: try horizons, draws: draws)
         try emit(PlanRenderer.render(plan, as: format), to: out)
+        guard !store.noStore || report != nil else { return }
+        let params = RunParameters(command: "plan", file: file, overrides: overrides, seed: scenario.seed, horizons: plan.totals.map(\.months), draws: plan.draws)
+        if store.noStore {
+            try emit(ReportWriter.format(of: report!) == .html ? HTMLReport.plan(plan, scenario: scenario, runID: nil)
+                                                               : MarkdownReport.plan(plan, scenario: scenario, runID: nil), to: report)
+            return
+        }
+        let db = try openStore(store.db)
+        let id = try db.savePlan(plan, scenarioText: try String(contentsOfFile: file, encoding: .utf8), parameters: params.json(),
+                                 capsimVersion: Capsim.version, createdAt: nowISO())
+        printErr("recorded as run \(id) (capsim runs show \(id))")
+        if let report {
+            try emit(try ReportWriter.render(store: db, info: try RunLookup.info(db, id), format: ReportWriter.format(of: report)), to: report)
+            printErr("wrote \(report)")
+        }
     }
 }

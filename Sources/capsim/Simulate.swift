@@ -33,6 +33,11 @@ struct Simulate: ParsableCommand {
     @Option(help: "Folder for the output files (default: reports/<scenario name>).")
     var out: String?
 
+    @Option(help: "Also write a capacity report: FILE.html (charts) or FILE.md (Markdown).")
+    var report: String?
+
+    @OptionGroup var store: StoreOptions
+
     func validate() throws {
         if let duration, Duration(parsing: duration).map({ $0.seconds > 0 }) != true {
             throw ValidationError("--duration expects a positive duration like \"1h\" or \"30m\", got \"\(duration)\"")
@@ -70,10 +75,27 @@ struct Simulate: ParsableCommand {
         try emit(SimulationRenderer.timelineCSV(result), to: dir + "/timeline.csv")
         try emit(SimulationRenderer.routesCSV(result), to: dir + "/routes.csv")
         try emit(SimulationRenderer.eventsCSV(result), to: dir + "/events.csv")
+        var recorded = ""
+        if !store.noStore {
+            let params = RunParameters(command: "simulate", file: file, overrides: overrides, seed: options.seed, duration: options.duration, warmup: options.warmup)
+            let db = try openStore(store.db)
+            let id = try db.saveSimulation(result, scenarioText: try String(contentsOfFile: file, encoding: .utf8), parameters: params.json(),
+                                           capsimVersion: Capsim.version, createdAt: nowISO())
+            recorded = "; recorded as run \(id)"
+            if let report {
+                try emit(try ReportWriter.render(store: db, info: try RunLookup.info(db, id), format: ReportWriter.format(of: report)), to: report)
+                recorded += "; report \(report)"
+            }
+        } else if let report {
+            try emit(ReportWriter.format(of: report) == .html ? HTMLReport.simulation(result, scenario: scenario, runID: nil)
+                                                              : MarkdownReport.simulation(result, scenario: scenario, runID: nil), to: report)
+            recorded = "; report \(report)"
+        }
         switch format {
-        case .table: print(SimulationRenderer.table(result) + "\nWrote \(dir)/summary.json, timeline.csv, routes.csv, events.csv", terminator: "\n")
+        case .table: print(SimulationRenderer.table(result) + "\nWrote \(dir)/summary.json, timeline.csv, routes.csv, events.csv\(recorded)", terminator: "\n")
         case .json: print(SimulationRenderer.summaryJSON(result), terminator: "")
         case .csv: print(SimulationRenderer.timelineCSV(result), terminator: "")
         }
+        if format != .table && !recorded.isEmpty { printErr(String(recorded.dropFirst(2))) }
     }
 }

@@ -168,3 +168,19 @@ import Testing
         #expect(at(360, ds)?.desired == 8)   // int(9 × 0.9) = 8
     }
 }
+
+/// `storeScaleEvent` ages and reuses slots only in the direction it writes (R4.6), so an old
+/// scale-down overwritten under the 15 s down period no longer inflates the 60 s scale-up
+/// limit's period start. Found by replaying a recording against upstream's rules.
+@Test("a scale-down slot reused under its own short period does not widen the scale-up limit")
+func scaleEventSlotsAreAgedPerDirection() {
+    let behavior = HPABehavior(scaleUp: rules(window: 0, [podsPolicy(4, per: 60)]),
+                               scaleDown: rules(window: 0, [percentPolicy(1.0, per: 15)]), explicit: true)
+    var c = makeController(makeHPA(cpu: 0.5, behavior: behavior), min: 1, max: 100, initial: 10)
+    #expect(c.reconcile(obs(0, 10, pods(10, usage: 300))).desired == 6)
+    #expect(c.reconcile(obs(30, 6, pods(6, usage: 400))).desired == 5)
+    // Period start = 5 now − 0 up + 1 down (t=30; the t=0 event's slot was reused) = 6 → 6 + 4.
+    let d = c.reconcile(obs(45, 5, pods(5, usage: 2000)))
+    #expect(d.desired == 10)
+    #expect(d.rule == "rate-limited")
+}

@@ -17,10 +17,16 @@ struct CLI {
 
     struct Result { let status: Int32; let out: String; let err: String }
 
-    static func run(_ args: String...) throws -> Result {
+    /// Every test run records into this throwaway database, never into the repository's.
+    static let database = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-cli-\(ProcessInfo.processInfo.processIdentifier)/capsim.sqlite").path
+
+    static func run(_ args: String...) throws -> Result { try run(args, environment: [:]) }
+
+    static func run(_ args: [String], environment: [String: String]) throws -> Result {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
+        p.environment = ProcessInfo.processInfo.environment.merging(["CAPSIM_DB": database].merging(environment) { $1 }) { $1 }
         p.currentDirectoryURL = root
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
@@ -256,5 +262,86 @@ struct CheckCLITests {
         #expect(none.status == 2)
         #expect(none.err.contains("nothing to check"))
         #expect(try CLI.run("check", "scenarios/teaching/holiday-surge.yaml", "--baseline", "/no/such.json").status == 2)
+    }
+}
+
+@Suite("capsim runs, report and forecast end to end", .serialized)
+struct StoreCLITests {
+    func db(_ name: String) -> [String: String] {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-store-\(ProcessInfo.processInfo.processIdentifier)-\(name).sqlite").path
+        for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
+        return ["CAPSIM_DB": path]
+    }
+
+    @Test("plan and simulate record runs; list, show, compare, export and delete read them back")
+    func runs() throws {
+        let env = db("runs")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-runs-\(ProcessInfo.processInfo.processIdentifier)").path
+        let s1 = try CLI.run(["simulate", "scenarios/teaching/holiday-surge.yaml", "--duration", "10m", "--out", out + "/a"], environment: env)
+        #expect(s1.out.contains("recorded as run 1"))
+        let s2 = try CLI.run(["simulate", "scenarios/teaching/holiday-surge.yaml", "--duration", "10m", "--out", out + "/b",
+                              "--set", "services.payments-service.replicas.initial=5"], environment: env)
+        #expect(s2.out.contains("recorded as run 2"))
+        let p = try CLI.run(["plan", "scenarios/teaching/mmc.yaml", "--format", "json"], environment: env)
+        #expect(p.err.contains("recorded as run 3"))
+        let list = try CLI.run(["runs", "list"], environment: env)
+        #expect(list.status == 0)
+        let rows = list.out.split(separator: "\n")
+        #expect(rows.count == 2 + 3)
+        #expect(rows[2].hasPrefix("3   plan") && rows[4].hasPrefix("1   simulate"))
+        let show = try CLI.run(["runs", "show", "1"], environment: env)
+        #expect(show.out.contains("run 1: simulate of genna-eve-surge"))
+        #expect(show.out.contains("capsim simulate: genna-eve-surge (seed 11, 10m simulated"))
+        // Re-rendered from the store, the summary is byte-identical to the run's own file.
+        let exported = try CLI.run(["runs", "export", "1", "--format", "json"], environment: env)
+        #expect(exported.out == (try String(contentsOfFile: out + "/a/summary.json", encoding: .utf8)))
+        let csv = try CLI.run(["runs", "export", "1", "--format", "csv"], environment: env)
+        #expect(csv.out == (try String(contentsOfFile: out + "/a/timeline.csv", encoding: .utf8)))
+        let cmp = try CLI.run(["runs", "compare", "1", "2"], environment: env)
+        #expect(cmp.status == 0)
+        #expect(cmp.out.contains("payments-service"))
+        #expect(try CLI.run(["runs", "compare", "1", "3"], environment: env).status == 2)
+        #expect(try CLI.run(["runs", "delete", "2"], environment: env).out == "deleted run 2\n")
+        let gone = try CLI.run(["runs", "show", "2"], environment: env)
+        #expect(gone.status == 2 && gone.err.contains("no run 2"))
+        #expect(try CLI.run(["runs", "delete", "2"], environment: env).status == 2)
+    }
+
+    @Test("report renders a stored run as self-contained HTML or Markdown; --report writes one with the run")
+    func reports() throws {
+        let env = db("report")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-rep-\(ProcessInfo.processInfo.processIdentifier)").path
+        let sim = try CLI.run(["simulate", "scenarios/teaching/holiday-surge.yaml", "--duration", "10m", "--out", dir, "--report", dir + "/r.md"], environment: env)
+        #expect(sim.status == 0)
+        #expect(try String(contentsOfFile: dir + "/r.md", encoding: .utf8).hasPrefix("**"))
+        let html = try CLI.run(["report", "1", "--out", dir + "/r.html"], environment: env)
+        #expect(html.status == 0)
+        let text = try String(contentsOfFile: dir + "/r.html", encoding: .utf8)
+        #expect(text.hasPrefix("<!DOCTYPE html>") || text.hasPrefix("<!doctype html>"))
+        #expect(text.contains("<svg"))
+        #expect(!text.contains("src=\"http") && !text.contains("href=\"http"))
+        #expect(try CLI.run(["report", "99"], environment: env).status == 2)
+    }
+
+    @Test("forecast fits growth from history and prints the range for plan; bad rows exit 2 with line numbers")
+    func forecast() throws {
+        var csv = "date,metric,value\n"
+        for d in 0..<120 {
+            let day = 1 + d % 28, month = 1 + d / 28
+            csv += String(format: "2025-%02d-%02d,dau,%.0f\n", month, day, 100_000 * pow(1.06, Double(d) / 30.4375))
+        }
+        let f = try CLI.temp("history.csv", csv)
+        let r = try CLI.run("forecast", f)
+        #expect(r.status == 0)
+        #expect(r.out.contains("dau"))
+        #expect(r.out.contains("use with plan: --set 'planning.growth={low:"))
+        let plan = try CLI.run(["plan", "scenarios/teaching/holiday-surge.yaml", "--format", "json", "--no-store",
+                                "--set", "planning.growth={low: 4%, mid: 6%, high: 8%}"], environment: [:])
+        #expect(plan.status == 0)
+        #expect(plan.out.contains("\"growth_monthly\" : 0.06"))
+        let bad = try CLI.temp("bad.csv", "date,metric,value\n2025-02-30,dau,5\n2025-03-01,dau,0\n")
+        let b = try CLI.run("forecast", bad)
+        #expect(b.status == 2)
+        #expect(b.err.contains("bad.csv:2: error: date:") && b.err.contains("bad.csv:3: error: value:"))
     }
 }

@@ -1,0 +1,42 @@
+/// One point of a chart series. `y == nil` breaks the line (a window with no completions has
+/// no latency). `base` is the lower edge of a band (an area between two curves).
+struct ChartPoint: Hashable, Sendable {
+    var x: Double
+    var y: Double?
+    var base: Double? = nil
+}
+
+/// Thins long series for drawing without hiding spikes: the points are cut into equal buckets
+/// and each bucket keeps its minimum and its maximum, in time order. A day of 15 s samples
+/// (5,760 points) becomes at most `maxPoints` and still shows every peak and trough.
+enum ChartDownsample {
+    static func minMax(_ points: [ChartPoint], maxPoints: Int = 1000) -> [ChartPoint] {
+        guard maxPoints >= 4, points.count > maxPoints else { return points }
+        let buckets = (maxPoints - 1) / 2
+        var out: [ChartPoint] = []
+        out.reserveCapacity(maxPoints + 2)
+        for b in 0..<buckets {
+            let lo = points.count * b / buckets
+            let hi = points.count * (b + 1) / buckets
+            guard lo < hi else { continue }
+            var iMin = -1, iMax = -1
+            for i in lo..<hi {
+                guard let y = points[i].y else { continue }
+                if iMin < 0 || y < points[iMin].y! { iMin = i }
+                if iMax < 0 || y > points[iMax].y! { iMax = i }
+            }
+            if iMin < 0 {
+                // The whole bucket is a gap: keep one gap point so the line still breaks.
+                out.append(ChartPoint(x: points[lo].x, y: nil))
+            } else if iMin == iMax {
+                out.append(points[iMin])
+            } else {
+                out.append(points[Swift.min(iMin, iMax)])
+                out.append(points[Swift.max(iMin, iMax)])
+            }
+        }
+        // Keep the true last point so step lines reach the end of the run.
+        if let last = points.last, out.last != last { out.append(last) }
+        return out
+    }
+}

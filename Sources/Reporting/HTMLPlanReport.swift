@@ -1,0 +1,237 @@
+import CapsimModel
+import Foundation
+import Planning
+
+/// The HTML report of a capacity plan: per horizon, instances against the HPA's max, the
+/// seed's formula as a waterfall per service, the p10/p50/p90 table, Erlang C against each
+/// SLO in words, and cost; then totals over horizons and the warnings.
+struct HTMLPlanReport {
+    let plan: CapacityPlan
+    let scenario: Scenario
+    let runID: Int64?
+
+    var esc: (String) -> String { HTMLEscape.text }
+
+    func render() -> String {
+        let p = plan
+        var b = header()
+        // The verdict is PlanRenderer.markdown's first line, without the bold markers.
+        let verdict = PlanRenderer.markdown(p).split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        let text = verdict.replacingOccurrences(of: "**", with: "")
+        b += HTMLPage.verdict(ok: p.totals.last?.servicesOverMax.isEmpty ?? true, text)
+        b += cards()
+        for (h, months) in p.totals.map(\.months).enumerated() { b += horizon(months, index: h) }
+        b += "<h2>Totals per month</h2>" + totalsTable().render()
+        b += "<p class=\"note\">Instances are provisioned for the peak all month (an upper bound: the HPA scales down off-peak); databases are a fixed hourly price; \(ChartFormat.number(p.hoursPerMonth)) hours a month.</p>"
+        if !p.warnings.isEmpty {
+            b += "<h2>Warnings</h2><ul class=\"expl\">" + p.warnings.map { "<li>⚠️ \(esc($0))</li>" }.joined() + "</ul>"
+        }
+        b += notes()
+        return HTMLPage.wrap(title: "capsim plan: \(p.scenario)" + (runID.map { " (run #\($0))" } ?? ""), body: b)
+    }
+
+    func header() -> String {
+        let p = plan
+        var meta: [String] = []
+        if let runID { meta.append("run <b>#\(runID)</b>") }
+        meta.append(p.draws > 0 ? "<b>\(ChartFormat.grouped(p.draws))</b> Monte Carlo draws, seed <b>\(p.seed)</b>" : "exact inputs")
+        meta.append(p.etbPerUSD > 0 ? "ETB <b>\(esc(ChartFormat.number(p.etbPerUSD)))</b> = USD 1" : "no exchange rate")
+        meta.append("horizons <b>\(p.totals.map { "\($0.months)" }.joined(separator: ", "))</b> months")
+        meta.append("season: <b>\(esc(p.seasonLabel))</b>")
+        var o = "<header class=\"top\"><div><h1>\(esc(p.scenario)) <small>capacity plan</small></h1>"
+        if !scenario.description.isEmpty { o += "<p class=\"sub\">\(esc(scenario.description))</p>" }
+        let lines = stride(from: 0, to: meta.count, by: 3).map { meta[$0..<min($0 + 3, meta.count)].joined(separator: " · ") }
+        return o + "</div><div class=\"meta\">" + lines.joined(separator: "<br>") + "</div></header>"
+    }
+
+    func range(_ p: Percentiles?, _ f: (Double) -> String) -> String? {
+        p.map { "p10–p90 \(f($0.p10)) – \(f($0.p90))" }
+    }
+
+    func cards() -> String {
+        guard let t = plan.totals.last else { return "" }
+        let services = Set(plan.rows.map(\.service)).count
+        let rows = plan.rows.filter { $0.months == t.months }
+        let erlang = rows.compactMap { $0.queueing?.instancesRequired }
+        var o = "<div class=\"cards\">"
+        o += HTMLPage.card("Instances, month \(t.months)", ChartFormat.grouped(t.instancesRequired),
+                           note: range(t.uncertainty?.instancesRequired) { ChartFormat.grouped(Int($0.rounded())) } ?? "at the target utilisation")
+        o += HTMLPage.card("Over HPA max", "\(t.servicesOverMax.count) of \(services)", note: "services at month \(t.months)", tone: t.servicesOverMax.isEmpty ? nil : "crit")
+        if erlang.count == rows.filter({ $0.queueing != nil }).count && !erlang.isEmpty {
+            o += HTMLPage.card("Erlang C instances", ChartFormat.grouped(erlang.reduce(0, +)), note: "enough for every latency SLO")
+        }
+        o += HTMLPage.card("Cost per month", ChartFormat.etb(t.monthlyCostEtb), note: range(t.uncertainty?.monthlyCostEtb) { ChartFormat.compact($0) } ?? "instances + databases")
+        o += HTMLPage.card("In dollars", ChartFormat.usd(t.monthlyCostUsd), note: "per month")
+        o += HTMLPage.card("Databases", ChartFormat.etb(t.databaseMonthlyCostEtb), note: "per month, fixed")
+        return o + "</div>"
+    }
+
+    // MARK: one horizon
+
+    func horizon(_ months: Int, index h: Int) -> String {
+        let rows = plan.rows.filter { $0.months == months }
+        var o = "<h2>Month \(months) — \(esc(plan.seasonLabel))</h2>"
+        o += "<p class=\"note\">required = current peak × growth × season × feature interaction × safety; instances = ⌈required ÷ (capacity per instance × target utilisation)⌉, at least the min replicas.</p>"
+        o += "<div class=\"grid2\"><figure>\(instancesChart(rows, id: "h\(h)-inst").render())</figure><figure>\(costChart(rows, months: months, id: "h\(h)-cost").render())</figure></div>"
+        o += serviceTable(rows).render()
+
+        o += "<h3>How the load is built, service by service</h3><div class=\"grid2\">"
+        for (i, r) in rows.enumerated() {
+            o += "<figure>\(waterfall(r, id: "h\(h)-wf\(i)").render())<figcaption class=\"note\">\(esc(instancesLine(r)))</figcaption></figure>"
+        }
+        o += "</div>"
+
+        if rows.contains(where: { $0.uncertainty != nil }) {
+            o += "<h3>Uncertainty (p10 / p50 / p90 over \(ChartFormat.grouped(plan.draws)) draws)</h3>" + uncertaintyTable(rows).render()
+        }
+        if rows.contains(where: { $0.queueing != nil }) {
+            o += "<h3>Queueing: Erlang C against each latency SLO</h3>" + queueingTable(rows).render()
+            o += "<ul class=\"expl\">" + rows.compactMap { r in r.queueing.map { "<li><b>\(esc(r.service))</b>: \(esc($0.explanation))</li>" } }.joined() + "</ul>"
+        }
+        return o
+    }
+
+    func instancesLine(_ r: PlanRow) -> String {
+        let per = r.instanceCapacityRps * r.targetUtilization
+        var s = "\(ChartFormat.rps(r.requiredRps)) ÷ (\(ChartFormat.rps(r.instanceCapacityRps)) × \(ChartFormat.percent(r.targetUtilization)) = \(ChartFormat.rps(per))) → \(ChartFormat.grouped(r.instancesRequired)) instances"
+        s += r.exceedsMax ? "; HPA max is \(r.maxReplicas)" : " (HPA max \(r.maxReplicas))"
+        return s
+    }
+
+    func instancesChart(_ rows: [PlanRow], id: String) -> SVGBarChart {
+        var bars: [SVGBarChart.Bar] = []
+        for r in rows {
+            var marks = [SVGBarChart.Mark(value: Double(r.maxReplicas), shape: .tick, color: ChartPalette.target, title: "HPA max \(r.maxReplicas)")]
+            if let q = r.queueing?.instancesRequired {
+                marks.append(.init(value: Double(q), shape: .diamond, color: ChartPalette.scaleUp, title: "Erlang C: \(q) instances meet the \(ChartFormat.statistic(r.queueing!.sloMetric)) SLO of \(ChartFormat.latency(r.queueing!.sloSeconds))"))
+            }
+            let u = r.uncertainty?.instancesRequired
+            bars.append(.init(label: r.service, to: Double(r.instancesRequired), color: r.exceedsMax ? "#dc2626" : "#2563eb",
+                              valueLabel: "\(r.instancesRequired) (max \(r.maxReplicas))",
+                              title: "\(r.service): \(r.instancesRequired) instances at \(ChartFormat.percent(r.targetUtilization)) utilisation; HPA max \(r.maxReplicas)",
+                              whisker: u.map { ($0.p10, $0.p90) }, marks: marks))
+        }
+        var legend: [(SVGBarChart.LegendKind, String, String)] = [(.box, "#2563eb", "instances (fits)"), (.box, "#dc2626", "instances (over max)"), (.tick, ChartPalette.target, "HPA max")]
+        if rows.contains(where: { $0.queueing?.instancesRequired != nil }) { legend.append((.diamond, ChartPalette.scaleUp, "Erlang C")) }
+        if rows.contains(where: { $0.uncertainty != nil }) { legend.append((.whisker, "#111827", "p10–p90")) }
+        var c = SVGBarChart(id: id, title: "Instances needed vs HPA max", xTitle: "instances", bars: bars, legend: legend)
+        c.xLabel = { v, _ in ChartFormat.grouped(Int(v.rounded())) }
+        return c
+    }
+
+    func costChart(_ rows: [PlanRow], months: Int, id: String) -> SVGBarChart {
+        var bars = rows.map { r in
+            SVGBarChart.Bar(label: r.service, to: r.monthlyCostEtb, color: ChartPalette.cost, valueLabel: ChartFormat.etb(r.monthlyCostEtb),
+                            title: "\(r.service): \(r.instancesRequired) × \(ChartFormat.etb(r.costPerInstanceHourEtb))/h × \(ChartFormat.number(plan.hoursPerMonth)) h = \(ChartFormat.etb(r.monthlyCostEtb)) (\(ChartFormat.usd(r.monthlyCostUsd)))",
+                            whisker: r.uncertainty.map { ($0.monthlyCostEtb.p10, $0.monthlyCostEtb.p90) })
+        }
+        if let t = plan.totals.first(where: { $0.months == months }), t.databaseMonthlyCostEtb > 0 {
+            bars.append(.init(label: "databases (fixed)", to: t.databaseMonthlyCostEtb, color: "#94a3b8", valueLabel: ChartFormat.etb(t.databaseMonthlyCostEtb),
+                              title: "databases: \(ChartFormat.etb(t.databaseMonthlyCostEtb)) per month"))
+        }
+        var legend: [(SVGBarChart.LegendKind, String, String)] = [(.box, ChartPalette.cost, "ETB per month")]
+        if rows.contains(where: { $0.uncertainty != nil }) { legend.append((.whisker, "#111827", "p10–p90")) }
+        return SVGBarChart(id: id, title: "Monthly cost (ETB)", xTitle: "ETB per month", bars: bars, legend: legend)
+    }
+
+    func waterfall(_ r: PlanRow, id: String) -> SVGBarChart {
+        var bars: [SVGBarChart.Bar] = []
+        var prev = 0.0
+        for (i, s) in r.steps.enumerated() {
+            if i == 0 {
+                bars.append(.init(label: s.factor, to: s.rps, color: "#64748b", valueLabel: ChartFormat.rps(s.rps), title: "\(s.factor): \(ChartFormat.rps(s.rps))"))
+            } else {
+                let color = s.multiplier >= 1 ? "#f59e0b" : "#10b981"
+                bars.append(.init(label: s.factor, from: prev, to: s.rps, color: color, valueLabel: "\(ChartFormat.times(s.multiplier)) → \(ChartFormat.compact(s.rps))/s",
+                                  title: "\(s.factor): \(ChartFormat.times(s.multiplier)), \(ChartFormat.rps(prev)) → \(ChartFormat.rps(s.rps))"))
+            }
+            prev = s.rps
+        }
+        let u = r.uncertainty?.requiredRps
+        bars.append(.init(label: "required", to: r.requiredRps, color: r.exceedsMax ? "#dc2626" : "#1e3a8a", valueLabel: ChartFormat.rps(r.requiredRps),
+                          title: "required: \(ChartFormat.rps(r.requiredRps))" + (u.map { "; p10–p90 \(ChartFormat.rps($0.p10)) – \(ChartFormat.rps($0.p90))" } ?? ""),
+                          whisker: u.map { ($0.p10, $0.p90) }, bold: true))
+        var c = SVGBarChart(id: id, title: "\(r.service): current peak to required load", xTitle: "requests per second", bars: bars)
+        c.rowHeight = 22
+        return c
+    }
+
+    // MARK: tables
+
+    func serviceTable(_ rows: [PlanRow]) -> HTMLTable {
+        let uncertain = rows.contains { $0.uncertainty != nil }
+        var t = HTMLTable(["service", "peak", "growth", "season", "feature", "safety", "required", "per instance", "util", "instances", "HPA max", "Erlang C", "ETB/month", "USD/month"]
+                          + (uncertain ? ["instances p10 / p50 / p90"] : []), numeric: Set(1...14))
+        for r in rows {
+            var cells: [HTMLTable.Cell] = [HTMLTable.markup("<b>\(esc(r.service))</b>"), .init(html: esc(ChartFormat.rps(r.currentPeakRps)), numeric: true, cls: nil)]
+            cells += [r.growthMultiplier, r.seasonalFactor, r.featureInteractionFactor, r.safetyFactor].map { HTMLTable.text(ChartFormat.times($0)) }
+            cells += [HTMLTable.text(ChartFormat.rps(r.requiredRps)), HTMLTable.text(ChartFormat.rps(r.instanceCapacityRps)), HTMLTable.text(ChartFormat.percent(r.targetUtilization)),
+                      HTMLTable.text(r.exceedsMax ? "\(r.instancesRequired) ⚠" : "\(r.instancesRequired)", r.exceedsMax ? "bad" : nil), HTMLTable.text("\(r.maxReplicas)"),
+                      HTMLTable.text(r.queueing.map { $0.instancesRequired.map { "\($0)" } ?? "unmet" } ?? "—"),
+                      HTMLTable.text(ChartFormat.money(r.monthlyCostEtb)), HTMLTable.text(ChartFormat.money(r.monthlyCostUsd))]
+            if uncertain {
+                cells.append(HTMLTable.text(r.uncertainty.map { u in [u.instancesRequired.p10, u.instancesRequired.p50, u.instancesRequired.p90].map { ChartFormat.grouped(Int($0.rounded())) }.joined(separator: " / ") } ?? "—"))
+            }
+            t.add(cells)
+        }
+        return t
+    }
+
+    func uncertaintyTable(_ rows: [PlanRow]) -> HTMLTable {
+        var t = HTMLTable(["service", "required p10", "required p50", "required p90", "instances p10", "instances p50", "instances p90", "ETB/month p10", "ETB/month p50", "ETB/month p90"], numeric: Set(1...9))
+        for r in rows {
+            guard let u = r.uncertainty else {
+                t.add([HTMLTable.markup("<b>\(esc(r.service))</b>")] + Array(repeating: HTMLTable.text("exact", "zero"), count: 9))
+                continue
+            }
+            let rq = [u.requiredRps.p10, u.requiredRps.p50, u.requiredRps.p90].map { HTMLTable.text(ChartFormat.rps($0)) }
+            let inst = [u.instancesRequired.p10, u.instancesRequired.p50, u.instancesRequired.p90].map { v in
+                HTMLTable.text(ChartFormat.grouped(Int(v.rounded())), v > Double(r.maxReplicas) ? "bad" : nil)
+            }
+            let cost = [u.monthlyCostEtb.p10, u.monthlyCostEtb.p50, u.monthlyCostEtb.p90].map { HTMLTable.text(ChartFormat.money($0)) }
+            t.add([HTMLTable.markup("<b>\(esc(r.service))</b>")] + rq + inst + cost)
+        }
+        return t
+    }
+
+    func queueingTable(_ rows: [PlanRow]) -> HTMLTable {
+        var t = HTMLTable(["service", "SLO", "utilisation rule", "Erlang C", "busy at Erlang C", "predicted at Erlang C", "predicted at utilisation rule"], numeric: Set(2...6))
+        for r in rows {
+            guard let q = r.queueing else { continue }
+            t.add([HTMLTable.markup("<b>\(esc(r.service))</b>"), HTMLTable.text("\(ChartFormat.statistic(q.sloMetric)) ≤ \(ChartFormat.latency(q.sloSeconds))"),
+                   HTMLTable.text("\(r.instancesRequired)"), HTMLTable.text(q.instancesRequired.map { "\($0)" } ?? "unmet", q.instancesRequired == nil ? "bad" : nil),
+                   HTMLTable.text(q.utilization.map { ChartFormat.percent($0) } ?? "—"), HTMLTable.text(ChartFormat.latency(q.predictedLatencySeconds)),
+                   HTMLTable.text(ChartFormat.latency(q.latencyAtNaiveCountSeconds))])
+        }
+        return t
+    }
+
+    func totalsTable() -> HTMLTable {
+        let uncertain = plan.totals.contains { $0.uncertainty != nil }
+        let services = Set(plan.rows.map(\.service)).count
+        var t = HTMLTable(["months", "instances", "over max", "ETB/month", "USD/month", "of which databases (ETB)"]
+                          + (uncertain ? ["instances p10 / p50 / p90", "ETB/month p10 / p50 / p90"] : []), numeric: Set(0...7))
+        for tot in plan.totals {
+            var cells = [HTMLTable.text("\(tot.months)"), HTMLTable.text(ChartFormat.grouped(tot.instancesRequired)),
+                         HTMLTable.text(tot.servicesOverMax.isEmpty ? "none" : "\(tot.servicesOverMax.count) of \(services)", tot.servicesOverMax.isEmpty ? nil : "bad"),
+                         HTMLTable.text(ChartFormat.money(tot.monthlyCostEtb)), HTMLTable.text(ChartFormat.money(tot.monthlyCostUsd)), HTMLTable.text(ChartFormat.money(tot.databaseMonthlyCostEtb))]
+            if uncertain {
+                let u = tot.uncertainty
+                cells.append(HTMLTable.text(u.map { [$0.instancesRequired.p10, $0.instancesRequired.p50, $0.instancesRequired.p90].map { ChartFormat.grouped(Int($0.rounded())) }.joined(separator: " / ") } ?? "—"))
+                cells.append(HTMLTable.text(u.map { [$0.monthlyCostEtb.p10, $0.monthlyCostEtb.p50, $0.monthlyCostEtb.p90].map { ChartFormat.money($0) }.joined(separator: " / ") } ?? "—"))
+            }
+            t.add(cells)
+        }
+        return t
+    }
+
+    func notes() -> String {
+        let items = [
+            "The waterfalls multiply the current peak by each factor of the seed's formula in turn; the last bar is the load to provision for, with its p10–p90 range when any input is uncertain.",
+            "Instances are counted at the target utilisation (the HPA's CPU target unless planning.target_utilization says otherwise); a red bar needs more than the HPA's max replicas.",
+            "Erlang C sizes a queue per instance against the latency SLO; it usually needs fewer instances than the utilisation rule, whose extra instances are headroom.",
+            "p10 / p50 / p90 come from seeded Monte Carlo draws over every range in the scenario; platform-wide factors are shared by all services within a draw, so totals are coherent.",
+        ]
+        return "<h2>How to read this report</h2><ul class=\"expl note\">" + items.map { "<li>\(esc($0))</li>" }.joined() + "</ul>"
+    }
+}

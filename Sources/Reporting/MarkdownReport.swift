@@ -1,0 +1,137 @@
+import CapsimModel
+import Foundation
+import Planning
+import Simulation
+
+/// Reports that fit a pull-request comment: a verdict line first, then GitHub-flavoured tables.
+public enum MarkdownReport {
+    /// Scaling decisions listed before "… N more".
+    static let maxDecisions = 20
+    static let maxAlerts = 50
+
+    public static func simulation(_ r: SimulationResult, scenario: Scenario, runID: Int64?) -> String {
+        let clock = ChartClock(start: scenario.simulation.start)
+        let v = SimulationVerdict(r)
+        var out = ["**\(md(v.text))**", "", "_\(md(SimulationVerdict.headline(r, scenario: scenario, runID: runID, clock: clock)))_", ""]
+
+        out += ["### Services", "", serviceTable(r, scenario: scenario).markdown(), ""]
+        if !r.routes.isEmpty {
+            var t = TextTable(["route", "completed", "mean", "p50", "p95", "p99", "max"])
+            for x in r.routes {
+                t.add([md(x.route), ChartFormat.grouped(x.completed), ChartFormat.latency(x.latency?.mean), ChartFormat.latency(x.latency?.p50),
+                       ChartFormat.latency(x.latency?.p95), ChartFormat.latency(x.latency?.p99), ChartFormat.latency(x.latency?.max)])
+            }
+            out += ["### End to end per route", "", t.markdown(), ""]
+        }
+
+        let decisions = r.scaling.filter { $0.alert == nil }
+        out += ["### Scaling decisions (\(decisions.count == 0 ? "none" : decisions.count > maxDecisions ? "first \(maxDecisions) of \(ChartFormat.grouped(decisions.count))" : "\(decisions.count)"))", ""]
+        if !decisions.isEmpty {
+            var t = TextTable([clock.columnTitle, "service", "policy", "replicas", "reason"])
+            for e in decisions.prefix(maxDecisions) {
+                t.add([md(clock.short(e.time)), md(e.service), md(e.policy), "\(e.from) → \(e.to)", md(e.reason)])
+            }
+            out += [t.markdown(), ""]
+            if decisions.count > maxDecisions { out += ["_… \(ChartFormat.grouped(decisions.count - maxDecisions)) more in events.csv._", ""] }
+        }
+
+        let alerts = r.scaling.filter { $0.alert != nil }
+        out += ["### Alerts (\(alerts.isEmpty ? "none" : ChartFormat.grouped(alerts.count)))", ""]
+        if !alerts.isEmpty {
+            var t = TextTable([clock.columnTitle, "service", "policy", "alert", "reason"])
+            for e in alerts.prefix(maxAlerts) {
+                t.add([md(clock.short(e.time)), md(e.service), md(e.policy), md(e.alert ?? ""), md(e.reason)])
+            }
+            out += [t.markdown(), ""]
+            if alerts.count > maxAlerts { out += ["_… \(ChartFormat.grouped(alerts.count - maxAlerts)) more in events.csv._", ""] }
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// The plan's Markdown is `PlanRenderer.markdown`'s (verdict first), with the run named.
+    public static func plan(_ p: CapacityPlan, scenario: Scenario, runID: Int64?) -> String {
+        let body = PlanRenderer.markdown(p)
+        guard let runID else { return body }
+        var lines = body.components(separatedBy: "\n")
+        lines.insert(contentsOf: ["", "_Run #\(runID)_"], at: min(1, lines.count))
+        return lines.joined(separator: "\n")
+    }
+
+    static func serviceTable(_ r: SimulationResult, scenario: Scenario) -> TextTable {
+        var t = TextTable(["service", "arrivals", "completed", "dropped", "timed out", "p50", "p95", "p99", "SLO", "SLO breaches", "replicas",
+                           "instance-h", "ETB", "scale ↑/↓", "alerts"])
+        for s in r.services {
+            t.add([md(s.service), ChartFormat.grouped(s.arrivals), ChartFormat.grouped(s.completed), ChartFormat.grouped(s.dropped), ChartFormat.grouped(s.timedOut),
+                   ChartFormat.latency(s.latency?.p50), ChartFormat.latency(s.latency?.p95), ChartFormat.latency(s.latency?.p99),
+                   SimulationVerdict.slo(scenario.services[s.service]?.slo) ?? "—",
+                   s.sloMetric == nil ? "—" : (s.sloBreaches > 0 ? "⚠️ \(s.sloBreaches)" : "0"),
+                   "\(s.minReplicas)–\(s.maxReplicas)", ChartFormat.number(s.instanceHours), ChartFormat.money(s.costEtb),
+                   "\(s.scaleUps)/\(s.scaleDowns)", "\(s.alerts)"])
+        }
+        return t
+    }
+
+    /// Text made inert for a Markdown cell: HTML-significant characters become entities and
+    /// emphasis/code characters are backslash-escaped (`|` is escaped by `TextTable`).
+    static func md(_ s: String) -> String {
+        guard s.contains(where: { "&<>*`_[]\\".contains($0) }) else { return s }
+        var out = ""
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "*", "`", "[", "]", "\\": out += "\\" + String(c)
+            case "_": out += "\\_"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}
+
+/// What a run's reader needs to know first: SLO breaches, drops, time-outs and alerts, or
+/// that there were none. Shared by the Markdown and HTML reports.
+struct SimulationVerdict {
+    let ok: Bool
+    let text: String
+
+    init(_ r: SimulationResult) {
+        var parts: [String] = []
+        for s in r.services where s.sloBreaches > 0 {
+            let stat = s.sloMetric.map { ChartFormat.statistic($0) } ?? "latency"
+            parts.append("\(s.service) breached its \(stat) SLO in \(ChartFormat.grouped(s.sloBreaches)) window\(s.sloBreaches == 1 ? "" : "s")")
+        }
+        let dropped = r.services.reduce(0) { $0 + $1.dropped }
+        let timedOut = r.services.reduce(0) { $0 + $1.timedOut }
+        let alerts = r.services.reduce(0) { $0 + $1.alerts }
+        if dropped > 0 { parts.append("\(ChartFormat.grouped(dropped)) request\(dropped == 1 ? "" : "s") dropped") }
+        if timedOut > 0 { parts.append("\(ChartFormat.grouped(timedOut)) timed out") }
+        if alerts > 0 { parts.append("\(ChartFormat.grouped(alerts)) alert\(alerts == 1 ? "" : "s") raised") }
+        if parts.isEmpty {
+            ok = true
+            text = r.services.contains(where: { $0.sloMetric != nil }) ? "✅ All SLOs met; no drops" : "✅ No drops or time-outs (no SLOs declared)"
+        } else {
+            ok = false
+            text = "⚠️ " + parts.joined(separator: "; ")
+        }
+    }
+
+    /// "p95 ≤ 1 s"
+    static func slo(_ slo: SLO?) -> String? {
+        slo.map { "\(ChartFormat.statistic($0.metric.rawValue)) ≤ \(ChartFormat.latency($0.threshold))" }
+    }
+
+    /// One line naming the run: scenario, run, seed, length, start, warm-up, events.
+    static func headline(_ r: SimulationResult, scenario: Scenario, runID: Int64?, clock: ChartClock) -> String {
+        var bits = ["capsim simulate: \(r.scenario)"]
+        if let runID { bits.append("run #\(runID)") }
+        bits.append("seed \(r.seed)")
+        var length = "\(formatDuration(r.duration)) simulated"
+        if let start = clock.startText { length += " from \(start)" }
+        bits.append(length)
+        if r.warmup > 0 { bits.append("\(formatDuration(r.warmup)) warm-up excluded") }
+        bits.append("\(ChartFormat.grouped(Int(clamping: r.events))) events")
+        return bits.joined(separator: ", ")
+    }
+}

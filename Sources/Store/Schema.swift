@@ -1,0 +1,122 @@
+import GRDB
+
+/// The store's tables, as a list of named migrations.
+///
+/// A migration, once released, is frozen: a database written by an older capsim records which
+/// migrations it has (GRDB's `grdb_migrations` table) and only the newer ones run when a newer
+/// capsim opens it. Change the schema by appending "v2", "v3" …, never by editing "v1" — a test
+/// builds a database from a frozen copy of v1 and opens it with the current store.
+///
+/// Why these tables:
+/// - `run` holds what every run has (one row per `plan` or `simulate`), so `runs list` reads
+///   one small table.
+/// - `plan_result` keeps the whole `CapacityPlan` as JSON: it is small (rows × horizons) and
+///   never queried piecewise, and JSON keeps every field the plan grows.
+/// - `simulation_result` keeps the per-service and per-route summaries as JSON (a few rows)
+///   and the row counts the save wrote, so a reader can prove a run is complete.
+/// - `service_sample`, `route_sample` and `scaling_event` hold the timelines one row per
+///   sample or event, so SQL can chart or filter them (`WHERE service = 'api-gateway'`). Their
+///   key is (run_id, seq), seq being the position in the Swift array, so reading back restores
+///   the exact order; WITHOUT ROWID clusters a run's rows together, which makes reading one
+///   run and deleting it (the cascade) a range scan. They reference `simulation_result`, not
+///   `run`, so samples can only hang off a simulation.
+///
+/// Conventions: Swift `UInt64` values (seeds, event counts) are stored as the `Int64` with the
+/// same bits (SQLite integers are signed 64-bit), so seeds above 2⁶³ read back exactly but
+/// look negative in raw SQL. Doubles are SQLite REALs (IEEE 754 binary64, exact round trip,
+/// infinities included; SQLite turns a NaN into NULL, so a NaN in a required column fails the
+/// save — the simulator never produces one). Optional Swift values are NULL.
+enum Schema {
+    /// Migration names in order; the last is the current schema version.
+    static let migrationNames = ["v1"]
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in try db.execute(sql: v1) }
+        return migrator
+    }
+
+    /// Frozen: see the type's documentation.
+    static let v1 = """
+        CREATE TABLE run (
+            id             INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind           TEXT    NOT NULL CHECK (kind IN ('plan', 'simulate')),
+            scenario_name  TEXT    NOT NULL,
+            scenario_hash  TEXT    NOT NULL CHECK (length(scenario_hash) = 64),
+            scenario_text  TEXT    NOT NULL,
+            seed           INTEGER NOT NULL,
+            parameters     TEXT    NOT NULL CHECK (json_valid(parameters)),
+            capsim_version TEXT    NOT NULL,
+            created_at     TEXT    NOT NULL,
+            summary        TEXT    NOT NULL
+        );
+        CREATE INDEX run_by_scenario_hash ON run(scenario_hash);
+
+        CREATE TABLE plan_result (
+            run_id    INTEGER PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,
+            plan_json TEXT    NOT NULL
+        );
+
+        CREATE TABLE simulation_result (
+            run_id              INTEGER PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,
+            duration            REAL    NOT NULL,
+            warmup              REAL    NOT NULL,
+            sample_period       REAL    NOT NULL,
+            events              INTEGER NOT NULL,
+            services_json       TEXT    NOT NULL,
+            routes_json         TEXT    NOT NULL,
+            timeline_rows       INTEGER NOT NULL,
+            route_timeline_rows INTEGER NOT NULL,
+            scaling_rows        INTEGER NOT NULL
+        );
+
+        CREATE TABLE service_sample (
+            run_id          INTEGER NOT NULL REFERENCES simulation_result(run_id) ON DELETE CASCADE,
+            seq             INTEGER NOT NULL,
+            time            REAL    NOT NULL,
+            service         TEXT    NOT NULL,
+            replicas        INTEGER NOT NULL,
+            ready           INTEGER NOT NULL,
+            starting        INTEGER NOT NULL,
+            cpu_utilization REAL    NOT NULL,
+            in_flight       INTEGER NOT NULL,
+            queue_length    INTEGER NOT NULL,
+            arrival_rate    REAL    NOT NULL,
+            throughput      REAL    NOT NULL,
+            latency_mean    REAL,
+            latency_p50     REAL,
+            latency_p95     REAL,
+            latency_p99     REAL,
+            dropped         INTEGER NOT NULL,
+            timed_out       INTEGER NOT NULL,
+            PRIMARY KEY (run_id, seq)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE route_sample (
+            run_id      INTEGER NOT NULL REFERENCES simulation_result(run_id) ON DELETE CASCADE,
+            seq         INTEGER NOT NULL,
+            time        REAL    NOT NULL,
+            route       TEXT    NOT NULL,
+            completed   INTEGER NOT NULL,
+            latency_p50 REAL,
+            latency_p99 REAL,
+            PRIMARY KEY (run_id, seq)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE scaling_event (
+            run_id        INTEGER NOT NULL REFERENCES simulation_result(run_id) ON DELETE CASCADE,
+            seq           INTEGER NOT NULL,
+            time          REAL    NOT NULL,
+            service       TEXT    NOT NULL,
+            policy        TEXT    NOT NULL,
+            rule          TEXT    NOT NULL,
+            metric_value  REAL,
+            window_seconds REAL,
+            from_replicas INTEGER NOT NULL,
+            to_replicas   INTEGER NOT NULL,
+            reason        TEXT    NOT NULL,
+            alert         TEXT,
+            PRIMARY KEY (run_id, seq)
+        ) WITHOUT ROWID;
+        """
+}

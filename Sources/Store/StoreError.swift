@@ -1,0 +1,44 @@
+/// Why the results store refused or failed, in words a user can act on.
+///
+/// SQLite's own errors (a locked or corrupt file, a full disk) pass through as GRDB's
+/// `DatabaseError`; these cases are the store's own rules.
+public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// No run has this id (never saved, or deleted).
+    case noRun(Int64)
+    /// The run exists but is of the other kind (`plan(12)` on a simulation, or the reverse).
+    case wrongKind(id: Int64, actual: RunKind, expected: RunKind)
+    /// `parameters` must be JSON text (an object, usually) so SQL can `json_extract` it.
+    case invalidParameters(String)
+    /// The run's stored result no longer decodes: the result types changed since `capsimVersion`
+    /// wrote it without a migration that carries old rows forward.
+    case undecodable(id: Int64, capsimVersion: String, reason: String)
+    /// The stored rows of a run disagree with its recorded counts (should never happen: saves are
+    /// single transactions).
+    case incomplete(id: Int64, detail: String)
+    /// The database file can't be created or opened.
+    case cannotOpen(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .noRun(let id):
+            return "no run \(id)"
+        case let .wrongKind(id, actual, expected):
+            return "run \(id) is \(Self.article(actual)), not \(Self.article(expected))"
+        case .invalidParameters(let why):
+            return "run parameters must be JSON text: \(why)"
+        case let .undecodable(id, version, reason):
+            return "run \(id) (saved by capsim \(version)) can no longer be read by this version: \(reason)"
+        case let .incomplete(id, detail):
+            return "run \(id) is incomplete: \(detail)"
+        case let .cannotOpen(path, reason):
+            return "cannot open the results store \(path): \(reason)"
+        }
+    }
+
+    private static func article(_ kind: RunKind) -> String {
+        switch kind {
+        case .plan: return "a plan"
+        case .simulate: return "a simulation"
+        }
+    }
+}

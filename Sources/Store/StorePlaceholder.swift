@@ -1,1 +1,0 @@
-// Replaced by the results store (issue 4).

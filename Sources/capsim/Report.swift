@@ -1,0 +1,51 @@
+import ArgumentParser
+import CapsimModel
+import Foundation
+import Reporting
+import Store
+
+struct Report: ParsableCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable { case html, markdown }
+
+    static let configuration = CommandConfiguration(
+        abstract: "A capacity report of a recorded run: one self-contained HTML file with charts, or Markdown for a pull request.")
+
+    @Argument(help: "Run ID (see capsim runs list).")
+    var id: Int64
+
+    @Option(help: "html or markdown (default: from --out's extension, else html).")
+    var format: Format?
+
+    @Option(help: "Write to this file (default: reports/run-ID.html or .md).")
+    var out: String?
+
+    @Option(help: "Results database (default: $CAPSIM_DB, else reports/capsim.sqlite).")
+    var db: String?
+
+    func run() throws {
+        let store = try openStore(db)
+        let info = try RunLookup.info(store, id)
+        let fmt = format ?? (out.map { $0.hasSuffix(".md") || $0.hasSuffix(".markdown") } == true ? .markdown : .html)
+        let path = out ?? "reports/run-\(id).\(fmt == .html ? "html" : "md")"
+        try emit(try ReportWriter.render(store: store, info: info, format: fmt), to: path)
+        if path != "-" { print("Wrote \(path)") }
+    }
+}
+
+/// Renders a stored run as a report; shared by `report` and the `--report` flags.
+enum ReportWriter {
+    static func render(store: ResultsStore, info: RunInfo, format: Report.Format) throws -> String {
+        let scenario = try storedScenario(store, info)
+        switch (info.kind, format) {
+        case (.plan, .html): return HTMLReport.plan(try RunLookup.plan(store, info.id), scenario: scenario, runID: info.id)
+        case (.plan, .markdown): return MarkdownReport.plan(try RunLookup.plan(store, info.id), scenario: scenario, runID: info.id)
+        case (.simulate, .html): return HTMLReport.simulation(try RunLookup.simulation(store, info.id), scenario: scenario, runID: info.id)
+        case (.simulate, .markdown): return MarkdownReport.simulation(try RunLookup.simulation(store, info.id), scenario: scenario, runID: info.id)
+        }
+    }
+
+    /// The format a `--report FILE` asks for, by its extension.
+    static func format(of path: String) -> Report.Format {
+        path.hasSuffix(".md") || path.hasSuffix(".markdown") ? .markdown : .html
+    }
+}

@@ -1,0 +1,140 @@
+import ArgumentParser
+import CapsimModel
+import Foundation
+import Planning
+import Reporting
+import Simulation
+import Store
+
+/// Opens the results database for a command, mapping errors to exit code 2.
+func openStore(_ db: String?) throws -> ResultsStore {
+    let path = ResultsStore.resolvePath(explicit: db, environment: ProcessInfo.processInfo.environment)
+    do { return try ResultsStore(path: path) } catch {
+        printErr("\(path): error: cannot open the results database: \(error)")
+        throw ExitCode(2)
+    }
+}
+
+func nowISO() -> String { ResultsStore.timestamp(Date()) }
+
+/// A stored run's scenario, rebuilt from its text and overrides.
+func storedScenario(_ store: ResultsStore, _ info: RunInfo) throws -> Scenario {
+    guard let text = try store.scenarioText(info.id) else {
+        printErr("error: run \(info.id) has no scenario text")
+        throw ExitCode(2)
+    }
+    let params = RunParameters.decode(info.parameters)
+    return try ScenarioLoader.parse(text, file: "\(params?.file ?? info.scenarioName) (run \(info.id))", overrides: params?.overrides ?? [])
+}
+
+struct Runs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List, show, compare, delete and export the runs recorded in the results database.",
+        subcommands: [List.self, Show.self, Compare.self, Delete.self, Export.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every recorded run, newest first.")
+        @Option(help: "Results database (default: $CAPSIM_DB, else reports/capsim.sqlite).") var db: String?
+
+        func run() throws {
+            let runs = try openStore(db).list()
+            if runs.isEmpty { print("no runs recorded yet: run capsim plan or capsim simulate"); return }
+            var t = TextTable(["id", "kind", "scenario", "seed", "created (UTC)", "summary"])
+            for r in runs { t.add(["\(r.id)", r.kind.rawValue, r.scenarioName, "\(r.seed)", r.createdAt, r.summary]) }
+            print(t.render())
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One run: how it was made and its results, re-rendered from the database.")
+        @Argument(help: "Run ID.") var id: Int64
+        @Option(help: "Results database (default: $CAPSIM_DB, else reports/capsim.sqlite).") var db: String?
+
+        func run() throws {
+            let store = try openStore(db)
+            let info = try RunLookup.info(store, id)
+            print("run \(info.id): \(info.kind.rawValue) of \(info.scenarioName) (scenario sha256 \(info.scenarioHash.prefix(12))…), seed \(info.seed), capsim \(info.capsimVersion), \(info.createdAt)")
+            print("parameters: \(info.parameters)\n")
+            switch info.kind {
+            case .plan: print(PlanRenderer.table(try RunLookup.plan(store, id)), terminator: "")
+            case .simulate: print(SimulationRenderer.table(try RunLookup.simulation(store, id)), terminator: "")
+            }
+        }
+    }
+
+    struct Compare: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Per-service deltas between two runs of the same kind, side by side.")
+        @Argument(help: "Run A (the reference).") var a: Int64
+        @Argument(help: "Run B.") var b: Int64
+        @Option(help: "Results database (default: $CAPSIM_DB, else reports/capsim.sqlite).") var db: String?
+
+        func run() throws {
+            let store = try openStore(db)
+            let ia = try RunLookup.info(store, a), ib = try RunLookup.info(store, b)
+            guard ia.kind == ib.kind else {
+                printErr("error: run \(a) is a \(ia.kind.rawValue) and run \(b) a \(ib.kind.rawValue): compare runs of the same kind")
+                throw ExitCode(2)
+            }
+            switch ia.kind {
+            case .plan: print(RunComparison.plans(try RunLookup.plan(store, a), try RunLookup.plan(store, b), labels: ("run \(a)", "run \(b)")), terminator: "")
+            case .simulate: print(RunComparison.simulations(try RunLookup.simulation(store, a), try RunLookup.simulation(store, b), labels: ("run \(a)", "run \(b)")), terminator: "")
+            }
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a run and everything recorded with it.")
+        @Argument(help: "Run ID.") var id: Int64
+        @Option(help: "Results database (default: $CAPSIM_DB, else reports/capsim.sqlite).") var db: String?
+
+        func run() throws {
+            guard try openStore(db).delete(id) else {
+                printErr("error: no run \(id)")
+                throw ExitCode(2)
+            }
+            print("deleted run \(id)")
+        }
+    }
+
+    struct Export: ParsableCommand {
+        enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+        static let configuration = CommandConfiguration(abstract: "A run's data: simulations as timeline CSV or summary JSON, plans as CSV or JSON.")
+        @Argument(help: "Run ID.") var id: Int64
+        @Option(help: "csv or json.") var format: Format = .json
+        @Option(help: "Write to this file instead of standard output.") var out: String?
+        @Option(help: "Results database (default: $CAPSIM_DB, else reports/capsim.sqlite).") var db: String?
+
+        func run() throws {
+            let store = try openStore(db)
+            let info = try RunLookup.info(store, id)
+            let text: String
+            switch (info.kind, format) {
+            case (.plan, .csv): text = PlanRenderer.csv(try RunLookup.plan(store, id))
+            case (.plan, .json): text = PlanRenderer.json(try RunLookup.plan(store, id))
+            case (.simulate, .csv): text = SimulationRenderer.timelineCSV(try RunLookup.simulation(store, id))
+            case (.simulate, .json): text = SimulationRenderer.summaryJSON(try RunLookup.simulation(store, id))
+            }
+            try emit(text, to: out)
+        }
+    }
+}
+
+/// Lookups that turn "no such run" into exit code 2 with a message.
+enum RunLookup {
+    static func info(_ s: ResultsStore, _ id: Int64) throws -> RunInfo {
+        guard let i = try s.info(id) else { printErr("error: no run \(id) (capsim runs list shows the recorded runs)"); throw ExitCode(2) }
+        return i
+    }
+    static func plan(_ s: ResultsStore, _ id: Int64) throws -> CapacityPlan {
+        do {
+            guard let p = try s.plan(id) else { printErr("error: no run \(id) (capsim runs list shows the recorded runs)"); throw ExitCode(2) }
+            return p
+        } catch let e as StoreError { printErr("error: \(e)"); throw ExitCode(2) }
+    }
+    static func simulation(_ s: ResultsStore, _ id: Int64) throws -> SimulationResult {
+        do {
+            guard let r = try s.simulation(id) else { printErr("error: no run \(id) (capsim runs list shows the recorded runs)"); throw ExitCode(2) }
+            return r
+        } catch let e as StoreError { printErr("error: \(e)"); throw ExitCode(2) }
+    }
+}
