@@ -23,7 +23,6 @@ enum HTMLEscape {
 struct HTMLTable {
     struct Cell {
         var html: String
-        var numeric: Bool
         var cls: String?
     }
 
@@ -40,8 +39,8 @@ struct HTMLTable {
         self.caption = caption
     }
 
-    static func text(_ s: String, _ cls: String? = nil) -> Cell { Cell(html: HTMLEscape.text(s), numeric: false, cls: cls) }
-    static func markup(_ s: String, _ cls: String? = nil) -> Cell { Cell(html: s, numeric: false, cls: cls) }
+    static func text(_ s: String, _ cls: String? = nil) -> Cell { Cell(html: HTMLEscape.text(s), cls: cls) }
+    static func markup(_ s: String, _ cls: String? = nil) -> Cell { Cell(html: s, cls: cls) }
 
     mutating func add(_ cells: [Cell]) { rows.append(cells) }
     mutating func add(_ texts: [String]) { rows.append(texts.map { HTMLTable.text($0) }) }
@@ -141,8 +140,7 @@ enum HTMLPage {
     .svc .facts{color:var(--muted);font-size:12.5px;margin:0 0 8px}
     .svc .facts b{color:var(--ink);font-weight:600}
     .grid2{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:12px 16px}
-    .grid3{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:12px 16px}
-    .grid2>figure,.grid3>figure{margin:0;min-width:0}
+    .grid2>figure{margin:0;min-width:0}
     figure{margin:0}
     svg.chart{width:100%;height:auto;display:block;border:1px solid #eef0f2;border-radius:4px}
     .note{color:var(--muted);font-size:12.5px}
@@ -154,10 +152,10 @@ enum HTMLPage {
     nav.toc{display:flex;flex-wrap:wrap;gap:6px;margin:14px 0 0;font-size:12.5px}
     nav.toc a{color:var(--accent);text-decoration:none;background:#fff;border:1px solid var(--line);border-radius:14px;padding:2px 10px}
     footer{margin-top:36px;color:var(--muted);font-size:12px;border-top:1px solid var(--line);padding-top:10px}
-    @media screen and (max-width:900px){.grid2,.grid3{grid-template-columns:minmax(0,1fr)}main{padding:16px}}
+    @media screen and (max-width:900px){.grid2{grid-template-columns:minmax(0,1fr)}main{padding:16px}}
     @media print{nav.toc{display:none}body{background:#fff;font-size:11px}main{max-width:none;padding:0}.svc{border:none;padding:0}
-    .grid2{grid-template-columns:repeat(2,minmax(0,1fr));gap:8px 10px}.grid3{grid-template-columns:repeat(3,minmax(0,1fr))}
-    .grid2>figure,.grid3>figure{break-inside:avoid}h2{break-after:avoid}.tw{overflow:visible}table.data{font-size:10px}
+    .grid2{grid-template-columns:repeat(2,minmax(0,1fr));gap:8px 10px}
+    .grid2>figure{break-inside:avoid}h2{break-after:avoid}.tw{overflow:visible}table.data{font-size:10px}
     .card,.verdict{break-inside:avoid}@page{size:A4 landscape;margin:12mm}}
     """
 }

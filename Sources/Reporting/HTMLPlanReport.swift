@@ -163,7 +163,7 @@ struct HTMLPlanReport {
         var t = HTMLTable(["service", "peak", "growth", "season", "feature", "safety", "required", "per instance", "util", "instances", "HPA max", "Erlang C", "ETB/month", "USD/month"]
                           + (uncertain ? ["instances p10 / p50 / p90"] : []), numeric: Set(1...14))
         for r in rows {
-            var cells: [HTMLTable.Cell] = [HTMLTable.markup("<b>\(esc(r.service))</b>"), .init(html: esc(ChartFormat.rps(r.currentPeakRps)), numeric: true, cls: nil)]
+            var cells: [HTMLTable.Cell] = [HTMLTable.markup("<b>\(esc(r.service))</b>"), HTMLTable.text(ChartFormat.rps(r.currentPeakRps))]
             cells += [r.growthMultiplier, r.seasonalFactor, r.featureInteractionFactor, r.safetyFactor].map { HTMLTable.text(ChartFormat.times($0)) }
             cells += [HTMLTable.text(ChartFormat.rps(r.requiredRps)), HTMLTable.text(ChartFormat.rps(r.instanceCapacityRps)), HTMLTable.text(ChartFormat.percent(r.targetUtilization)),
                       HTMLTable.text(r.exceedsMax ? "\(r.instancesRequired) ⚠" : "\(r.instancesRequired)", r.exceedsMax ? "bad" : nil), HTMLTable.text("\(r.maxReplicas)"),

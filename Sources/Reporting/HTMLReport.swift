@@ -31,7 +31,7 @@ enum ChartPalette {
     static let mean = "#64748b"
     static let queue = "#0891b2"
     static let cpu = "#2563eb"
-    static let arrivals = "#64748b"
+    static let arrivals = "#94a3b8"
     static let throughput = "#059669"
     static let drops = "#dc2626"
     static let cost = "#0f766e"

@@ -1,4 +1,3 @@
-import Autoscaling
 import CapsimModel
 import Foundation
 import Simulation
@@ -185,7 +184,7 @@ struct HTMLSimulationReport {
 
         var traffic = chart("ov-traffic", "Platform traffic (req/s)", y: "requests per second")
         if let entry = scenario.traffic?.entry, let es = samples[entry] {
-            traffic.series.append(.init(name: "arrivals at \(entry)", color: "#94a3b8", style: .line, points: es.map { ChartPoint(x: $0.time, y: $0.arrivalRate) }, width: 3.2))
+            traffic.series.append(.init(name: "arrivals at \(entry)", color: ChartPalette.arrivals, style: .line, points: es.map { ChartPoint(x: $0.time, y: $0.arrivalRate) }, width: 3.2))
         }
         var done: [(Double, Int)] = []
         for s in result.routeTimeline {
@@ -294,7 +293,7 @@ struct HTMLSimulationReport {
         return s
     }
 
-    func facts(_ sv: Service?, _ s: ServiceSummary) -> String {
+    func facts(_ sv: Service?) -> String {
         guard let sv else { return "" }
         var f: [String] = []
         if let slo = SimulationVerdict.slo(sv.slo) { f.append("SLO <b>\(esc(slo))</b>") }
@@ -323,7 +322,7 @@ struct HTMLSimulationReport {
         else if s.sloMetric != nil { tag += "<span class=\"tag ok\">SLO met</span>" }
         if s.dropped + s.timedOut > 0 { tag += "<span class=\"tag bad\">\(ChartFormat.grouped(s.dropped + s.timedOut)) lost</span>" }
         var o = "<section class=\"svc\" id=\"\(id)\"><h3>\(esc(s.service))\(tag)</h3>"
-        o += "<p class=\"facts\">\(facts(sv, s))</p>"
+        o += "<p class=\"facts\">\(facts(sv))</p>"
         o += "<p class=\"facts\">run: p50 <b>\(esc(ChartFormat.latency(s.latency?.p50)))</b> · p95 <b>\(esc(ChartFormat.latency(s.latency?.p95)))</b> · p99 <b>\(esc(ChartFormat.latency(s.latency?.p99)))</b>"
         o += " · max queue\(sv?.queue.discipline == .perInstance ? " at one pod" : "") <b>\(ChartFormat.grouped(s.maxQueue))</b> · replicas <b>\(s.minReplicas)–\(s.maxReplicas)</b> · \(esc(ChartFormat.number(s.instanceHours, sig: 4))) instance-h · <b>\(esc(ChartFormat.etb(s.costEtb)))</b></p>"
         o += "<div class=\"grid2\">"
@@ -426,7 +425,7 @@ struct HTMLSimulationReport {
     func rateChart(_ id: String, _ sv: Service?, _ xs: [ServiceSample], _ evs: [ScalingEvent]) -> SVGChart {
         var c = chart("\(id)-rate", "Arrival rate vs throughput (req/s)", y: "requests per second")
         c.series = [
-            .init(name: "arrivals", color: "#94a3b8", style: .line, points: xs.map { ChartPoint(x: $0.time, y: $0.arrivalRate) }, width: 3.2),
+            .init(name: "arrivals", color: ChartPalette.arrivals, style: .line, points: xs.map { ChartPoint(x: $0.time, y: $0.arrivalRate) }, width: 3.2),
             .init(name: "throughput (completed)", color: ChartPalette.throughput, style: .line, points: xs.map { ChartPoint(x: $0.time, y: $0.throughput) }, width: 1.4),
         ]
         if xs.contains(where: { $0.dropped + $0.timedOut > 0 }) {

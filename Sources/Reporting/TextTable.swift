@@ -8,7 +8,8 @@ public struct TextTable {
     public func render() -> String {
         let all = [header] + rows
         let widths = header.indices.map { i in all.map { $0.indices.contains(i) ? $0[i].count : 0 }.max() ?? 0 }
-        func isNumeric(_ s: String) -> Bool { s.first.map { $0.isNumber || $0 == "-" } ?? false }
+        // Right-align single numbers ("1,234", "70%", "2k/s", "3–10"); text with spaces is prose.
+        func isNumeric(_ s: String) -> Bool { (s.first.map { $0.isNumber || $0 == "-" } ?? false) && !s.contains(" ") }
         func line(_ r: [String]) -> String {
             r.enumerated().map { i, c in
                 let pad = String(repeating: " ", count: widths[i] - c.count)

@@ -37,7 +37,8 @@ struct Forecast: ParsableCommand {
         }
         let (points, problems) = HistoryCSV.parse(text, file: file)
         if !problems.isEmpty {
-            printErr(problems.map(\.description).joined(separator: "\n"))
+            printErr(problems.prefix(50).map(\.description).joined(separator: "\n"))
+            if problems.count > 50 { printErr("… and \(problems.count - 50) more problems") }
             throw ExitCode(2)
         }
         let chosen = points.filter { (metric == nil || $0.metric == metric) && (service == nil || $0.service == service) }

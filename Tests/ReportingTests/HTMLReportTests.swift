@@ -351,3 +351,24 @@ enum Runs {
         for svg in svgElements(html) { #expect(XMLCheck.parse(svg).error == nil) }
     }
 }
+
+@Suite struct EdgeCaseTests {
+    /// A result loaded without its timeline (or a run too short to sample) still renders.
+    @Test func emptyTimelineRendersPlaceholders() throws {
+        let (s, r) = Runs.healthy
+        let bare = SimulationResult(scenario: r.scenario, seed: r.seed, duration: r.duration, warmup: r.warmup, samplePeriod: r.samplePeriod, events: r.events,
+                                    services: r.services, routes: r.routes, timeline: [], routeTimeline: [], scaling: [])
+        let html = HTMLReport.simulation(bare, scenario: s, runID: nil)
+        let svgs = svgElements(html)
+        #expect(svgs.count == 4 + 6 * r.services.count)
+        for svg in svgs { #expect(XMLCheck.parse(svg).error == nil) }
+        expectContains(html, ">no data</text>", "No scaling decisions or alerts in this run.")
+    }
+
+    @Test func verdictWithoutSLOs() throws {
+        let s = try load(twoServices(peak: "50/s").replacingOccurrences(of: "slo: {latency_p95: 500ms}", with: "queries_per_request: 0"))
+        #expect(s.services.values.allSatisfy { $0.slo == nil })
+        let r = try simulate(s)
+        #expect(MarkdownReport.simulation(r, scenario: s, runID: nil).hasPrefix("**✅ No drops or time-outs (no SLOs declared)**"))
+    }
+}
