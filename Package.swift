@@ -25,10 +25,10 @@ let package = Package(
     ],
     targets: [
         .target(name: "CapsimModel", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "Planning", dependencies: ["CapsimModel"]),
+        .target(name: "Planning", dependencies: ["CapsimModel", "EthiopianCalendar"]),
         .target(name: "Autoscaling", dependencies: ["CapsimModel"]),
         .target(name: "Simulation", dependencies: [
-            "CapsimModel", "Autoscaling", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            "CapsimModel", "Autoscaling", "EthiopianCalendar", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], swiftSettings: [
             // -O even in debug builds: the queueing-theory tests simulate millions of customers,
             // which take minutes unoptimised and seconds optimised.

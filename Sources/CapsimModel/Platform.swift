@@ -121,6 +121,9 @@ public struct Season: Hashable, Sendable, Codable {
     public let multiplier: Double
     /// Services affected; empty = all.
     public let services: [String]
+    /// How much later the diurnal curve runs while the season is in force (e.g. Ramadan's
+    /// evening peak after iftar); 0 = unchanged.
+    public let shift: Double
 }
 
 public struct SimulationSettings: Hashable, Sendable, Codable {

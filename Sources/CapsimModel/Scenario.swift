@@ -67,6 +67,11 @@ public struct PlanningSettings: Hashable, Sendable, Codable {
     public let targetUtilization: Double?
     /// The label for the seasonal factor in reports ("holiday season").
     public let seasonLabel: String
+    /// `seasonal_factor: from_calendar`: each horizon takes the largest season multiplier whose
+    /// holidays fall inside it, instead of a fixed factor.
+    public let seasonalFromCalendar: Bool
+    /// The plan's first day (ISO date, EAT); nil = today in EAT.
+    public let start: String?
 }
 
 public struct Replicas: Hashable, Sendable, Codable {

@@ -28,7 +28,7 @@ struct ScenarioDecoder {
         for (name, node, path) in o.named("seasons") ?? [] {
             guard let s = Obj(r, node, path, kind: "season", required: ["holidays", "multiplier"]) else { continue }
             seasons[name] = Season(name: name, holidays: stringList(s, "holidays"), multiplier: s.number("multiplier") ?? 1,
-                                   services: stringList(s, "services"))
+                                   services: stringList(s, "services"), shift: s.duration("shift") ?? 0)
         }
         let currency = o["currency"].flatMap { Obj(r, $0, "currency", kind: "currency") }
         let etbPerUSD = currency?.number("etb_per_usd") ?? 0
@@ -59,12 +59,27 @@ struct ScenarioDecoder {
         if let items = o?.items("horizons", { n, p in parseScalar(r, n, p, "a number of months", "\"12\"", parseWhole) }) {
             horizons = items
         }
+        // `seasonal_factor: from_calendar` is resolved per horizon by the planner.
+        let fromCalendar = o.flatMap { o in o["seasonal_factor"].flatMap { n -> Bool? in
+            if case .scalar(let s) = n, s.string == "from_calendar" { return true }
+            return nil
+        } } ?? false
         return PlanningSettings(
             horizons: horizons,
-            factors: factors(o, defaults: nil),
+            factors: fromCalendar ? factorsWithoutSeasonal(o) : factors(o, defaults: nil),
             draws: o?.int("draws") ?? Defaults.draws,
             targetUtilization: o?.percent("target_utilization"),
-            seasonLabel: o?.string("season_label") ?? Defaults.seasonLabel)
+            seasonLabel: o?.string("season_label") ?? (fromCalendar ? "calendar season" : Defaults.seasonLabel),
+            seasonalFromCalendar: fromCalendar,
+            start: o?.string("start"))
+    }
+
+    func factorsWithoutSeasonal(_ o: Obj?) -> PlanningFactors {
+        PlanningFactors(
+            growthMonthly: o.flatMap { uncertain($0, "growth", percent: true) } ?? Uncertain(Defaults.growth),
+            seasonal: Uncertain(Defaults.factor),
+            featureInteraction: o.flatMap { uncertain($0, "feature_interaction_factor", percent: false) } ?? Uncertain(Defaults.factor),
+            safety: o.flatMap { uncertain($0, "safety_factor", percent: false) } ?? Uncertain(Defaults.factor))
     }
 
     /// The four formula factors; `defaults` are the platform's, for per-service overrides.

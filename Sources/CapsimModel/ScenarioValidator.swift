@@ -38,6 +38,12 @@ struct ScenarioValidator {
         let p = s.planning
         for (i, h) in p.horizons.enumerated() { check(h >= 1 && h <= 120, r.item("planning.horizons", i), "expected months from 1 to 120, got \(h)") }
         check(p.draws >= 1 && p.draws <= 10_000_000, "planning.draws", "expected 1 to 10000000 draws, got \(p.draws)")
+        if let start = p.start, SimulationClock.date(start.count == 10 ? start + "T00:00:00+03:00" : start) == nil {
+            r.error("planning.start", "expected an ISO date like \"2026-09-11\", got \"\(start)\"")
+        }
+        if p.seasonalFromCalendar && s.seasons.isEmpty {
+            r.error("planning.seasonal_factor", "from_calendar needs seasons: declare which holidays multiply traffic, e.g. seasons: {holiday: {holidays: [genna], multiplier: 2.0}}")
+        }
         if let t = p.targetUtilization { check(t > 0 && t <= 1, "planning.target_utilization", "expected a utilisation in (0%, 100%], got \(Percent(fraction: t))") }
         factors(p.factors, "planning")
     }
@@ -289,6 +295,7 @@ struct ScenarioValidator {
             for (i, h) in se.holidays.enumerated() { known(h, in: ScenarioFormat.holidays, what: "holiday or observance", r.item("\(p).holidays", i)) }
             for (i, svc) in se.services.enumerated() { known(svc, in: s.serviceNames, what: "service", r.item("\(p).services", i)) }
             check(se.multiplier > 0 && se.multiplier <= 20, join(p, "multiplier"), "expected a multiplier in (0, 20], got \(trim(se.multiplier))")
+            check(se.shift >= 0 && se.shift < 86_400, join(p, "shift"), "expected a shift from 0s to under 24h, got \(formatDuration(se.shift))")
         }
     }
 

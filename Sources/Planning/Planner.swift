@@ -9,22 +9,27 @@ public enum Planner {
     /// Hours in an average month (8760 / 12), for monthly cost.
     public static let hoursPerMonth = 730.0
 
-    public static func plan(_ s: Scenario, horizons: [Int]? = nil, draws: Int? = nil) -> CapacityPlan {
+    public static func plan(_ s: Scenario, horizons: [Int]? = nil, draws: Int? = nil, now: Date = Date()) -> CapacityPlan {
         let horizons = horizons ?? s.planning.horizons
         let names = s.serviceNames
         let services = names.map { s.services[$0]! }
+        // [service][horizon] seasonal factors from the calendar, when the scenario asks for them.
+        let calendar: [[CalendarSeasonal]]? = s.planning.seasonalFromCalendar ? {
+            let start = CalendarSeasonal.start(s, now: now)
+            return services.map { sv in horizons.map { CalendarSeasonal.resolve(s, service: sv.name, months: $0, from: start) } }
+        }() : nil
         let factors = services.map { $0.factors.resolved(over: s.planning.factors) }
         let uncertain = zip(services, factors).contains { sv, f in
             sv.peak.isRange || f.growthMonthly.isRange || f.seasonal.isRange || f.featureInteraction.isRange || f.safety.isRange
         }
         let n = uncertain ? (draws ?? s.planning.draws) : 0
-        let sims = n > 0 ? monteCarlo(s, services: services, factors: factors, horizons: horizons, draws: n) : nil
+        let sims = n > 0 ? monteCarlo(s, services: services, factors: factors, horizons: horizons, draws: n, calendar: calendar) : nil
 
         var rows: [PlanRow] = []
         var warnings: [String] = []
         for (i, sv) in services.enumerated() {
             for (h, months) in horizons.enumerated() {
-                let row = planRow(s, sv, factors[i], months: months, uncertainty: sims?.rows[i][h])
+                let row = planRow(s, sv, factors[i], months: months, uncertainty: sims?.rows[i][h], calendar: calendar?[i][h])
                 if row.exceedsMax {
                     warnings.append("\(sv.name) needs \(row.instancesRequired) instances at month \(months) in the \(s.planning.seasonLabel); \(sv.autoscaling.hpa == nil ? "max replicas" : "HPA max") is \(row.maxReplicas)")
                 }
@@ -62,10 +67,12 @@ public enum Planner {
 
     static func usd(_ etb: Double, _ s: Scenario) -> Double { s.currency.etbPerUSD > 0 ? etb / s.currency.etbPerUSD : 0 }
 
-    static func planRow(_ s: Scenario, _ sv: Service, _ f: PlanningFactors, months: Int, uncertainty: RowUncertainty?) -> PlanRow {
+    static func planRow(_ s: Scenario, _ sv: Service, _ f: PlanningFactors, months: Int, uncertainty: RowUncertainty?, calendar: CalendarSeasonal?) -> PlanRow {
         let g = pow(1 + f.growthMonthly.mid, Double(months))
+        let seasonal = calendar?.factor ?? f.seasonal.mid
+        let seasonName = calendar.map { $0.source ?? "no calendar season in the horizon" } ?? s.planning.seasonLabel
         var steps = [FactorStep(factor: "current peak", multiplier: 1, rps: sv.peak.mid)]
-        for (name, m) in [("growth \(Percent(fraction: f.growthMonthly.mid))/month × \(months) months", g), (s.planning.seasonLabel, f.seasonal.mid),
+        for (name, m) in [("growth \(Percent(fraction: f.growthMonthly.mid))/month × \(months) months", g), (seasonName, seasonal),
                           ("feature interaction", f.featureInteraction.mid), ("safety", f.safety.mid)] {
             steps.append(FactorStep(factor: name, multiplier: m, rps: steps.last!.rps * m))
         }
@@ -75,7 +82,7 @@ public enum Planner {
         let costETB = sv.costPerInstanceHour.amount(in: .etb, etbPerUSD: s.currency.etbPerUSD)
         let monthly = Double(count) * costETB * hoursPerMonth
         return PlanRow(service: sv.name, months: months, currentPeakRps: sv.peak.mid, growthMonthly: f.growthMonthly.mid, growthMultiplier: g,
-                       seasonalFactor: f.seasonal.mid, featureInteractionFactor: f.featureInteraction.mid, safetyFactor: f.safety.mid,
+                       seasonalFactor: seasonal, featureInteractionFactor: f.featureInteraction.mid, safetyFactor: f.safety.mid,
                        requiredRps: required, instanceCapacityRps: sv.capacity.rps, targetUtilization: util, instancesRequired: count,
                        minReplicas: sv.replicas.min, maxReplicas: sv.replicas.max, exceedsMax: count > sv.replicas.max, steps: steps,
                        queueing: QueueingSizer.size(sv, lambda: required, naive: count),
@@ -88,7 +95,7 @@ public enum Planner {
     /// iteration shared by all services (a boom lifts every service at once); a service's own
     /// ranges draw from its own named stream. Each input has its own stream, so adding a
     /// range elsewhere leaves these draws unchanged.
-    static func monteCarlo(_ s: Scenario, services: [Service], factors: [PlanningFactors], horizons: [Int], draws: Int) -> Simulated {
+    static func monteCarlo(_ s: Scenario, services: [Service], factors: [PlanningFactors], horizons: [Int], draws: Int, calendar: [[CalendarSeasonal]]?) -> Simulated {
         let p = s.planning.factors
         var platform = ["growth", "seasonal", "feature_interaction", "safety"].map { RandomStream(seed: s.seed, name: "plan/\($0)") }
         struct Own { var streams: [RandomStream]; var own: [Bool] }
@@ -113,11 +120,11 @@ public enum Planner {
                 let f = factors[i]
                 let peak = sv.peak.quantile(v[0])
                 let growth = own[i].own[1] ? f.growthMonthly.quantile(v[1]) : shared[0]
-                let rest = (own[i].own[2] ? f.seasonal.quantile(v[2]) : shared[1])
-                    * (own[i].own[3] ? f.featureInteraction.quantile(v[3]) : shared[2])
+                let seasonal = own[i].own[2] ? f.seasonal.quantile(v[2]) : shared[1]
+                let rest = (own[i].own[3] ? f.featureInteraction.quantile(v[3]) : shared[2])
                     * (own[i].own[4] ? f.safety.quantile(v[4]) : shared[3])
                 for (h, months) in horizons.enumerated() {
-                    let r = peak * pow(1 + growth, Double(months)) * rest
+                    let r = peak * pow(1 + growth, Double(months)) * (calendar?[i][h].factor ?? seasonal) * rest
                     let n = instances(required: r, capacity: sv.capacity.rps, utilization: utils[i], min: sv.replicas.min)
                     let k = i * hcount + h
                     rps[k].append(r); inst[k].append(Double(n)); cost[k].append(Double(n) * costs[i])

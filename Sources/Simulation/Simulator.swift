@@ -52,6 +52,11 @@ public final class Simulator {
     let routePaths: [[Int32]]
     let routeCumulative: [Double]
     let hopLatency: Double
+    let seasons: SeasonSchedule
+    let shares: [Double]
+    /// Route multipliers of the seasons in force (scratch, reused: no allocation per arrival).
+    var routeMultipliers: [Double]
+    var routeWeights: [Double]
 
     var requests: ContiguousArray<Request> = []
     var freeRequests: ContiguousArray<Int32> = []
@@ -98,6 +103,10 @@ public final class Simulator {
         var acc = 0.0
         routeCumulative = routeNames.map { acc += traffic.routes[$0]!.share; return acc }
         hopLatency = traffic.hopLatency
+        shares = routeNames.map { traffic.routes[$0]!.share }
+        seasons = SeasonSchedule(scenario: scenario, routeNames: routeNames, duration: options.duration)
+        routeMultipliers = shares.map { _ in 1 }
+        routeWeights = shares
         arrivals = ArrivalProcess(traffic: traffic, duration: options.duration, startOfDay: try Simulator.startOfDay(scenario.simulation.start))
         arrivalRNG = RandomStream(seed: options.seed, name: "traffic/arrivals")
         routeRNG = RandomStream(seed: options.seed, name: "traffic/routes")
@@ -176,17 +185,43 @@ public final class Simulator {
             let sliceEnd = min(options.duration, (floor(t / slice) + 1) * slice)
             // The bound over the whole slice holds for any later start inside it; computed
             // once per slice, not per arrival.
-            if sliceEnd != boundSliceEnd { boundSliceEnd = sliceEnd; boundValue = arrivals.bound(sliceEnd - slice, sliceEnd) }
+            if sliceEnd != boundSliceEnd { boundSliceEnd = sliceEnd; boundValue = sliceBound(sliceEnd - slice, sliceEnd) }
             let bound = boundValue
             if bound <= 0 { t = sliceEnd; continue }
             let gap = -log(arrivalRNG.uniformPositive()) / bound
             if t + gap >= sliceEnd { t = sliceEnd; continue }
             t += gap
-            if arrivalRNG.uniform() * bound <= arrivals.rate(t) {
+            if arrivalRNG.uniform() * bound <= currentRate(t) {
                 queue.schedule(.arrival, at: t)
                 return
             }
         }
+    }
+
+    /// The entry's arrival rate at t, with the calendar seasons in force.
+    @inline(__always)
+    func currentRate(_ t: Double) -> Double {
+        if seasons.isEmpty { return arrivals.rate(t) }
+        seasons.multipliers(at: t, into: &routeMultipliers)
+        var w = 0.0
+        for i in shares.indices { w += shares[i] * routeMultipliers[i] }
+        return arrivals.rate(t, shift: seasons.shift(at: t)) * w
+    }
+
+    /// A bound of `currentRate` over a slice: seasons are constant between their boundaries,
+    /// so the bound is the largest over the pieces the slice crosses.
+    func sliceBound(_ t0: Double, _ t1: Double) -> Double {
+        if seasons.isEmpty { return arrivals.bound(t0, t1) }
+        let cuts = [t0] + seasons.boundaries(t0, t1) + [t1]
+        var best = 0.0
+        for i in 0..<(cuts.count - 1) {
+            let a = cuts[i], b = cuts[i + 1], mid = (a + b) / 2
+            seasons.multipliers(at: mid, into: &routeMultipliers)
+            var w = 0.0
+            for r in shares.indices { w += shares[r] * routeMultipliers[r] }
+            best = max(best, arrivals.bound(a, b, shifts: [seasons.shift(at: mid)]) * w)
+        }
+        return best
     }
 
     @inline(__always)
@@ -204,7 +239,16 @@ public final class Simulator {
     func arrive() {
         let u = routeRNG.uniform()
         var route = 0
-        while route < routeCumulative.count - 1 && u >= routeCumulative[route] { route += 1 }
+        if seasons.isEmpty {
+            while route < routeCumulative.count - 1 && u >= routeCumulative[route] { route += 1 }
+        } else {
+            // Route mix weighted by the seasons in force now (e.g. payments ×2 on Genna eve).
+            seasons.multipliers(at: now, into: &routeMultipliers)
+            var total = 0.0
+            for i in shares.indices { routeWeights[i] = shares[i] * routeMultipliers[i]; total += routeWeights[i] }
+            var acc = routeWeights[0], target = u * total
+            while route < shares.count - 1 && target >= acc { route += 1; acc += routeWeights[route] }
+        }
         let r = newRequest(route: Int32(route))
         enter(r, station: Int(routePaths[route][0]))
         scheduleNextArrival(from: now)
