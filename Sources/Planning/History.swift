@@ -10,6 +10,10 @@ public struct HistoryPoint: Hashable, Sendable, Codable {
     public let value: Double
     /// The service (or payment option) the value belongs to; empty for platform-wide metrics.
     public let service: String
+
+    public init(day: Int, metric: String, value: Double, service: String) {
+        self.day = day; self.metric = metric; self.value = value; self.service = service
+    }
 }
 
 /// Parses history CSV: a header `date,metric,value[,service]`, then one row per observation.

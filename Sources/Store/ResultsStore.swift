@@ -78,6 +78,29 @@ public final class ResultsStore: Sendable {
 
     // MARK: Saving
 
+    /// Imports tracked history (one transaction); an observation already stored for the same
+    /// metric, service and day is replaced, so re-importing a grown file is safe. Returns the
+    /// number of rows written.
+    @discardableResult
+    public func saveHistory(_ points: [HistoryPoint], source: String, importedAt: String) throws -> Int {
+        try dbPool.write { db in
+            let st = try db.makeStatement(sql: "INSERT OR REPLACE INTO history (metric, service, day, value, source, imported_at) VALUES (?, ?, ?, ?, ?, ?)")
+            for p in points {
+                try st.execute(arguments: [p.metric, p.service, p.day, p.value, source, importedAt])
+            }
+            return points.count
+        }
+    }
+
+    /// Every stored observation, by metric, service and day (optionally one metric).
+    public func history(metric: String? = nil) throws -> [HistoryPoint] {
+        try dbPool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT metric, service, day, value FROM history" + (metric == nil ? "" : " WHERE metric = ?") + " ORDER BY metric, service, day",
+                                        arguments: metric.map { [$0] } ?? [])
+            return rows.map { HistoryPoint(day: $0["day"], metric: $0["metric"], value: $0["value"], service: $0["service"]) }
+        }
+    }
+
     /// Stores a plan with the scenario text it came from; returns the new run's id.
     ///
     /// `parameters` is the run's resolved options as JSON text (horizons, draws, overrides …);

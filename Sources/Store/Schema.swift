@@ -28,13 +28,29 @@ import GRDB
 /// save — the simulator never produces one). Optional Swift values are NULL.
 enum Schema {
     /// Migration names in order; the last is the current schema version.
-    static let migrationNames = ["v1"]
+    static let migrationNames = ["v1", "v2-history"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in try db.execute(sql: v1) }
+        migrator.registerMigration("v2-history") { db in try db.execute(sql: v2History) }
         return migrator
     }
+
+    /// Tracked growth metrics imported by `capsim forecast` (seed §2, "Growth Metrics
+    /// Tracking"): one row per observation, keyed so re-importing the same file replaces rows
+    /// rather than doubling them. Frozen once released.
+    static let v2History = """
+        CREATE TABLE history (
+            metric       TEXT    NOT NULL,
+            service      TEXT    NOT NULL DEFAULT '',
+            day          INTEGER NOT NULL,   -- days since 1970-01-01
+            value        REAL    NOT NULL CHECK (value > 0),
+            source       TEXT    NOT NULL,
+            imported_at  TEXT    NOT NULL,
+            PRIMARY KEY (metric, service, day)
+        ) WITHOUT ROWID;
+        """
 
     /// Frozen: see the type's documentation.
     static let v1 = """

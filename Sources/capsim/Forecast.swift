@@ -30,6 +30,8 @@ struct Forecast: ParsableCommand {
     @Option(help: "Write the fitted range of the first (or only) series as a planning.growth value to this file.")
     var out: String?
 
+    @OptionGroup var store: StoreOptions
+
     func run() throws {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             printErr("\(file): error: cannot read the file")
@@ -40,6 +42,11 @@ struct Forecast: ParsableCommand {
             printErr(problems.prefix(50).map(\.description).joined(separator: "\n"))
             if problems.count > 50 { printErr("… and \(problems.count - 50) more problems") }
             throw ExitCode(2)
+        }
+        if !store.noStore {
+            // Imported whole (every metric), so the database accumulates the tracked history.
+            let n = try openStore(store.db).saveHistory(points, source: file, importedAt: nowISO())
+            printErr("imported \(n) observations into the results database")
         }
         let chosen = points.filter { (metric == nil || $0.metric == metric) && (service == nil || $0.service == service) }
         let groups = Dictionary(grouping: chosen) { "\($0.metric)\u{1F}\($0.service)" }

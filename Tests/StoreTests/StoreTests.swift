@@ -424,3 +424,22 @@ let frozenV1 = """
         PRIMARY KEY (run_id, seq)
     ) WITHOUT ROWID;
     """
+
+@Suite("Tracked history in the store")
+struct HistoryStoreTests {
+    @Test("history imports replace the same metric, service and day instead of doubling")
+    func reimport() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-history-\(ProcessInfo.processInfo.processIdentifier).sqlite").path
+        for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
+        let store = try ResultsStore(path: path)
+        let a = [HistoryPoint(day: 20_000, metric: "dau", value: 100, service: ""), HistoryPoint(day: 20_001, metric: "dau", value: 110, service: "")]
+        #expect(try store.saveHistory(a, source: "a.csv", importedAt: "2026-11-25T00:00:00Z") == 2)
+        let b = [HistoryPoint(day: 20_001, metric: "dau", value: 111, service: ""), HistoryPoint(day: 20_001, metric: "tps", value: 5, service: "payments-service")]
+        try store.saveHistory(b, source: "b.csv", importedAt: "2026-11-26T00:00:00Z")
+        let all = try store.history()
+        #expect(all.count == 3)
+        #expect(all.first { $0.metric == "dau" && $0.day == 20_001 }?.value == 111)
+        #expect(try store.history(metric: "tps").map(\.service) == ["payments-service"])
+        #expect(try store.appliedMigrations().last == "v2-history")
+    }
+}
