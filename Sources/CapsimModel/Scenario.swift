@@ -78,6 +78,8 @@ public struct Replicas: Hashable, Sendable, Codable {
     public let min: Int
     public let max: Int
     public let initial: Int
+
+    public init(min: Int, max: Int, initial: Int) { self.min = min; self.max = max; self.initial = initial }
 }
 
 public struct ResourceSpec: Hashable, Sendable, Codable {
@@ -125,6 +127,10 @@ public struct QueueSettings: Hashable, Sendable, Codable {
     public let limit: Int?
     /// A request waiting + in service longer than this times out; nil → never.
     public let timeout: Double?
+
+    public init(discipline: QueueDiscipline, balancing: LoadBalancing, limit: Int?, timeout: Double?) {
+        self.discipline = discipline; self.balancing = balancing; self.limit = limit; self.timeout = timeout
+    }
 }
 
 public struct CacheSettings: Hashable, Sendable, Codable {

@@ -4,11 +4,13 @@
 public enum EventKind: UInt8, Sendable {
     case arrival = 0
     case hopArrival = 1
-    case serviceDone = 2
-    case podReady = 3
-    case sample = 4
-    case controllerSync = 5
-    case end = 6
+    /// A side visit (a database query) reaching its station.
+    case visit = 2
+    case serviceDone = 3
+    case podReady = 4
+    case sample = 5
+    case controllerSync = 6
+    case end = 7
 }
 
 /// One scheduled event: 24 bytes, no references, so the heap never allocates per event.

@@ -45,6 +45,12 @@ public struct ServiceSummary: Hashable, Sendable, Codable {
     /// Sample windows in which the service's SLO statistic exceeded its objective.
     public let sloBreaches: Int
     public let sloMetric: String?
+    /// nil for a service; "database", "read replicas" or "consumer group" for the others.
+    public var kind: String? = nil
+    /// Share of the service's database lookups its cache answered (after warm-up: the whole run).
+    public var cacheHitRatio: Double? = nil
+    /// Queries the service sent to its database (cache misses).
+    public var databaseQueries: Int? = nil
 }
 
 public struct RouteSummary: Hashable, Sendable, Codable {

@@ -25,11 +25,14 @@ public struct SimulationError: Error, CustomStringConvertible, Sendable {
 
 /// A request in flight; stored in a pool and referred to by index, so events carry no references.
 struct Request {
+    /// Route index; −1 for an event-bus message.
     var route: Int32
     var hop: Int32
     var pod: Int32
     var born: Double
     var arrivedAtStation: Double
+    /// Database queries still to make before the request moves on.
+    var pendingQueries: Int32 = 0
 }
 
 /// The discrete-event simulator: open-loop arrivals at the entry, each request walking its
@@ -69,6 +72,17 @@ public final class Simulator {
     var routeWindowCompleted: [Int]
 
     var hpas: [Int: HPAController] = [:]
+    var lagScalers: [Int: LagScalerPolicy] = [:]
+
+    /// A service's database: where its reads and writes go, and how many its cache absorbs.
+    struct DatabaseLink { let primary: Int32; let replicas: Int32?; let readRatio: Double; let hitRatio: Double; let queries: Double }
+    var dbOf: [DatabaseLink?] = []
+    var publishTo: [[(groups: [Int32], perRequest: Double)]] = []
+    var queryRNG: [RandomStream] = []
+    var publishRNG: [RandomStream] = []
+    var cacheHits: [Int] = []
+    var cacheLookups: [Int] = []
+    var serviceCount = 0
     var triggers: [Int: TriggerEvaluator] = [:]
     /// Per station, route index → route name, for route-scoped triggers.
     var routeScoped: [Int: [Int: String]] = [:]
@@ -93,11 +107,39 @@ public final class Simulator {
             throw SimulationError(description: "the scenario has no traffic block: simulate needs traffic.entry, traffic.peak and traffic.routes")
         }
         let names = scenario.serviceNames
+        let rate = scenario.currency.etbPerUSD
         var index: [String: Int32] = [:]
-        for (i, n) in names.enumerated() {
-            index[n] = Int32(i)
-            stations.append(Station(index: i, service: scenario.services[n]!, seed: options.seed))
+        var specs = names.map { StationSpec.service(scenario.services[$0]!, etbPerUSD: rate) }
+        for db in scenario.databaseNames.map({ scenario.databases[$0]! }) {
+            specs.append(.primary(db, etbPerUSD: rate))
+            if db.readReplicas > 0 { specs.append(.replicas(db, etbPerUSD: rate)) }
         }
+        if let bus = scenario.eventBus {
+            for g in bus.consumerGroupNames.map({ bus.consumerGroups[$0]! }) {
+                specs.append(.consumers(g, partitions: bus.topics[g.topic]?.partitions ?? 1, owner: scenario.services[g.service], etbPerUSD: rate))
+            }
+        }
+        for (i, spec) in specs.enumerated() {
+            index[spec.name] = Int32(i)
+            stations.append(Station(index: i, spec: spec, seed: options.seed))
+        }
+        // Per service: its database stations, query and publication streams.
+        dbOf = names.map { n in
+            guard let d = scenario.services[n]!.database, let db = scenario.databases[d] else { return nil }
+            return DatabaseLink(primary: index[db.name]!, replicas: index[db.name + "/replicas"], readRatio: db.readRatio,
+                                hitRatio: scenario.services[n]!.cache?.hitRatio ?? 0, queries: scenario.services[n]!.queriesPerRequest)
+        }
+        publishTo = names.map { n in
+            scenario.services[n]!.publishes.map { pub in
+                (groups: (scenario.eventBus?.consumerGroupNames ?? []).filter { scenario.eventBus!.consumerGroups[$0]!.topic == pub.topic }.map { index[$0]! },
+                 perRequest: pub.perRequest)
+            }
+        }
+        queryRNG = names.map { RandomStream(seed: options.seed, name: "service/\($0)/queries") }
+        publishRNG = names.map { RandomStream(seed: options.seed, name: "service/\($0)/publish") }
+        cacheHits = names.map { _ in 0 }
+        cacheLookups = cacheHits
+        serviceCount = names.count
         routeNames = traffic.routeNames
         routePaths = routeNames.map { traffic.routes[$0]!.path.map { index[$0]! } }
         var acc = 0.0
@@ -115,20 +157,21 @@ public final class Simulator {
         routeCompleted = routeNames.map { _ in 0 }
         routeRunSum = routeNames.map { _ in 0 }
         routeWindowCompleted = routeCompleted
-        scaleUps = names.map { _ in 0 }
+        scaleUps = stations.map { _ in 0 }
         scaleDowns = scaleUps
         alerts = scaleUps
-        minSeen = names.map { scenario.services[$0]!.replicas.initial }
+        minSeen = stations.map { $0.spec.replicas.initial }
         maxSeen = minSeen
         for st in stations {
-            let sv = st.service
-            for _ in 0..<sv.replicas.initial { st.pods.append(Pod(state: .ready, started: -3600, readyAt: -3600)) }
+            let sp = st.spec
+            for _ in 0..<sp.replicas.initial { st.pods.append(Pod(state: .ready, started: -3600, readyAt: -3600)) }
             st.rebuildRoutable()
             st.accountPods(0, measuring: false)
-            if let h = sv.autoscaling.hpa { hpas[st.index] = HPAController(hpa: h, replicas: sv.replicas, service: sv.name) }
-            if !sv.autoscaling.triggers.isEmpty {
-                triggers[st.index] = TriggerEvaluator(triggers: sv.autoscaling.triggers, service: sv.name, maxReplicas: sv.replicas.max)
-                for t in sv.autoscaling.triggers {
+            if let h = sp.hpa { hpas[st.index] = HPAController(hpa: h, replicas: sp.replicas, service: sp.name) }
+            if let l = sp.lagScaler { lagScalers[st.index] = LagScalerPolicy(config: l, workers: sp.replicas, partitions: sp.parallelCap ?? 1, service: sp.name) }
+            if !sp.triggers.isEmpty {
+                triggers[st.index] = TriggerEvaluator(triggers: sp.triggers, service: sp.name, maxReplicas: sp.replicas.max)
+                for t in sp.triggers {
                     if let r = t.route, let ri = routeNames.firstIndex(of: r) {
                         routeScoped[st.index, default: [:]][ri] = r
                         st.routeWindows[ri] = windowHistogram()
@@ -152,8 +195,8 @@ public final class Simulator {
     public func run() -> SimulationResult {
         scheduleNextArrival(from: 0)
         queue.schedule(.sample, at: options.samplePeriod)
-        for i in hpas.keys.sorted() {
-            queue.schedule(.controllerSync, at: stations[i].service.autoscaling.hpa!.syncPeriod, Int32(i))
+        for i in Set(hpas.keys).union(lagScalers.keys).sorted() {
+            queue.schedule(.controllerSync, at: stations[i].spec.hpa?.syncPeriod ?? Defaults.hpaSyncPeriod, Int32(i))
         }
         queue.schedule(.end, at: options.duration)
         let check = options.checkInvariants
@@ -164,6 +207,7 @@ public final class Simulator {
             switch e.kind {
             case .arrival: arrive()
             case .hopArrival: hopArrive(e.a)
+            case .visit: visit(e.a, station: Int(e.b))
             case .serviceDone: serviceDone(Int(e.a), e.b)
             case .podReady: podReady(Int(e.a), Int(e.b))
             case .sample: sample()
@@ -254,6 +298,12 @@ public final class Simulator {
         scheduleNextArrival(from: now)
     }
 
+    /// A database query (or any side visit) reaching its station after the hop latency.
+    func visit(_ r: Int32, station s: Int) {
+        requests[Int(r)].arrivedAtStation = now
+        enter(r, station: s)
+    }
+
     func hopArrive(_ r: Int32) {
         requests[Int(r)].hop += 1
         requests[Int(r)].arrivedAtStation = now
@@ -279,7 +329,7 @@ public final class Simulator {
                 if measuring, st.pods[pi].queue.count > st.maxQueue { st.maxQueue = st.pods[pi].queue.count }
             }
         } else {
-            if st.shared.isEmpty {
+            if st.shared.isEmpty && st.totalBusy < st.parallelCap {
                 for p in st.routable where st.pods[Int(p)].busy < st.slots {
                     start(r, st, pod: Int(p))
                     return
@@ -303,6 +353,7 @@ public final class Simulator {
     @inline(__always)
     func start(_ r: Int32, _ st: Station, pod p: Int) {
         st.pods[p].busy += 1
+        st.totalBusy += 1
         requests[Int(r)].pod = Int32(p)
         var d = st.sampler.draw(&st.serviceRNG)
         let demand = Double(st.pods[p].busy) * st.cpuPerRequest / st.sampler.mean
@@ -316,6 +367,7 @@ public final class Simulator {
         let req = requests[Int(r)]
         let p = Int(req.pod)
         st.pods[p].busy -= 1
+        st.totalBusy -= 1
         let sojourn = now - req.arrivedAtStation
         let micros = UInt64(max(0, sojourn) * 1e6)
         st.wCompleted += 1
@@ -323,7 +375,40 @@ public final class Simulator {
         st.wLatency.record(micros)
         if !st.routeWindows.isEmpty, st.routeWindows[Int(req.route)] != nil { st.routeWindows[Int(req.route)]!.record(micros) }
         if measuring { st.completed += 1; st.runLatencySum += sojourn; st.runLatency.record(micros) }
+        if req.route < 0 {
+            release(r)                       // an event-bus message, consumed
+        } else if s < serviceCount {
+            // The service's own work is done: publish its events, then make its queries.
+            if !publishTo[s].isEmpty { publish(from: s) }
+            if let link = dbOf[s] {
+                let q = link.queries
+                let whole = q.rounded(.down)
+                requests[Int(r)].pendingQueries = Int32(whole) + (queryRNG[s].uniform() < q - whole ? 1 : 0)
+            }
+            proceed(r)
+        } else {
+            proceed(r)                       // back from a database query
+        }
+        pull(st, pod: p)
+    }
+
+    /// Sends a request on: its next database query (past the service's cache), else its next
+    /// hop, else it is complete end to end.
+    @inline(__always)
+    func proceed(_ r: Int32) {
+        let req = requests[Int(r)]
         let path = routePaths[Int(req.route)]
+        let svc = Int(path[Int(req.hop)])
+        while requests[Int(r)].pendingQueries > 0 {
+            requests[Int(r)].pendingQueries -= 1
+            guard let link = dbOf[svc] else { break }
+            cacheLookups[svc] += 1
+            if link.hitRatio > 0 && queryRNG[svc].uniform() < link.hitRatio { cacheHits[svc] += 1; continue }
+            let read = queryRNG[svc].uniform() < link.readRatio
+            let target = read ? (link.replicas ?? link.primary) : link.primary
+            queue.schedule(.visit, at: now + hopLatency, r, target)
+            return
+        }
         if Int(req.hop) + 1 < path.count {
             queue.schedule(.hopArrival, at: now + hopLatency, r)
         } else {
@@ -334,14 +419,31 @@ public final class Simulator {
             if measuring { routeRun[ri].record(e2e); routeCompleted[ri] += 1; routeRunSum[ri] += now - req.born }
             release(r)
         }
-        pull(st, pod: p)
+    }
+
+    /// Publishes a completed request's events: each subscribed consumer group gets its copy
+    /// (Kafka delivers a topic to every group), queued as that group's lag.
+    func publish(from s: Int) {
+        for pub in publishTo[s] {
+            let whole = pub.perRequest.rounded(.down)
+            let n = Int(whole) + (publishRNG[s].uniform() < pub.perRequest - whole ? 1 : 0)
+            for _ in 0..<n {
+                for g in pub.groups {
+                    created += 1
+                    let m = Request(route: -1, hop: 0, pod: -1, born: now, arrivedAtStation: now)
+                    let i: Int32
+                    if let f = freeRequests.popLast() { requests[Int(f)] = m; i = f } else { requests.append(m); i = Int32(requests.count - 1) }
+                    enter(i, station: Int(g))
+                }
+            }
+        }
     }
 
     /// Gives a pod's free slot its next request: from its own queue, or (if it still takes new
     /// work) from the shared queue. Requests that waited past the timeout are abandoned here.
     @inline(__always)
     func pull(_ st: Station, pod p: Int) {
-        while st.pods[p].busy < st.slots {
+        while st.pods[p].busy < st.slots && st.totalBusy < st.parallelCap {
             let next: Int32?
             if st.perInstance {
                 next = st.pods[p].queue.pop()
@@ -384,7 +486,7 @@ public final class Simulator {
         guard target != current else { return }
         if target > current {
             for _ in current..<target {
-                let delay = st.service.startupDelay
+                let delay = st.spec.startupDelay
                 st.pods.append(Pod(state: delay > 0 ? .starting : .ready, started: now, readyAt: now + delay))
                 if delay > 0 { queue.schedule(.podReady, at: now + delay, Int32(s), Int32(st.pods.count - 1)) }
             }
@@ -413,20 +515,28 @@ public final class Simulator {
 
     func controllerSync(_ s: Int) {
         let st = stations[s]
+        if var ls = lagScalers[s] {
+            let obs = Observation(time: now, service: st.name, replicas: st.replicas, metrics: [.consumerLag: Double(st.queueLength)])
+            let d = ls.evaluate(obs)
+            lagScalers[s] = ls
+            if d.desired != d.current { record(d, s, window: nil, label: "lag-scaler", to: d.desired); scale(s, to: d.desired) }
+            queue.schedule(.controllerSync, at: now + Defaults.hpaSyncPeriod, Int32(s))
+            return
+        }
         guard var hpa = hpas[s] else { return }
         let pods = st.pods.enumerated().compactMap { i, p -> PodSample? in
             guard p.state == .starting || p.state == .ready else { return nil }
-            return PodSample(name: "\(st.service.name)-\(i)", ready: p.state == .ready, age: now - p.started,
+            return PodSample(name: "\(st.name)-\(i)", ready: p.state == .ready, age: now - p.started,
                              readyFor: p.state == .ready ? now - p.readyAt : nil, cpuRequest: st.requestCores * 1000, cpuUsage: p.lastUsage)
         }
-        let obs = Observation(time: now, service: st.service.name, replicas: st.replicas, pods: pods, metrics: lastMetrics[s] ?? [:])
+        let obs = Observation(time: now, service: st.name, replicas: st.replicas, pods: pods, metrics: lastMetrics[s] ?? [:])
         let d = hpa.reconcile(obs)
         hpas[s] = hpa
         // Only changes go to the event log: a hold ("stabilized", "tolerance") every 15 s per
         // service would bury them; `replay` prints every decision when the holds matter.
         if d.desired != d.current { record(d, s, window: nil, label: "hpa", to: d.desired) }
         if d.desired != obs.replicas { scale(s, to: d.desired) }
-        queue.schedule(.controllerSync, at: now + st.service.autoscaling.hpa!.syncPeriod, Int32(s))
+        queue.schedule(.controllerSync, at: now + st.spec.hpa!.syncPeriod, Int32(s))
     }
 
     // MARK: metrics
@@ -454,7 +564,7 @@ public final class Simulator {
             let cpu = readyPods > 0 ? usageSum / Double(readyPods) : 0
             let lat = stats(st.wLatency, sum: st.wLatencySum, count: st.wCompleted)
             let queueLength = st.queueLength
-            let sampleRow = ServiceSample(time: now, service: st.service.name, replicas: st.replicas, ready: st.readyCount, starting: st.startingCount,
+            let sampleRow = ServiceSample(time: now, service: st.name, replicas: st.replicas, ready: st.readyCount, starting: st.startingCount,
                                           cpuUtilization: cpu, inFlight: st.busySlots + queueLength, queueLength: queueLength,
                                           arrivalRate: Double(st.wArrivals) / period, throughput: Double(st.wCompleted) / period,
                                           latencyMean: lat?.mean, latencyP50: lat?.p50, latencyP95: lat?.p95, latencyP99: lat?.p99,
@@ -464,8 +574,15 @@ public final class Simulator {
                                        .throughput: sampleRow.throughput,
                                        .errorRate: st.wArrivals > 0 ? Double(st.wDropped + st.wTimedOut) / Double(st.wArrivals) : 0]
             if let lat { m[.latencyMean] = lat.mean; m[.latencyP50] = lat.p50; m[.latencyP90] = lat.p90; m[.latencyP95] = lat.p95; m[.latencyP99] = lat.p99 }
+            switch st.spec.kind {
+            case .consumerGroup: m[.consumerLag] = Double(queueLength)
+            case .databasePrimary, .databaseReplicas:
+                m[.connectionsInUse] = Double(sampleRow.inFlight)
+                if let db = scenario.databases[st.name.replacingOccurrences(of: "/replicas", with: "")] { m[.replicationLag] = db.replicationLag }
+            case .service: break
+            }
             lastMetrics[st.index] = m
-            if measuring, let slo = st.service.slo, let v = m[slo.metric], v > slo.threshold { st.sloBreaches += 1 }
+            if measuring, let slo = st.spec.slo, let v = m[slo.metric], v > slo.threshold { st.sloBreaches += 1 }
             var routeMetrics: [String: [Metric: Double]] = [:]
             for (ri, name) in routeScoped[st.index] ?? [:] {
                 let h = st.routeWindows[ri]!
@@ -476,14 +593,19 @@ public final class Simulator {
                 }
             }
             if var ev = triggers[st.index] {
-                let obs = Observation(time: now, service: st.service.name, replicas: st.replicas, metrics: m)
+                let obs = Observation(time: now, service: st.name, replicas: st.replicas, metrics: m)
                 for d in ev.evaluate(obs, routeMetrics: routeMetrics) {
                     guard case .trigger(let i) = d.policy else { continue }
-                    let t = st.service.autoscaling.triggers[i]
+                    let t = st.spec.triggers[i]
                     let label = "trigger[\(i)]" + (t.label.map { " " + $0 } ?? "")
                     if d.alert != nil { alerts[st.index] += 1 }
                     record(d, st.index, window: t.sustained, label: label, to: d.desired)
-                    if d.desired != obs.replicas, case .addInstances = t.action { scale(st.index, to: d.desired) }
+                    if d.desired != obs.replicas {
+                        switch t.action {
+                        case .addInstances, .addQueueWorkers: scale(st.index, to: d.desired)
+                        case .alert: break
+                        }
+                    }
                 }
                 triggers[st.index] = ev
             }
@@ -510,15 +632,15 @@ public final class Simulator {
         for st in stations {
             inFlight += st.shared.count
             for (i, p) in st.pods.enumerated() {
-                if p.busy < 0 || p.busy > st.slots { violation = "\(st.service.name) pod \(i): busy \(p.busy) outside 0...\(st.slots) at t=\(now)"; return }
-                if p.busy > 0 && p.state != .ready && p.state != .draining { violation = "\(st.service.name) pod \(i): a \(p.state) pod is working at t=\(now)"; return }
+                if p.busy < 0 || p.busy > st.slots { violation = "\(st.name) pod \(i): busy \(p.busy) outside 0...\(st.slots) at t=\(now)"; return }
+                if p.busy > 0 && p.state != .ready && p.state != .draining { violation = "\(st.name) pod \(i): a \(p.state) pod is working at t=\(now)"; return }
                 inFlight += Int(p.busy) + p.queue.count
             }
             let ready = st.pods.filter { $0.state == .ready }.count
-            if st.routable.count != ready { violation = "\(st.service.name): \(st.routable.count) routable pods but \(ready) ready at t=\(now)"; return }
+            if st.routable.count != ready { violation = "\(st.name): \(st.routable.count) routable pods but \(ready) ready at t=\(now)"; return }
         }
         var hopping = 0
-        for e in queue.heap where e.kind == .hopArrival { hopping += 1 }
+        for e in queue.heap where e.kind == .hopArrival || e.kind == .visit { hopping += 1 }
         if created != finished + inFlight + hopping {
             violation = "requests not conserved at t=\(now): created \(created), finished \(finished), in flight \(inFlight + hopping)"
         }
@@ -542,12 +664,16 @@ public final class Simulator {
         let services = stations.map { st -> ServiceSummary in
             st.accountPods(now, measuring: true)
             let hours = st.podSeconds / 3600
-            let etb = hours * st.service.costPerInstanceHour.amount(in: .etb, etbPerUSD: rate)
-            return ServiceSummary(service: st.service.name, arrivals: st.arrivals, completed: st.completed, dropped: st.dropped, timedOut: st.timedOut,
+            let etb = hours * st.spec.costPerHourETB
+            let i = st.index
+            return ServiceSummary(service: st.name, arrivals: st.arrivals, completed: st.completed, dropped: st.dropped, timedOut: st.timedOut,
                                   latency: Simulator.summary(st.runLatency, st.runLatencySum), maxQueue: st.maxQueue,
                                   minReplicas: minSeen[st.index], maxReplicas: maxSeen[st.index], instanceHours: hours,
                                   costEtb: etb, costUsd: rate > 0 ? etb / rate : 0, scaleUps: scaleUps[st.index], scaleDowns: scaleDowns[st.index],
-                                  alerts: alerts[st.index], sloBreaches: st.sloBreaches, sloMetric: st.service.slo?.metric.rawValue)
+                                  alerts: alerts[st.index], sloBreaches: st.sloBreaches, sloMetric: st.spec.slo?.metric.rawValue,
+                                  kind: st.spec.kind == .service ? nil : st.spec.kind.rawValue,
+                                  cacheHitRatio: i < serviceCount && cacheLookups[i] > 0 ? Double(cacheHits[i]) / Double(cacheLookups[i]) : nil,
+                                  databaseQueries: i < serviceCount && dbOf[i] != nil ? cacheLookups[i] - cacheHits[i] : nil)
         }
         let routes = routeNames.enumerated().map { i, n in
             RouteSummary(route: n, completed: routeCompleted[i], latency: Simulator.summary(routeRun[i], routeRunSum[i]))

@@ -30,7 +30,8 @@ func windowHistogram() -> LogHistogram { LogHistogram(digits: 2) }
 /// streams and counters. A class so the engine mutates stations in place.
 final class Station {
     let index: Int
-    let service: Service
+    let spec: StationSpec
+    var name: String { spec.name }
     let slots: Int32
     let sampler: Sampler
     let perInstance: Bool
@@ -66,20 +67,26 @@ final class Station {
     /// Route-scoped latency windows for triggers with `route`: route index → histogram.
     var routeWindows: [Int: LogHistogram] = [:]
 
-    init(index: Int, service: Service, seed: UInt64) {
+    /// Busy slots over all pods, for consumer groups' partition cap.
+    var totalBusy: Int32 = 0
+    let parallelCap: Int32
+
+    init(index: Int, spec: StationSpec, seed: UInt64) {
         self.index = index
-        self.service = service
-        slots = Int32(service.capacity.concurrency)
-        sampler = Sampler(service.capacity.serviceTime)
-        perInstance = service.queue.discipline == .perInstance
-        balancing = service.queue.balancing
-        queueLimit = service.queue.limit
-        timeout = service.queue.timeout
-        cpuPerRequest = service.cpuPerRequest
-        requestCores = service.resources.requests.cpu.millicores / 1000
-        limitCores = service.resources.limits.cpu.millicores / 1000
-        serviceRNG = RandomStream(seed: seed, name: "service/\(service.name)/service-time")
-        balanceRNG = RandomStream(seed: seed, name: "service/\(service.name)/balance")
+        self.spec = spec
+        slots = Int32(spec.slots)
+        sampler = Sampler(spec.serviceTime)
+        perInstance = spec.queue.discipline == .perInstance
+        balancing = spec.queue.balancing
+        queueLimit = spec.queue.limit
+        timeout = spec.queue.timeout
+        cpuPerRequest = spec.cpuPerRequest
+        requestCores = spec.requestCores
+        limitCores = spec.limitCores
+        parallelCap = spec.parallelCap.map { Int32($0) } ?? .max
+        let prefix = spec.kind == .service ? "service" : spec.kind == .consumerGroup ? "consumers" : "database"
+        serviceRNG = RandomStream(seed: seed, name: "\(prefix)/\(spec.name)/service-time")
+        balanceRNG = RandomStream(seed: seed, name: "\(prefix)/\(spec.name)/balance")
     }
 
     /// Pods counted as replicas by the controller: starting or ready (not draining).

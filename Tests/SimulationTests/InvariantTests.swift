@@ -32,11 +32,25 @@ struct InvariantTests {
             let path = (["s0"] + (i > 0 ? ["s\(i)"] : [])).joined(separator: ", ")
             routes += "    r\(i): {share: \(share)%, path: [\(path)]}\n"
         }
+        // Half the platforms get a database (with cache and replicas) and an event bus on s0.
+        var platform = ""
+        if g.next(2) == 0 {
+            services = services.replacingOccurrences(of: "  s0: {", with: "  s0: {database: db0, queries_per_request: \(g.pick(["0.5", "1", "2.5"])), cache: {hit_ratio: \(g.pick(["0%", "50%"]))}, publishes: [{topic: t0, per_request: \(g.pick(["1", "0.3"]))}], ")
+            platform = """
+            databases:
+              db0: {owner: s0, cpus: \(1 + g.next(4)), query_time: \(g.pick(["1ms", "5ms"])), read_replicas: \(g.next(3)), read_ratio: 70%}
+            event_bus:
+              topics: {t0: {partitions: \(1 + g.next(4))}}
+              consumer_groups:
+                g0: {service: s0, topic: t0, workers: {min: 1, max: 6}, service_time: \(g.pick(["2ms", "20ms"])), lag_scaler: {lag_threshold: 50}, triggers: [{metric: consumer_lag, above: 100, add_queue_workers: 1, cooldown: 1m}]}
+            """
+        }
         return """
         capsim: 1
         name: random-\(seed)
         services:
         \(services)
+        \(platform)
         traffic:
           entry: s0
           peak: \(g.pick(["50/s", "200/s", "600/s"]))

@@ -1,0 +1,73 @@
+import CapsimModel
+
+/// What the simulator needs to know about one station, whatever it stands for: a service's
+/// pods, a database primary or its read replicas, or an event-bus consumer group.
+struct StationSpec {
+    enum Kind: String { case service, databasePrimary = "database", databaseReplicas = "read replicas", consumerGroup = "consumer group" }
+
+    let name: String
+    let kind: Kind
+    let slots: Int
+    let serviceTime: ServiceTime
+    let queue: QueueSettings
+    let cpuPerRequest: Double
+    let requestCores: Double
+    let limitCores: Double
+    let replicas: Replicas
+    let startupDelay: Double
+    let slo: SLO?
+    /// ETB per instance-hour.
+    let costPerHourETB: Double
+    let hpa: HPA?
+    let triggers: [Trigger]
+    /// Consumer groups: useful parallelism is capped at the topic's partitions.
+    let parallelCap: Int?
+    let lagScaler: LagScaler?
+    /// The service object, for service stations (databases, caches, publications).
+    let service: Service?
+
+    static func service(_ sv: Service, etbPerUSD: Double) -> StationSpec {
+        StationSpec(name: sv.name, kind: .service, slots: sv.capacity.concurrency, serviceTime: sv.capacity.serviceTime, queue: sv.queue,
+                    cpuPerRequest: sv.cpuPerRequest, requestCores: sv.resources.requests.cpu.millicores / 1000,
+                    limitCores: sv.resources.limits.cpu.millicores / 1000, replicas: sv.replicas, startupDelay: sv.startupDelay, slo: sv.slo,
+                    costPerHourETB: sv.costPerInstanceHour.amount(in: .etb, etbPerUSD: etbPerUSD), hpa: sv.autoscaling.hpa,
+                    triggers: sv.autoscaling.triggers, parallelCap: nil, lagScaler: nil, service: sv)
+    }
+
+    /// A database primary: one instance whose `cpus` cores serve queries from a shared queue;
+    /// a query holds a core for its query time, so CPU utilisation is busy cores ÷ cores.
+    static func primary(_ db: Database, etbPerUSD: Double) -> StationSpec {
+        let cores = max(1, Int(db.cpus.rounded(.down)))
+        return StationSpec(name: db.name, kind: .databasePrimary, slots: cores, serviceTime: db.queryTime,
+                           queue: QueueSettings(discipline: .shared, balancing: .roundRobin, limit: nil, timeout: nil),
+                           cpuPerRequest: db.queryTime.mean, requestCores: Double(cores), limitCores: Double(cores),
+                           replicas: Replicas(min: 1, max: 1, initial: 1), startupDelay: 0, slo: nil,
+                           costPerHourETB: db.costPerHour?.amount(in: .etb, etbPerUSD: etbPerUSD) ?? 0, hpa: nil, triggers: db.triggers,
+                           parallelCap: nil, lagScaler: nil, service: nil)
+    }
+
+    /// A database's read replicas, as one pool behind a shared queue.
+    static func replicas(_ db: Database, etbPerUSD: Double) -> StationSpec {
+        let cores = max(1, Int(db.cpus.rounded(.down)))
+        let n = db.readReplicas
+        return StationSpec(name: db.name + "/replicas", kind: .databaseReplicas, slots: cores, serviceTime: db.queryTime,
+                           queue: QueueSettings(discipline: .shared, balancing: .roundRobin, limit: nil, timeout: nil),
+                           cpuPerRequest: db.queryTime.mean, requestCores: Double(cores), limitCores: Double(cores),
+                           replicas: Replicas(min: n, max: n, initial: n), startupDelay: 0, slo: nil,
+                           costPerHourETB: db.costPerHour?.amount(in: .etb, etbPerUSD: etbPerUSD) ?? 0, hpa: nil, triggers: [],
+                           parallelCap: nil, lagScaler: nil, service: nil)
+    }
+
+    /// A consumer group: one slot per worker, at most `partitions` working at once (a partition
+    /// is consumed by one member of the group); its queue is the consumer lag.
+    static func consumers(_ g: ConsumerGroup, partitions: Int, owner: Service?, etbPerUSD: Double) -> StationSpec {
+        StationSpec(name: g.name, kind: .consumerGroup, slots: 1, serviceTime: g.serviceTime,
+                    queue: QueueSettings(discipline: .shared, balancing: .roundRobin, limit: nil, timeout: nil),
+                    cpuPerRequest: (owner?.resources.requests.cpu.millicores ?? 250) / 1000 * g.serviceTime.mean,
+                    requestCores: (owner?.resources.requests.cpu.millicores ?? 250) / 1000,
+                    limitCores: (owner?.resources.limits.cpu.millicores ?? 500) / 1000,
+                    replicas: g.workers, startupDelay: owner?.startupDelay ?? Defaults.startupDelay, slo: nil,
+                    costPerHourETB: owner?.costPerInstanceHour.amount(in: .etb, etbPerUSD: etbPerUSD) ?? 0, hpa: nil, triggers: g.triggers,
+                    parallelCap: partitions, lagScaler: g.lagScaler, service: nil)
+    }
+}
