@@ -17,9 +17,16 @@ public struct LogHistogram: Sendable {
     public private(set) var total: UInt64 = 0
     var lowIndex = Int.max
     var highIndex = -1
+    /// Windows keep their raw values while few (up to `rawLimit`): sorting 150 values is far
+    /// cheaper than scanning a thousand buckets, and the answer is the same — the bucket of the
+    /// ⌈p·n⌉-th smallest value, reported as that bucket's highest equivalent value.
+    let rawLimit: Int
+    var raw: ContiguousArray<UInt64> = []
 
     /// `digits` significant decimal digits (2 → 1 %, 3 → 0.1 %), values up to `highest`.
-    public init(digits: Int, highest: UInt64 = 3_600_000_000) {
+    public init(digits: Int, highest: UInt64 = 3_600_000_000, rawLimit: Int = 0) {
+        self.rawLimit = rawLimit
+        raw.reserveCapacity(rawLimit)
         let largest = 2 * Int(LogHistogram.pow10(digits))
         var bits = 0
         while (1 << bits) < largest { bits += 1 }
@@ -55,6 +62,7 @@ public struct LogHistogram: Sendable {
         let i = index(v)
         counts[i] &+= 1
         total &+= 1
+        if raw.count < rawLimit { raw.append(v) }
         if i < lowIndex { lowIndex = i }
         if i > highIndex { highIndex = i }
     }
@@ -63,6 +71,7 @@ public struct LogHistogram: Sendable {
         guard highIndex >= 0 else { return }
         for i in lowIndex...highIndex { counts[i] = 0 }
         total = 0; lowIndex = .max; highIndex = -1
+        raw.removeAll(keepingCapacity: true)
     }
 
     /// The value at percentile `p` (0–100): the highest value equivalent to the bucket in
@@ -82,6 +91,14 @@ public struct LogHistogram: Sendable {
     /// Several percentiles in one pass; `ps` ascending.
     public func values(atPercentiles ps: [Double]) -> [UInt64] {
         guard total > 0 else { return ps.map { _ in 0 } }
+        if raw.count == Int(total) {
+            let sorted = raw.sorted()
+            return ps.map { p in
+                let rank = Swift.max(1, Int((p / 100 * Double(total)).rounded(.up)))
+                let r = range(index(sorted[rank - 1]))
+                return r.low + r.width - 1
+            }
+        }
         var out: [UInt64] = []
         out.reserveCapacity(ps.count)
         var k = 0, acc: UInt64 = 0

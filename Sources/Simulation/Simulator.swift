@@ -53,6 +53,11 @@ public final class Simulator {
     var routeRNG: RandomStream
     let routeNames: [String]
     let routePaths: [[Int32]]
+    /// The paths flattened (route r's stations start at `routeStart[r]`, `routeLength[r]` long),
+    /// so the hot path indexes one array instead of retaining an inner one per event.
+    let routeFlat: ContiguousArray<Int32>
+    let routeStart: ContiguousArray<Int>
+    let routeLength: ContiguousArray<Int>
     let routeCumulative: [Double]
     let hopLatency: Double
     let seasons: SeasonSchedule
@@ -83,6 +88,7 @@ public final class Simulator {
     var cacheHits: [Int] = []
     var cacheLookups: [Int] = []
     var serviceCount = 0
+    var hasSideWork: [Bool] = []
     var triggers: [Int: TriggerEvaluator] = [:]
     /// Per station, route index → route name, for route-scoped triggers.
     var routeScoped: [Int: [Int: String]] = [:]
@@ -141,7 +147,13 @@ public final class Simulator {
         cacheLookups = cacheHits
         serviceCount = names.count
         routeNames = traffic.routeNames
-        routePaths = routeNames.map { traffic.routes[$0]!.path.map { index[$0]! } }
+        let paths = routeNames.map { traffic.routes[$0]!.path.map { index[$0]! } }
+        routePaths = paths
+        routeFlat = ContiguousArray(paths.joined())
+        var starts = ContiguousArray<Int>(), at = 0
+        for p in paths { starts.append(at); at += p.count }
+        routeStart = starts
+        routeLength = ContiguousArray(paths.map(\.count))
         var acc = 0.0
         routeCumulative = routeNames.map { acc += traffic.routes[$0]!.share; return acc }
         hopLatency = traffic.hopLatency
@@ -157,6 +169,8 @@ public final class Simulator {
         routeCompleted = routeNames.map { _ in 0 }
         routeRunSum = routeNames.map { _ in 0 }
         routeWindowCompleted = routeCompleted
+        let links = dbOf, pubs = publishTo
+        hasSideWork = names.indices.map { links[$0] != nil || !pubs[$0].isEmpty }
         scaleUps = stations.map { _ in 0 }
         scaleDowns = scaleUps
         alerts = scaleUps
@@ -294,7 +308,7 @@ public final class Simulator {
             while route < shares.count - 1 && target >= acc { route += 1; acc += routeWeights[route] }
         }
         let r = newRequest(route: Int32(route))
-        enter(r, station: Int(routePaths[route][0]))
+        enter(r, station: Int(routeFlat[routeStart[route]]))
         scheduleNextArrival(from: now)
     }
 
@@ -308,7 +322,7 @@ public final class Simulator {
         requests[Int(r)].hop += 1
         requests[Int(r)].arrivedAtStation = now
         let req = requests[Int(r)]
-        enter(r, station: Int(routePaths[Int(req.route)][Int(req.hop)]))
+        enter(r, station: Int(routeFlat[routeStart[Int(req.route)] + Int(req.hop)]))
     }
 
     @inline(__always)
@@ -379,12 +393,7 @@ public final class Simulator {
             release(r)                       // an event-bus message, consumed
         } else if s < serviceCount {
             // The service's own work is done: publish its events, then make its queries.
-            if !publishTo[s].isEmpty { publish(from: s) }
-            if let link = dbOf[s] {
-                let q = link.queries
-                let whole = q.rounded(.down)
-                requests[Int(r)].pendingQueries = Int32(whole) + (queryRNG[s].uniform() < q - whole ? 1 : 0)
-            }
+            if hasSideWork[s] { sideWork(s, r) }
             proceed(r)
         } else {
             proceed(r)                       // back from a database query
@@ -392,13 +401,23 @@ public final class Simulator {
         pull(st, pod: p)
     }
 
+    /// Publications and database queries of a service's completed request (off the fast path:
+    /// most services do neither).
+    func sideWork(_ s: Int, _ r: Int32) {
+            if !publishTo[s].isEmpty { publish(from: s) }
+            if let link = dbOf[s] {
+                let q = link.queries
+                let whole = q.rounded(.down)
+                requests[Int(r)].pendingQueries = Int32(whole) + (queryRNG[s].uniform() < q - whole ? 1 : 0)
+            }
+    }
+
     /// Sends a request on: its next database query (past the service's cache), else its next
     /// hop, else it is complete end to end.
     @inline(__always)
     func proceed(_ r: Int32) {
         let req = requests[Int(r)]
-        let path = routePaths[Int(req.route)]
-        let svc = Int(path[Int(req.hop)])
+        let svc = Int(routeFlat[routeStart[Int(req.route)] + Int(req.hop)])
         while requests[Int(r)].pendingQueries > 0 {
             requests[Int(r)].pendingQueries -= 1
             guard let link = dbOf[svc] else { break }
@@ -409,7 +428,7 @@ public final class Simulator {
             queue.schedule(.visit, at: now + hopLatency, r, target)
             return
         }
-        if Int(req.hop) + 1 < path.count {
+        if Int(req.hop) + 1 < routeLength[Int(req.route)] {
             queue.schedule(.hopArrival, at: now + hopLatency, r)
         } else {
             let e2e = UInt64(max(0, now - req.born) * 1e6)

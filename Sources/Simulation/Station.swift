@@ -24,7 +24,7 @@ typealias LatencyHistogram = Histogram<UInt64>
 /// Latency histograms in microseconds up to 1 hour: 3 significant digits for whole runs,
 /// 2 (1 %) for the per-sample windows, which are read and reset every sample.
 func runHistogram() -> LogHistogram { LogHistogram(digits: 3) }
-func windowHistogram() -> LogHistogram { LogHistogram(digits: 2) }
+func windowHistogram() -> LogHistogram { LogHistogram(digits: 2, rawLimit: 512) }
 
 /// Everything the simulator tracks for one service: its pods, queue(s), sampler, random
 /// streams and counters. A class so the engine mutates stations in place.
