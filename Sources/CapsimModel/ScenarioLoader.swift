@@ -6,31 +6,32 @@ import Yams
 public enum ScenarioLoader {
     /// Loads `path`; `overrides` are `key.path=value` strings applied before decoding.
     public static func load(path: String, overrides: [String] = []) throws(ScenarioErrors) -> Scenario {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ScenarioErrors(diagnostics: [Diagnostic(file: path, line: 1, column: 1, path: "", message: "cannot read the file: \((error as NSError).localizedDescription)")])
-        }
-        return try parse(text, file: path, overrides: overrides)
+        try parse(try read(path), file: path, overrides: overrides)
     }
 
-    public static func parse(_ text: String, file: String, overrides: [String] = []) throws(ScenarioErrors) -> Scenario {
-        let r = YAMLReader(file: file)
-        let root: Node
+    /// A file's text, or a located "cannot read" diagnostic.
+    static func read(_ path: String) throws(ScenarioErrors) -> String {
+        do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw ScenarioErrors(diagnostics: [Diagnostic(file: path, line: 1, column: 1, path: "", message: "cannot read the file: \((error as NSError).localizedDescription)")])
+        }
+    }
+
+    /// The YAML node tree of `text`, or every syntax problem as located diagnostics;
+    /// `empty` says what the file should have held.
+    static func compose(_ text: String, file: String, empty: String) throws(ScenarioErrors) -> Node {
         do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ScenarioErrors(diagnostics: [Diagnostic(file: file, line: 1, column: 1, path: "", message: "the file is empty; a scenario starts with \"capsim: 1\"")])
-            }
-            root = node
-        } catch let e as ScenarioErrors {
-            throw e
+            if let node = try Yams.compose(yaml: text) { return node }
         } catch let e as YamlError {
             throw ScenarioErrors(diagnostics: [yamlDiagnostic(e, file: file, text: text)])
         } catch {
             throw ScenarioErrors(diagnostics: [Diagnostic(file: file, line: 1, column: 1, path: "", message: "\(error)")])
         }
-        var tree = root
+        throw ScenarioErrors(diagnostics: [Diagnostic(file: file, line: 1, column: 1, path: "", message: "the file is empty; \(empty)")])
+    }
+
+    public static func parse(_ text: String, file: String, overrides: [String] = []) throws(ScenarioErrors) -> Scenario {
+        let r = YAMLReader(file: file)
+        var tree = try compose(text, file: file, empty: "a scenario starts with \"capsim: 1\"")
         for o in overrides { Overrides.apply(o, to: &tree, r: r) }
         let decoded = ScenarioDecoder(r: r).scenario(tree)
         // Validate even after decoding errors, so the user sees every problem at once; the
@@ -45,22 +46,9 @@ public enum ScenarioLoader {
     /// Reads a checks file (`capsim: 1` and an `expect:` list in the scenario's own format) and
     /// validates its expectations against `scenario`: names must resolve there.
     public static func loadExpectations(path: String, for scenario: Scenario) throws(ScenarioErrors) -> [Expectation] {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw ScenarioErrors(diagnostics: [Diagnostic(file: path, line: 1, column: 1, path: "", message: "cannot read the file: \((error as NSError).localizedDescription)")])
-        }
+        let text = try read(path)
         let r = YAMLReader(file: path)
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ScenarioErrors(diagnostics: [Diagnostic(file: path, line: 1, column: 1, path: "", message: "the file is empty; a checks file holds \"capsim: 1\" and an expect: list")])
-            }
-            root = node
-        } catch let e as ScenarioErrors { throw e } catch let e as YamlError {
-            throw ScenarioErrors(diagnostics: [yamlDiagnostic(e, file: path, text: text)])
-        } catch {
-            throw ScenarioErrors(diagnostics: [Diagnostic(file: path, line: 1, column: 1, path: "", message: "\(error)")])
-        }
+        let root = try compose(text, file: path, empty: "a checks file holds \"capsim: 1\" and an expect: list")
         let d = ScenarioDecoder(r: r)
         var list: [Expectation] = []
         if let o = Obj(r, root, "", kind: "checks", required: ["capsim", "expect"]) {

@@ -65,12 +65,7 @@ struct Check: ParsableCommand {
                 printErr("\(file): error: nothing to check: add an expect: block, --expect FILE or --baseline")
                 throw ExitCode(2)
             }
-            var options = SimulationOptions(scenario: scenario)
-            if let duration, let d = Duration(parsing: duration) {
-                options.duration = d.seconds
-                if options.warmup >= d.seconds { options.warmup = 0 }
-            }
-            if let seed { options.seed = seed }
+            let options = SimulationOptions(scenario: scenario, duration: duration, seed: seed)
             let started = Date()
             let result: SimulationResult
             do { result = try Simulator(scenario: scenario, options: options).run() } catch let e as SimulationError {

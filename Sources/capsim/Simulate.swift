@@ -46,12 +46,7 @@ struct Simulate: ParsableCommand {
 
     func run() throws {
         let scenario = try ScenarioLoader.load(path: file, overrides: overrides)
-        var options = SimulationOptions(scenario: scenario)
-        if let duration, let d = Duration(parsing: duration) {
-            options.duration = d.seconds
-            if options.warmup >= d.seconds { options.warmup = 0 }
-        }
-        if let seed { options.seed = seed }
+        var options = SimulationOptions(scenario: scenario, duration: duration, seed: seed)
         let started = Date()
         if isatty(2) == 1 {
             let total = options.duration
@@ -97,5 +92,18 @@ struct Simulate: ParsableCommand {
         case .csv: print(SimulationRenderer.timelineCSV(result), terminator: "")
         }
         if format != .table && !recorded.isEmpty { printErr(String(recorded.dropFirst(2))) }
+    }
+}
+
+extension SimulationOptions {
+    /// The scenario's run settings with the command line's `--duration` and `--seed` applied;
+    /// a warm-up as long as the shortened run is dropped rather than leaving nothing measured.
+    init(scenario: Scenario, duration: String?, seed: UInt64?) {
+        self.init(scenario: scenario)
+        if let duration, let d = Duration(parsing: duration) {
+            self.duration = d.seconds
+            if warmup >= d.seconds { warmup = 0 }
+        }
+        if let seed { self.seed = seed }
     }
 }
