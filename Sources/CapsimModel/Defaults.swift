@@ -25,6 +25,8 @@ public enum Defaults {
     public static let triggerCooldown = 300.0
     public static let queriesPerRequest = 0.0
     public static let hopLatency = 0.001
+    /// First retry's wait; doubled for each further retry.
+    public static let retryBackoff = 0.1
     public static let trafficMultiplier = 1.0
     public static let surgeRamp = 0.0
     public static let databaseEngine = "postgresql"

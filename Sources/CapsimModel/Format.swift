@@ -39,6 +39,10 @@ public enum ScenarioFormat {
         "profile_point": ["at", "multiplier"],
         "surge": ["name", "at", "duration", "multiplier", "ramp"],
         "route": ["share", "path"],
+        /// A path item written as a mapping: one call with its policy…
+        "call": ["service", "probability", "timeout", "retries", "backoff", "pool"],
+        /// …or parallel calls.
+        "fanout": ["fanout"],
         "event_bus": ["kind", "topics", "consumer_groups"],
         "topic": ["partitions"],
         "consumer_group": ["service", "topic", "workers", "service_time", "triggers", "lag_scaler"],

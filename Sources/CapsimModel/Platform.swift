@@ -45,8 +45,45 @@ public struct Surge: Hashable, Sendable, Codable {
 public struct Route: Hashable, Sendable, Codable {
     public let name: String
     public let share: Double
-    /// Services called in order, starting with the entry.
+    /// Every service the route may visit, in order (fan-out members in their order), starting
+    /// with the entry.
     public let path: [String]
+    /// The path as written: sequential calls, each possibly a fan-out, with call policies.
+    public let steps: [RouteStep]
+}
+
+/// One synchronous call from the previous step's service to `service`.
+public struct Call: Hashable, Sendable, Codable {
+    public let service: String
+    /// The share of requests that make this call (the rest skip it).
+    public let probability: Double
+    /// The caller gives up on an attempt after this long (the callee's work goes on, wasted).
+    public let timeout: Double?
+    /// Attempts after the first when one times out.
+    public let retries: Int
+    /// Wait before retry n: backoff × 2^(n−1) (exponential).
+    public let backoff: Double
+    /// Connections the callers share to this service (gRPC channel pool): a call waits for a
+    /// free one; nil = unlimited.
+    public let pool: Int?
+
+    public static func plain(_ service: String) -> Call {
+        Call(service: service, probability: 1, timeout: nil, retries: 0, backoff: 0, pool: nil)
+    }
+}
+
+public enum RouteStep: Hashable, Sendable, Codable {
+    /// One call, then the next step.
+    case call(Call)
+    /// Calls made in parallel; the request goes on when all have answered.
+    case fanout([Call])
+
+    public var calls: [Call] {
+        switch self {
+        case .call(let c): return [c]
+        case .fanout(let cs): return cs
+        }
+    }
 }
 
 public struct Topic: Hashable, Sendable, Codable {

@@ -126,7 +126,10 @@ struct ScenarioDecoder {
         let derived = peak == nil
         if peak == nil, let t = traffic {
             // In route-name order: floating-point sums depend on order, dictionaries' does not hold.
-            let visits = t.routeNames.reduce(0.0) { $0 + t.routes[$1]!.share * Double(t.routes[$1]!.path.filter { $0 == name }.count) }
+            // A call made with probability p carries p of its route's share (retries not counted).
+            let visits = t.routeNames.reduce(0.0) { acc, rn in
+                acc + t.routes[rn]!.share * t.routes[rn]!.steps.flatMap(\.calls).filter { $0.service == name }.reduce(0.0) { $0 + $1.probability }
+            }
             if visits > 0 { peak = Uncertain(t.peak * visits) }
         }
         if peak == nil && !o.has("peak") {
@@ -364,7 +367,8 @@ struct ScenarioDecoder {
         var routes: [String: Route] = [:]
         for (name, n, p) in o.named("routes") ?? [] {
             guard let ro = Obj(r, n, p, kind: "route", required: ["share", "path"]) else { continue }
-            routes[name] = Route(name: name, share: ro.percent("share") ?? 0, path: stringList(ro, "path"))
+            let steps = ro.items("path") { n, p in routeStep(n, p) } ?? []
+            routes[name] = Route(name: name, share: ro.percent("share") ?? 0, path: steps.flatMap { $0.calls.map(\.service) }, steps: steps)
         }
         return Traffic(entry: o.string("entry") ?? "", peak: peak ?? 0, profile: profile(o),
                        surges: o.items("surges") { n, p in
@@ -374,6 +378,28 @@ struct ScenarioDecoder {
                        } ?? [],
                        multiplier: o.number("multiplier") ?? Defaults.trafficMultiplier, routes: routes,
                        hopLatency: o.duration("hop_latency") ?? Defaults.hopLatency)
+    }
+
+    /// A path item: a service name (a plain call), `{service, probability, timeout, retries,
+    /// backoff, pool}`, or `{fanout: [call, call, …]}`.
+    func routeStep(_ n: Node, _ p: String) -> RouteStep? {
+        if case .mapping = n, let o = Obj(r, n, p, kind: n.mapping?.keys.contains("fanout") == true ? "fanout" : "call") {
+            if o.has("fanout") {
+                let calls = o.items("fanout") { call($0, $1) } ?? []
+                if calls.count < 2 { r.error(o.sub("fanout"), "a fan-out calls at least two services in parallel") }
+                return .fanout(calls)
+            }
+            return call(n, p).map { .call($0) }
+        }
+        return call(n, p).map { .call($0) }
+    }
+
+    func call(_ n: Node, _ p: String) -> Call? {
+        if case .scalar = n { return scalarText(r, n, p, what: "a service name").map(Call.plain) }
+        guard let o = Obj(r, n, p, kind: "call", required: ["service"]) else { return nil }
+        guard let svc = o.string("service") else { return nil }
+        return Call(service: svc, probability: o.percent("probability") ?? 1, timeout: o.duration("timeout"), retries: o.int("retries") ?? 0,
+                    backoff: o.duration("backoff") ?? Defaults.retryBackoff, pool: o.int("pool"))
     }
 
     func profile(_ o: Obj) -> TrafficProfile {

@@ -213,10 +213,23 @@ struct ScenarioValidator {
             let rt = t.routes[name]!, p = "traffic.routes.\(name)"
             total += rt.share
             check(rt.share > 0 && rt.share <= 1, join(p, "share"), "expected a share in (0%, 100%], got \(Percent(fraction: rt.share))")
-            if rt.path.isEmpty { r.error(join(p, "path"), "expected at least one service") }
-            for (i, svc) in rt.path.enumerated() { known(svc, in: s.serviceNames, what: "service", r.item("\(p).path", i)) }
-            if let first = rt.path.first, first != t.entry, s.services[first] != nil, s.services[t.entry] != nil {
-                r.error("\(p).path[0]", "a route starts at the entry service \(t.entry), got \(first)")
+            if rt.steps.isEmpty { r.error(join(p, "path"), "expected at least one service") }
+            for (i, step) in rt.steps.enumerated() {
+                let sp = r.item("\(p).path", i)
+                switch step {
+                case .call(let c): call(c, sp, plainPath: sp)
+                case .fanout(let cs):
+                    if i == 0 { r.error(sp, "a route starts with its entry service, not a fan-out") }
+                    for (k, c) in cs.enumerated() { let cp = r.item("\(sp).fanout", k); call(c, cp, plainPath: cp) }
+                }
+            }
+            if case .call(let first)? = rt.steps.first {
+                if first.service != t.entry, s.services[first.service] != nil, s.services[t.entry] != nil {
+                    r.error("\(p).path[0]", "a route starts at the entry service \(t.entry), got \(first.service)")
+                }
+                if first.probability != 1 || first.timeout != nil || first.pool != nil {
+                    r.error("\(p).path[0]", "the entry is where requests arrive, not a call: write it as a plain name")
+                }
             }
         }
         if !t.routes.isEmpty && abs(total - 1) > 0.001 {
@@ -240,6 +253,18 @@ struct ScenarioValidator {
             check(sg.duration > 0, join(p, "duration"), "expected a positive duration")
             check(2 * sg.ramp <= sg.duration, join(p, "ramp"), "ramp up and down (\(formatDuration(2 * sg.ramp))) exceed the surge's duration \(formatDuration(sg.duration))")
         }
+    }
+
+    /// A call's service and policy. A plain name keeps its error on the item itself (as before).
+    func call(_ c: Call, _ path: String, plainPath: String) {
+        let base = r.isRecorded(join(path, "service")) ? join(path, "service") : plainPath
+        known(c.service, in: s.serviceNames, what: "service", base)
+        check(c.probability > 0 && c.probability <= 1, join(path, "probability"), "expected a probability in (0%, 100%], got \(Percent(fraction: c.probability))")
+        if let t = c.timeout { check(t > 0, join(path, "timeout"), "expected a positive timeout") }
+        check(c.retries >= 0 && c.retries <= 10, join(path, "retries"), "expected 0 to 10 retries, got \(c.retries)")
+        if c.retries > 0 && c.timeout == nil { r.error(join(path, "retries"), "retries need a timeout: a call is retried when an attempt times out") }
+        check(c.backoff >= 0, join(path, "backoff"), "expected a non-negative backoff")
+        if let n = c.pool { check(n >= 1, join(path, "pool"), "expected at least 1 connection, got \(n)") }
     }
 
     func eventBus() {

@@ -10,7 +10,11 @@ public enum EventKind: UInt8, Sendable {
     case podReady = 4
     case sample = 5
     case controllerSync = 6
-    case end = 7
+    /// A timed call's deadline (a = request, b = call id).
+    case callTimeout = 7
+    /// A retried attempt leaving after its backoff.
+    case retry = 8
+    case end = 9
 }
 
 /// One scheduled event: 24 bytes, no references, so the heap never allocates per event.

@@ -58,6 +58,9 @@ public struct RouteSummary: Hashable, Sendable, Codable {
     public let completed: Int
     /// End to end, from arrival at the entry to the last service's completion, seconds.
     public let latency: LatencySummary?
+    /// Requests whose call failed for good (every attempt timed out); nil for routes without
+    /// call policies.
+    public var failed: Int? = nil
 }
 
 /// One metrics sample of one service (the timeline; default every 15 s).

@@ -33,6 +33,37 @@ struct Request {
     var arrivedAtStation: Double
     /// Database queries still to make before the request moves on.
     var pendingQueries: Int32 = 0
+    /// The service station whose work (and queries) the request is doing.
+    var at: Int32 = -1
+    /// Calls with policies: the fan-out member this entry is (−1 for the request itself), its
+    /// parent request, children still outstanding, the attempt, the timed call's id (−1: none),
+    /// the connection pool held (−1: none), and whether a call failed for good.
+    var member: Int16 = -1
+    var attempt: Int16 = 0
+    var parent: Int32 = -1
+    var pending: Int32 = 0
+    var callId: Int32 = -1
+    var pool: Int32 = -1
+    var failed = false
+}
+
+/// A call as the engine runs it: the callee station and the policy.
+struct CallSpec {
+    let station: Int32
+    let probability: Double
+    /// 0 = no timeout.
+    let timeout: Double
+    let retries: Int16
+    let backoff: Double
+    /// Index into `Simulator.pools`, −1 for none.
+    let pool: Int32
+}
+
+/// A connection pool shared by the callers of one call step.
+struct ConnectionPool {
+    let capacity: Int
+    var inUse = 0
+    var waiters = RingBuffer(capacity: 64)
 }
 
 /// The discrete-event simulator: open-loop arrivals at the entry, each request walking its
@@ -58,6 +89,15 @@ public final class Simulator {
     let routeFlat: ContiguousArray<Int32>
     let routeStart: ContiguousArray<Int>
     let routeLength: ContiguousArray<Int>
+    /// Routes whose every step is one plain call take the fast path (no call bookkeeping).
+    let plainRoute: [Bool]
+    /// Per route, per step: its calls (one, or a fan-out's members).
+    let routeSteps: [[[CallSpec]]]
+    var pools: [ConnectionPool] = []
+    var callRNG: [RandomStream] = []
+    var nextCallId: Int32 = 0
+    var waitingParents = 0
+    var routeFailed: [Int] = []
     let routeCumulative: [Double]
     let hopLatency: Double
     let seasons: SeasonSchedule
@@ -149,6 +189,24 @@ public final class Simulator {
         routeNames = traffic.routeNames
         let paths = routeNames.map { traffic.routes[$0]!.path.map { index[$0]! } }
         routePaths = paths
+        plainRoute = routeNames.map { traffic.routes[$0]!.steps.allSatisfy { step in
+            if case .call(let c) = step { return c == Call.plain(c.service) }
+            return false
+        } }
+        var poolList: [ConnectionPool] = []
+        routeSteps = routeNames.map { rn in
+            traffic.routes[rn]!.steps.map { step in
+                step.calls.map { c -> CallSpec in
+                    var pool: Int32 = -1
+                    if let n = c.pool { pool = Int32(poolList.count); poolList.append(ConnectionPool(capacity: n)) }
+                    return CallSpec(station: index[c.service]!, probability: c.probability, timeout: c.timeout ?? 0,
+                                    retries: Int16(c.retries), backoff: c.backoff, pool: pool)
+                }
+            }
+        }
+        pools = poolList
+        callRNG = routeNames.map { RandomStream(seed: options.seed, name: "route/\($0)/calls") }
+        routeFailed = routeNames.map { _ in 0 }
         routeFlat = ContiguousArray(paths.joined())
         var starts = ContiguousArray<Int>(), at = 0
         for p in paths { starts.append(at); at += p.count }
@@ -222,6 +280,8 @@ public final class Simulator {
             case .arrival: arrive()
             case .hopArrival: hopArrive(e.a)
             case .visit: visit(e.a, station: Int(e.b))
+            case .callTimeout: callTimedOut(e.a, id: e.b)
+            case .retry: retry(e.a)
             case .serviceDone: serviceDone(Int(e.a), e.b)
             case .podReady: podReady(Int(e.a), Int(e.b))
             case .sample: sample()
@@ -390,9 +450,10 @@ public final class Simulator {
         if !st.routeWindows.isEmpty, st.routeWindows[Int(req.route)] != nil { st.routeWindows[Int(req.route)]!.record(micros) }
         if measuring { st.completed += 1; st.runLatencySum += sojourn; st.runLatency.record(micros) }
         if req.route < 0 {
-            release(r)                       // an event-bus message, consumed
+            release(r)                       // an event-bus message consumed, or an abandoned attempt's wasted work done
         } else if s < serviceCount {
             // The service's own work is done: publish its events, then make its queries.
+            requests[Int(r)].at = Int32(s)
             if hasSideWork[s] { sideWork(s, r) }
             proceed(r)
         } else {
@@ -417,7 +478,7 @@ public final class Simulator {
     @inline(__always)
     func proceed(_ r: Int32) {
         let req = requests[Int(r)]
-        let svc = Int(routeFlat[routeStart[Int(req.route)] + Int(req.hop)])
+        let svc = Int(req.at)
         while requests[Int(r)].pendingQueries > 0 {
             requests[Int(r)].pendingQueries -= 1
             guard let link = dbOf[svc] else { break }
@@ -428,16 +489,150 @@ public final class Simulator {
             queue.schedule(.visit, at: now + hopLatency, r, target)
             return
         }
-        if Int(req.hop) + 1 < routeLength[Int(req.route)] {
+        if !plainRoute[Int(req.route)] {
+            callReturned(r)
+        } else if Int(req.hop) + 1 < routeLength[Int(req.route)] {
             queue.schedule(.hopArrival, at: now + hopLatency, r)
         } else {
-            let e2e = UInt64(max(0, now - req.born) * 1e6)
-            let ri = Int(req.route)
-            routeWindow[ri].record(e2e)
-            routeWindowCompleted[ri] += 1
-            if measuring { routeRun[ri].record(e2e); routeCompleted[ri] += 1; routeRunSum[ri] += now - req.born }
-            release(r)
+            complete(r)
         }
+    }
+
+    /// A request's last step is done: its end-to-end latency is recorded and it leaves.
+    @inline(__always)
+    func complete(_ r: Int32) {
+        let req = requests[Int(r)]
+        let e2e = UInt64(max(0, now - req.born) * 1e6)
+        let ri = Int(req.route)
+        routeWindow[ri].record(e2e)
+        routeWindowCompleted[ri] += 1
+        if measuring { routeRun[ri].record(e2e); routeCompleted[ri] += 1; routeRunSum[ri] += now - req.born }
+        release(r)
+    }
+
+    // MARK: calls with policies (probability, fan-out, pools, timeouts, retries)
+
+    /// The callee's work for this attempt (and its queries) is done: the call returns.
+    func callReturned(_ r: Int32) {
+        let ri = Int(r)
+        requests[ri].callId = -1
+        if requests[ri].pool >= 0 { releasePool(Int(requests[ri].pool)); requests[ri].pool = -1 }
+        if requests[ri].parent >= 0 { childDone(r, failed: false) } else { advance(r) }
+    }
+
+    /// Moves a request to its next step that is not skipped by probability and sends its
+    /// calls; past the last step it is complete.
+    func advance(_ r: Int32) {
+        let ri = Int(r), route = Int(requests[ri].route)
+        var step = Int(requests[ri].hop) + 1
+        let steps = routeSteps[route]
+        while step < steps.count {
+            let calls = steps[step]
+            requests[ri].hop = Int32(step)
+            if calls.count == 1 {
+                let c = calls[0]
+                if c.probability >= 1 || callRNG[route].uniform() < c.probability {
+                    requests[ri].member = 0
+                    sendCall(r, c)
+                    return
+                }
+            } else {
+                var n: Int32 = 0
+                for (m, c) in calls.enumerated() where c.probability >= 1 || callRNG[route].uniform() < c.probability {
+                    created += 1
+                    var child = requests[ri]
+                    child.member = Int16(m); child.parent = r; child.pending = 0; child.attempt = 0; child.callId = -1; child.pool = -1; child.failed = false
+                    let ci: Int32
+                    if let f = freeRequests.popLast() { requests[Int(f)] = child; ci = f } else { requests.append(child); ci = Int32(requests.count - 1) }
+                    sendCall(ci, c)
+                    n += 1
+                }
+                if n > 0 { requests[ri].pending = n; waitingParents += 1; return }
+            }
+            step += 1
+        }
+        if requests[ri].failed { fail(r) } else { complete(r) }
+    }
+
+    /// The call spec an entry is making: its step's call, or its fan-out member's.
+    @inline(__always)
+    func spec(_ r: Int32) -> CallSpec {
+        let q = requests[Int(r)]
+        return routeSteps[Int(q.route)][Int(q.hop)][max(0, Int(q.member))]
+    }
+
+    /// Takes a pooled connection (or waits for one), then sends the call, arming its timeout.
+    func sendCall(_ r: Int32, _ c: CallSpec) {
+        if c.pool >= 0 && requests[Int(r)].pool < 0 {
+            let p = Int(c.pool)
+            if pools[p].inUse >= pools[p].capacity { pools[p].waiters.push(r); return }
+            pools[p].inUse += 1
+            requests[Int(r)].pool = c.pool
+        }
+        if c.timeout > 0 {
+            let id = nextCallId
+            nextCallId = nextCallId == .max ? 0 : nextCallId + 1
+            requests[Int(r)].callId = id
+            queue.schedule(.callTimeout, at: now + hopLatency + c.timeout, r, id)
+        }
+        queue.schedule(.visit, at: now + hopLatency, r, c.station)
+    }
+
+    func releasePool(_ p: Int) {
+        pools[p].inUse -= 1
+        if let w = pools[p].waiters.pop() { sendCall(w, spec(w)) }
+    }
+
+    /// An attempt outlived its timeout: the caller abandons it (the callee finishes the work
+    /// anyway, wasted), frees the connection, and retries after backoff × 2^(attempt) — or the
+    /// call fails for good. Retries are how a slow dependency turns into a retry storm.
+    func callTimedOut(_ r: Int32, id: Int32) {
+        let ri = Int(r)
+        guard requests[ri].route >= 0, requests[ri].callId == id else { return }
+        let c = spec(r)
+        var copy = requests[ri]
+        requests[ri].route = -2                  // the abandoned attempt, still queued or in service
+        requests[ri].callId = -1
+        if copy.pool >= 0 { let p = Int(copy.pool); requests[ri].pool = -1; copy.pool = -1; releasePool(p) }
+        if copy.attempt < c.retries {
+            copy.attempt += 1
+            copy.callId = -1
+            copy.pendingQueries = 0
+            created += 1
+            let ni: Int32
+            if let f = freeRequests.popLast() { requests[Int(f)] = copy; ni = f } else { requests.append(copy); ni = Int32(requests.count - 1) }
+            queue.schedule(.retry, at: now + c.backoff * Double(1 << Int(copy.attempt - 1)), ni)
+        } else if copy.parent >= 0 {
+            created += 1                          // a placeholder for the failed child, released at once
+            let ni: Int32
+            if let f = freeRequests.popLast() { requests[Int(f)] = copy; ni = f } else { requests.append(copy); ni = Int32(requests.count - 1) }
+            childDone(ni, failed: true)
+        } else {
+            created += 1
+            let ni: Int32
+            if let f = freeRequests.popLast() { requests[Int(f)] = copy; ni = f } else { requests.append(copy); ni = Int32(requests.count - 1) }
+            fail(ni)
+        }
+    }
+
+    func retry(_ r: Int32) { sendCall(r, spec(r)) }
+
+    /// A fan-out member answered (or failed for good); the last one moves the parent on.
+    func childDone(_ r: Int32, failed: Bool) {
+        let parent = Int(requests[Int(r)].parent)
+        release(r)
+        if failed { requests[parent].failed = true }
+        requests[parent].pending -= 1
+        if requests[parent].pending == 0 {
+            waitingParents -= 1
+            if requests[parent].failed { fail(Int32(parent)) } else { advance(Int32(parent)) }
+        }
+    }
+
+    /// A request whose call failed for good: counted per route, and it leaves.
+    func fail(_ r: Int32) {
+        if measuring { routeFailed[Int(requests[Int(r)].route)] += 1 }
+        release(r)
     }
 
     /// Publishes a completed request's events: each subscribed consumer group gets its copy
@@ -658,8 +853,8 @@ public final class Simulator {
             let ready = st.pods.filter { $0.state == .ready }.count
             if st.routable.count != ready { violation = "\(st.name): \(st.routable.count) routable pods but \(ready) ready at t=\(now)"; return }
         }
-        var hopping = 0
-        for e in queue.heap where e.kind == .hopArrival || e.kind == .visit { hopping += 1 }
+        var hopping = waitingParents + pools.reduce(0) { $0 + $1.waiters.count }
+        for e in queue.heap where e.kind == .hopArrival || e.kind == .visit || e.kind == .retry { hopping += 1 }
         if created != finished + inFlight + hopping {
             violation = "requests not conserved at t=\(now): created \(created), finished \(finished), in flight \(inFlight + hopping)"
         }
@@ -695,7 +890,8 @@ public final class Simulator {
                                   databaseQueries: i < serviceCount && dbOf[i] != nil ? cacheLookups[i] - cacheHits[i] : nil)
         }
         let routes = routeNames.enumerated().map { i, n in
-            RouteSummary(route: n, completed: routeCompleted[i], latency: Simulator.summary(routeRun[i], routeRunSum[i]))
+            RouteSummary(route: n, completed: routeCompleted[i], latency: Simulator.summary(routeRun[i], routeRunSum[i]),
+                         failed: plainRoute[i] ? nil : routeFailed[i])
         }
         return SimulationResult(scenario: scenario.name, seed: options.seed, duration: options.duration, warmup: options.warmup,
                                 samplePeriod: options.samplePeriod, events: processed, services: services, routes: routes,

@@ -29,7 +29,16 @@ struct InvariantTests {
         for i in 0..<n {
             let share = i == n - 1 ? left : max(1, left / 2)
             left -= share
-            let path = (["s0"] + (i > 0 ? ["s\(i)"] : [])).joined(separator: ", ")
+            var path = (["s0"] + (i > 0 ? ["s\(i)"] : [])).joined(separator: ", ")
+            // Some routes call with policies: timeouts and retries, pools, probabilities, fan-outs.
+            if i > 0 {
+                switch g.next(4) {
+                case 0: path = "s0, {service: s\(i), timeout: \(g.pick(["20ms", "200ms"])), retries: \(g.next(3)), backoff: 10ms}"
+                case 1: path = "s0, {service: s\(i), pool: \(1 + g.next(8)), probability: 70%}"
+                case 2 where n > 2: path = "s0, {fanout: [s1, {service: s2, timeout: 50ms, retries: 1}]}"
+                default: break
+                }
+            }
             routes += "    r\(i): {share: \(share)%, path: [\(path)]}\n"
         }
         // Half the platforms get a database (with cache and replicas) and an event bus on s0.
