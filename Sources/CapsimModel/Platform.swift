@@ -50,6 +50,10 @@ public struct Route: Hashable, Sendable, Codable {
     public let path: [String]
     /// The path as written: sequential calls, each possibly a fan-out, with call policies.
     public let steps: [RouteStep]
+
+    public init(name: String, share: Double, path: [String], steps: [RouteStep]) {
+        self.name = name; self.share = share; self.path = path; self.steps = steps
+    }
 }
 
 /// One synchronous call from the previous step's service to `service`.
@@ -142,8 +146,22 @@ public struct CDNPath: Hashable, Sendable, Codable {
     public let compression: Bool
     /// Origin service behind the path.
     public let service: String?
-    /// Given hit ratio; nil → derived from TTL and request rate by the simulator.
+    /// Given hit ratio; nil → derived from the TTL and the per-object request rate.
     public let hitRatio: Double?
+    /// Requests per second at the edge for this path; nil = not simulated.
+    public let rate: Double?
+    /// Distinct objects under the path, for the derived hit ratio.
+    public let objects: Double?
+
+    /// The edge hit ratio: given, or for a TTL cache under Poisson requests at λ per object,
+    /// λT ÷ (1 + λT) — each miss fetches the object and the λT requests expected within its
+    /// TTL are hits. nil when neither is known.
+    public var effectiveHitRatio: Double? {
+        if let hitRatio { return hitRatio }
+        guard let rate, let objects, objects > 0 else { return nil }
+        let lt = rate / objects * ttl
+        return lt / (1 + lt)
+    }
 }
 
 public struct CDN: Hashable, Sendable, Codable {

@@ -483,7 +483,7 @@ struct ScenarioDecoder {
                 r.record(p, n)
                 guard let o = Obj(r, n, p, kind: "cdn_path", required: ["path", "ttl"]) else { continue }
                 paths.append(CDNPath(path: o.string("path") ?? "", ttl: o.duration("ttl") ?? 0, compression: o.bool("compression") ?? false,
-                                     service: o.string("service"), hitRatio: o.percent("hit_ratio")))
+                                     service: o.string("service"), hitRatio: o.percent("hit_ratio"), rate: o.rate("rate"), objects: o.count("objects")))
                 kept.append(i)
             }
             r.keep(gp, kept)

@@ -309,7 +309,15 @@ struct ScenarioValidator {
                 check(path.path.hasPrefix("/"), join(p, "path"), "expected a URL path starting with /, got \"\(path.path)\"")
                 check(path.ttl > 0, join(p, "ttl"), "expected a positive TTL")
                 if let svc = path.service { known(svc, in: s.serviceNames, what: "service", join(p, "service")) }
-                if let h = path.hitRatio { check(h >= 0 && h <= 1, join(p, "hit_ratio"), "expected a hit ratio from 0% to 100%") }
+                if let h = path.hitRatio { check(h >= 0 && h <= 1, join(p, "hit_ratio"), "expected a hit ratio from 0% to 100%, got \(Percent(fraction: h))") }
+                if let o = path.objects { check(o >= 1, join(p, "objects"), "expected at least 1 object, got \(trim(o))") }
+                if let rate = path.rate {
+                    check(rate >= 0, join(p, "rate"), "expected a non-negative rate")
+                    if path.service == nil { r.error(join(p, "rate"), "a simulated CDN path needs the origin service its misses go to") }
+                    if path.hitRatio == nil && path.objects == nil {
+                        r.error(join(p, "rate"), "give hit_ratio, or objects (distinct objects under the path) to derive it from the TTL")
+                    }
+                }
             }
         }
     }

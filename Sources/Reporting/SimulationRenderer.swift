@@ -82,6 +82,15 @@ public enum SimulationRenderer {
         }
         let head = "capsim simulate: \(r.scenario) (seed \(r.seed), \(formatDuration(r.duration)) simulated, \(formatDuration(r.warmup)) warm-up excluded, \(r.events) events)"
         var out = [head, "", t.render(), "", "End to end per route:", rt.render()]
+        if let cdn = r.cdn, !cdn.isEmpty {
+            var ct = TextTable(["CDN path", "origin", "TTL", "edge req/s", "hit ratio", "origin req/s", "kept off the origin (req/s)"])
+            for c in cdn {
+                ct.add([c.path, c.service, formatDuration(c.ttl), String(format: "%.0f", c.edgeRate),
+                        String(format: "%.1f%%", c.hitRatio * 100) + (c.derived ? " (from TTL)" : ""), String(format: "%.1f", c.originRate),
+                        String(format: "%.1f", c.edgeRate - c.originRate)])
+            }
+            out += ["", "CDN offload (origin misses are simulated as the \"cdn …\" routes):", ct.render()]
+        }
         let changes = r.scaling.filter { $0.from != $0.to || $0.alert != nil }
         if !changes.isEmpty {
             out += ["", "Scaling decisions and alerts (\(changes.count); all in events.csv):"]

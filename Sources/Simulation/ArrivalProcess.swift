@@ -17,8 +17,9 @@ public struct ArrivalProcess: Sendable {
     public let base: Double
 
     /// `startOfDay`: seconds after midnight EAT at simulated time 0 (for diurnal profiles).
-    public init(traffic: Traffic, duration: Double, startOfDay: Double) {
-        base = traffic.peak * traffic.multiplier
+    /// `scale` multiplies the entry's peak (1 + the CDN origin routes' weight).
+    public init(traffic: Traffic, duration: Double, startOfDay: Double, scale: Double = 1) {
+        base = traffic.peak * traffic.multiplier * scale
         surges = traffic.surges
         self.startOfDay = startOfDay
         switch traffic.profile {

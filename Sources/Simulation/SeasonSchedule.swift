@@ -25,15 +25,19 @@ public struct SeasonSchedule: Sendable {
     public var isEmpty: Bool { windows.isEmpty }
 
     public init(scenario s: Scenario, routeNames: [String], duration: Double, calendar: HolidayCalendar = HolidayCalendar()) {
-        guard !s.seasons.isEmpty, let startText = s.simulation.start, let start = SimulationClock.date(startText),
-              let traffic = s.traffic else { windows = []; return }
+        self.init(scenario: s, routes: routeNames.compactMap { s.traffic?.routes[$0] }, duration: duration, calendar: calendar)
+    }
+
+    /// `routes` in the simulator's order (the scenario's, then CDN origin routes).
+    public init(scenario s: Scenario, routes allRoutes: [Route], duration: Double, calendar: HolidayCalendar = HolidayCalendar()) {
+        guard !s.seasons.isEmpty, let startText = s.simulation.start, let start = SimulationClock.date(startText) else { windows = []; return }
         let first = EAT.gregorianDate(of: start), last = EAT.gregorianDate(of: start.addingTimeInterval(duration))
         var out: [Window] = []
         let occurrences = calendar.holidays(from: first, through: last)
         for name in s.seasons.keys.sorted() {
             let season = s.seasons[name]!
-            let routes = routeNames.enumerated().filter { _, r in
-                season.services.isEmpty || traffic.routes[r]!.path.contains { season.services.contains($0) }
+            let routes = allRoutes.enumerated().filter { _, r in
+                season.services.isEmpty || r.path.contains { season.services.contains($0) }
             }.map(\.offset)
             for h in occurrences where season.holidays.contains(h.identifier) {
                 let t0 = EAT.startOfDay(h.start).timeIntervalSince(start)

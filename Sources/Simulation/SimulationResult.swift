@@ -14,6 +14,8 @@ public struct SimulationResult: Hashable, Sendable, Codable {
     public let timeline: [ServiceSample]
     public let routeTimeline: [RouteSample]
     public let scaling: [ScalingEvent]
+    /// The CDN paths simulated (origin misses as routes of their own), with their offload.
+    public var cdn: [CDNPathSummary]? = nil
 }
 
 public struct LatencySummary: Hashable, Sendable, Codable {

@@ -98,6 +98,7 @@ public final class Simulator {
     var nextCallId: Int32 = 0
     var waitingParents = 0
     var routeFailed: [Int] = []
+    var cdnPaths: [CDNPathSummary] = []
     let routeCumulative: [Double]
     let hopLatency: Double
     let seasons: SeasonSchedule
@@ -186,16 +187,23 @@ public final class Simulator {
         cacheHits = names.map { _ in 0 }
         cacheLookups = cacheHits
         serviceCount = names.count
-        routeNames = traffic.routeNames
-        let paths = routeNames.map { traffic.routes[$0]!.path.map { index[$0]! } }
+        // The scenario's routes, then one route per simulated CDN path carrying its origin misses
+        // (weighted against the entry's peak, so they follow the same profile and surges).
+        cdnPaths = CDNPathSummary.paths(scenario)
+        let peak = max(traffic.peak, 1e-12)
+        let allRoutes = traffic.routeNames.map { traffic.routes[$0]! }
+            + cdnPaths.map { Route(name: $0.route, share: $0.originRate / peak, path: [$0.service], steps: [.call(.plain($0.service))]) }
+        let routeByName = Dictionary(uniqueKeysWithValues: allRoutes.map { ($0.name, $0) })
+        routeNames = allRoutes.map(\.name)
+        let paths = routeNames.map { routeByName[$0]!.path.map { index[$0]! } }
         routePaths = paths
-        plainRoute = routeNames.map { traffic.routes[$0]!.steps.allSatisfy { step in
+        plainRoute = routeNames.map { routeByName[$0]!.steps.allSatisfy { step in
             if case .call(let c) = step { return c == Call.plain(c.service) }
             return false
         } }
         var poolList: [ConnectionPool] = []
         routeSteps = routeNames.map { rn in
-            traffic.routes[rn]!.steps.map { step in
+            routeByName[rn]!.steps.map { step in
                 step.calls.map { c -> CallSpec in
                     var pool: Int32 = -1
                     if let n = c.pool { pool = Int32(poolList.count); poolList.append(ConnectionPool(capacity: n)) }
@@ -212,14 +220,15 @@ public final class Simulator {
         for p in paths { starts.append(at); at += p.count }
         routeStart = starts
         routeLength = ContiguousArray(paths.map(\.count))
+        let weights = allRoutes.map(\.share), totalWeight = weights.reduce(0, +)
         var acc = 0.0
-        routeCumulative = routeNames.map { acc += traffic.routes[$0]!.share; return acc }
+        routeCumulative = weights.map { acc += $0; return acc / totalWeight }
         hopLatency = traffic.hopLatency
-        shares = routeNames.map { traffic.routes[$0]!.share }
-        seasons = SeasonSchedule(scenario: scenario, routeNames: routeNames, duration: options.duration)
+        shares = weights
+        seasons = SeasonSchedule(scenario: scenario, routes: allRoutes, duration: options.duration)
         routeMultipliers = shares.map { _ in 1 }
         routeWeights = shares
-        arrivals = ArrivalProcess(traffic: traffic, duration: options.duration, startOfDay: try Simulator.startOfDay(scenario.simulation.start))
+        arrivals = ArrivalProcess(traffic: traffic, duration: options.duration, startOfDay: try Simulator.startOfDay(scenario.simulation.start), scale: totalWeight)
         arrivalRNG = RandomStream(seed: options.seed, name: "traffic/arrivals")
         routeRNG = RandomStream(seed: options.seed, name: "traffic/routes")
         routeRun = routeNames.map { _ in runHistogram() }
@@ -895,6 +904,6 @@ public final class Simulator {
         }
         return SimulationResult(scenario: scenario.name, seed: options.seed, duration: options.duration, warmup: options.warmup,
                                 samplePeriod: options.samplePeriod, events: processed, services: services, routes: routes,
-                                timeline: timeline, routeTimeline: routeTimeline, scaling: scaling)
+                                timeline: timeline, routeTimeline: routeTimeline, scaling: scaling, cdn: cdnPaths.isEmpty ? nil : cdnPaths)
     }
 }

@@ -184,3 +184,33 @@ struct LagScalerPolicyTests {
         #expect(d.desired == 4 && d.reason.hasPrefix("within tolerance 0.1"))
     }
 }
+
+@Suite("CDN origin offload")
+struct CDNTests {
+    /// 1,000 req/s over 1,000 objects with a 1 s TTL: λ = 1/s per object, so the hit ratio is
+    /// λT/(1+λT) = 0.5 and the origin sees 500 req/s on top of its own traffic. Over 300 s the
+    /// Poisson count's sd is about 0.3 %; the band is 2 %.
+    @Test("a CDN path's hit ratio follows from its TTL, and its misses load the origin")
+    func offload() throws {
+        let yaml = """
+        capsim: 1
+        name: cdn
+        services:
+          gw: {capacity: {service_time: 1ms, concurrency: 64}, replicas: 2}
+          shop: {capacity: {service_time: 1ms, concurrency: 64}, replicas: 4}
+        traffic: {entry: gw, peak: 100/s, routes: {all: {share: 100%, path: [gw, shop]}}}
+        cdn:
+          shop: [{path: "/shop/images/*", ttl: 1s, service: shop, rate: 1k/s, objects: 1000}]
+        """
+        let s = try ScenarioLoader.parse(yaml, file: "t.yaml")
+        let path = try #require(s.cdn?.paths["shop"]?.first)
+        #expect(abs((path.effectiveHitRatio ?? 0) - 0.5) < 1e-12)
+        var o = SimulationOptions(scenario: s)
+        o.duration = 300
+        let r = try Simulator(scenario: s, options: o).run()
+        let shop = try #require(r.services.first { $0.service == "shop" }), gw = try #require(r.services.first { $0.service == "gw" })
+        #expect(abs(Double(shop.arrivals - gw.arrivals) / 300 - 500) / 500 < 0.02, "origin misses \(Double(shop.arrivals - gw.arrivals) / 300)/s")
+        #expect(r.routes.contains { $0.route == "cdn /shop/images/*" })
+        #expect(r.cdn?.first?.originRate == 500)
+    }
+}
