@@ -34,6 +34,8 @@ public enum Defaults {
     public static let databaseMaxConnections = 100
     public static let databaseQueryTime = ServiceTime.exponential(mean: 0.002)
     public static let readRatio = 0.8
+    /// Rows that writes spread over when `key_skew` is set.
+    public static let databaseKeys = 10_000
     public static let simulationDuration = 3600.0
     public static let samplePeriod = 15.0
     public static let eventBusKind = "kafka"

@@ -48,7 +48,7 @@ public enum ScenarioFormat {
         "consumer_group": ["service", "topic", "workers", "service_time", "triggers", "lag_scaler"],
         "lag_scaler": ["lag_threshold", "activation_lag", "allow_idle_consumers"],
         "database": ["owner", "engine", "cpus", "max_connections", "query_time", "read_replicas", "replication_lag",
-                     "read_ratio", "key_skew", "cost_per_hour", "triggers"],
+                     "read_ratio", "key_skew", "keys", "cost_per_hour", "triggers"],
         "cdn_path": ["path", "ttl", "compression", "service", "hit_ratio", "rate", "objects"],
         "season": ["holidays", "multiplier", "services", "shift"],
         "simulation": ["duration", "warmup", "sample_period", "start"],

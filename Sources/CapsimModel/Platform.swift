@@ -136,6 +136,8 @@ public struct Database: Hashable, Sendable, Codable {
     public let readRatio: Double
     /// Zipf exponent of key popularity; 0 = uniform (no hotspot).
     public let keySkew: Double
+    /// Distinct keys writes spread over (rows that lock), for `keySkew`.
+    public let keys: Int
     public let costPerHour: Money?
     public let triggers: [Trigger]
 }

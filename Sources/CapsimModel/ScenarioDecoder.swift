@@ -466,6 +466,7 @@ struct ScenarioDecoder {
                         queryTime: o["query_time"].flatMap { serviceTime($0, o.sub("query_time")) } ?? Defaults.databaseQueryTime,
                         readReplicas: o.int("read_replicas") ?? 0, replicationLag: o.duration("replication_lag") ?? 0,
                         readRatio: o.percent("read_ratio") ?? Defaults.readRatio, keySkew: o.number("key_skew") ?? 0,
+                        keys: o.int("keys") ?? Defaults.databaseKeys,
                         costPerHour: o.money("cost_per_hour"), triggers: triggers(o, owner: .database))
     }
 

@@ -294,7 +294,8 @@ struct ScenarioValidator {
             check(d.maxConnections >= 1, join(p, "max_connections"), "expected at least 1 connection")
             check(d.readReplicas >= 0, join(p, "read_replicas"), "expected a non-negative number of replicas")
             check(d.readRatio >= 0 && d.readRatio <= 1, join(p, "read_ratio"), "expected a ratio from 0% to 100%")
-            check(d.keySkew >= 0, join(p, "key_skew"), "expected a non-negative Zipf exponent")
+            check(d.keySkew >= 0 && d.keySkew <= 10, join(p, "key_skew"), "expected a Zipf exponent from 0 to 10, got \(trim(d.keySkew))")
+            check(d.keys >= 1 && d.keys <= 100_000_000, join(p, "keys"), "expected 1 to 100M keys, got \(d.keys)")
             if let c = d.costPerHour { check(c.amount >= 0, join(p, "cost_per_hour"), "expected a non-negative cost, got \(c)") }
             serviceTime(d.queryTime, join(p, "query_time"))
             for (i, t) in d.triggers.enumerated() { trigger(t, r.item("\(p).triggers", i), owner: .database, serviceName: nil, maxReplicas: 0) }

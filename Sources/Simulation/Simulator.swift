@@ -45,6 +45,8 @@ struct Request {
     var callId: Int32 = -1
     var pool: Int32 = -1
     var failed = false
+    /// The hot-row lock a write holds (database << 8 | row), −1 for none.
+    var lock: Int32 = -1
 }
 
 /// A call as the engine runs it: the callee station and the policy.
@@ -121,7 +123,18 @@ public final class Simulator {
     var lagScalers: [Int: LagScalerPolicy] = [:]
 
     /// A service's database: where its reads and writes go, and how many its cache absorbs.
-    struct DatabaseLink { let primary: Int32; let replicas: Int32?; let readRatio: Double; let hitRatio: Double; let queries: Double }
+    struct DatabaseLink { let primary: Int32; let replicas: Int32?; let readRatio: Double; let hitRatio: Double; let queries: Double; let hot: Int }
+    /// Row locks of one database's hottest keys: a write to one of them holds its lock while it
+    /// runs, so writes to a hot row queue behind each other however many cores are free.
+    struct HotRows {
+        /// Zipf CDF over the database's keys (rank 0 the hottest), for drawing a write's key.
+        let cdf: [Double]
+        var locked: [Bool]
+        var waiting: [RingBuffer]
+        var rng: RandomStream
+        static let tracked = 64
+    }
+    var hotRows: [HotRows] = []
     var dbOf: [DatabaseLink?] = []
     var publishTo: [[(groups: [Int32], perRequest: Double)]] = []
     var queryRNG: [RandomStream] = []
@@ -174,13 +187,25 @@ public final class Simulator {
         dbOf = names.map { n in
             guard let d = scenario.services[n]!.database, let db = scenario.databases[d] else { return nil }
             return DatabaseLink(primary: index[db.name]!, replicas: index[db.name + "/replicas"], readRatio: db.readRatio,
-                                hitRatio: scenario.services[n]!.cache?.hitRatio ?? 0, queries: scenario.services[n]!.queriesPerRequest)
+                                hitRatio: scenario.services[n]!.cache?.hitRatio ?? 0, queries: scenario.services[n]!.queriesPerRequest,
+                                hot: db.keySkew > 0 ? scenario.databaseNames.filter { scenario.databases[$0]!.keySkew > 0 }.firstIndex(of: db.name)! : -1)
         }
         publishTo = names.map { n in
             scenario.services[n]!.publishes.map { pub in
                 (groups: (scenario.eventBus?.consumerGroupNames ?? []).filter { scenario.eventBus!.consumerGroups[$0]!.topic == pub.topic }.map { index[$0]! },
                  perRequest: pub.perRequest)
             }
+        }
+        hotRows = scenario.databaseNames.map { scenario.databases[$0]! }.filter { $0.keySkew > 0 }.map { db in
+            // Zipf(s) over `keys` ranks: P(rank k) ∝ 1/(k+1)^s. Only the hottest 64 rows are
+            // tracked as locks; a write elsewhere has a row practically to itself.
+            var w = (0..<db.keys).map { 1 / pow(Double($0 + 1), db.keySkew) }
+            let total = w.reduce(0, +)
+            var acc = 0.0
+            for i in w.indices { acc += w[i] / total; w[i] = acc }
+            let n = min(HotRows.tracked, db.keys)
+            return HotRows(cdf: Array(w.prefix(n)), locked: Array(repeating: false, count: n), waiting: (0..<n).map { _ in RingBuffer(capacity: 16) },
+                           rng: RandomStream(seed: options.seed, name: "database/\(db.name)/keys"))
         }
         queryRNG = names.map { RandomStream(seed: options.seed, name: "service/\($0)/queries") }
         publishRNG = names.map { RandomStream(seed: options.seed, name: "service/\($0)/publish") }
@@ -458,6 +483,7 @@ public final class Simulator {
         st.wLatency.record(micros)
         if !st.routeWindows.isEmpty, st.routeWindows[Int(req.route)] != nil { st.routeWindows[Int(req.route)]!.record(micros) }
         if measuring { st.completed += 1; st.runLatencySum += sojourn; st.runLatency.record(micros) }
+        if req.lock >= 0 { unlock(r) }
         if req.route < 0 {
             release(r)                       // an event-bus message consumed, or an abandoned attempt's wasted work done
         } else if s < serviceCount {
@@ -495,6 +521,15 @@ public final class Simulator {
             if link.hitRatio > 0 && queryRNG[svc].uniform() < link.hitRatio { cacheHits[svc] += 1; continue }
             let read = queryRNG[svc].uniform() < link.readRatio
             let target = read ? (link.replicas ?? link.primary) : link.primary
+            if !read && link.hot >= 0 {
+                // A write's key, by Zipf rank: a hot row's lock is taken or waited for.
+                let u = hotRows[link.hot].rng.uniform()
+                if let k = hotRows[link.hot].cdf.firstIndex(where: { u < $0 }) {
+                    requests[Int(r)].lock = Int32(link.hot << 8 | k)
+                    if hotRows[link.hot].locked[k] { hotRows[link.hot].waiting[k].push(r); return }
+                    hotRows[link.hot].locked[k] = true
+                }
+            }
             queue.schedule(.visit, at: now + hopLatency, r, target)
             return
         }
@@ -600,6 +635,7 @@ public final class Simulator {
         guard requests[ri].route >= 0, requests[ri].callId == id else { return }
         let c = spec(r)
         var copy = requests[ri]
+        copy.lock = -1                           // a hot-row lock stays with the abandoned attempt
         requests[ri].route = -2                  // the abandoned attempt, still queued or in service
         requests[ri].callId = -1
         if copy.pool >= 0 { let p = Int(copy.pool); requests[ri].pool = -1; copy.pool = -1; releasePool(p) }
@@ -642,6 +678,18 @@ public final class Simulator {
     func fail(_ r: Int32) {
         if measuring { routeFailed[Int(requests[Int(r)].route)] += 1 }
         release(r)
+    }
+
+    /// A write on a hot row finished: the row's next waiting write goes to the primary.
+    func unlock(_ r: Int32) {
+        let l = Int(requests[Int(r)].lock), db = l >> 8, k = l & 0xFF
+        requests[Int(r)].lock = -1
+        if let next = hotRows[db].waiting[k].pop() {
+            let svc = Int(requests[Int(next)].at)
+            queue.schedule(.visit, at: now + hopLatency, next, dbOf[svc]!.primary)
+        } else {
+            hotRows[db].locked[k] = false
+        }
     }
 
     /// Publishes a completed request's events: each subscribed consumer group gets its copy
@@ -863,6 +911,7 @@ public final class Simulator {
             if st.routable.count != ready { violation = "\(st.name): \(st.routable.count) routable pods but \(ready) ready at t=\(now)"; return }
         }
         var hopping = waitingParents + pools.reduce(0) { $0 + $1.waiters.count }
+            + hotRows.reduce(0) { $0 + $1.waiting.reduce(0) { $0 + $1.count } }
         for e in queue.heap where e.kind == .hopArrival || e.kind == .visit || e.kind == .retry { hopping += 1 }
         if created != finished + inFlight + hopping {
             violation = "requests not conserved at t=\(now): created \(created), finished \(finished), in flight \(inFlight + hopping)"

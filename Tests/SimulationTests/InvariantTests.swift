@@ -47,7 +47,7 @@ struct InvariantTests {
             services = services.replacingOccurrences(of: "  s0: {", with: "  s0: {database: db0, queries_per_request: \(g.pick(["0.5", "1", "2.5"])), cache: {hit_ratio: \(g.pick(["0%", "50%"]))}, publishes: [{topic: t0, per_request: \(g.pick(["1", "0.3"]))}], ")
             platform = """
             databases:
-              db0: {owner: s0, cpus: \(1 + g.next(4)), query_time: \(g.pick(["1ms", "5ms"])), read_replicas: \(g.next(3)), read_ratio: 70%}
+              db0: {owner: s0, cpus: \(1 + g.next(4)), query_time: \(g.pick(["1ms", "5ms"])), read_replicas: \(g.next(3)), read_ratio: 70%, key_skew: \(g.pick(["0", "1.5", "4"])), keys: 100}
             event_bus:
               topics: {t0: {partitions: \(1 + g.next(4))}}
               consumer_groups:
