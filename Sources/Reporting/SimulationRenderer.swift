@@ -82,6 +82,14 @@ public enum SimulationRenderer {
         }
         let head = "capsim simulate: \(r.scenario) (seed \(r.seed), \(formatDuration(r.duration)) simulated, \(formatDuration(r.warmup)) warm-up excluded, \(r.events) events)"
         var out = [head, "", t.render(), "", "End to end per route:", rt.render()]
+        let cached = r.services.filter { $0.cacheHitRatio != nil }
+        if !cached.isEmpty {
+            out += ["", "Caches: " + cached.map { "\($0.service) \(String(format: "%.1f%%", ($0.cacheHitRatio ?? 0) * 100)) hits, \($0.databaseQueries ?? 0) queries sent" }.joined(separator: "; ")]
+        }
+        let failed = r.routes.filter { ($0.failed ?? 0) > 0 }
+        if !failed.isEmpty {
+            out += ["", "Failed after every retry: " + failed.map { "\($0.route) \($0.failed!)" }.joined(separator: ", ")]
+        }
         if let cdn = r.cdn, !cdn.isEmpty {
             var ct = TextTable(["CDN path", "origin", "TTL", "edge req/s", "hit ratio", "origin req/s", "kept off the origin (req/s)"])
             for c in cdn {

@@ -135,6 +135,12 @@ public final class Simulator {
         static let tracked = 64
     }
     var hotRows: [HotRows] = []
+    /// Each database primary's connection pool (`max_connections`): queries at the primary,
+    /// queued or running, never exceed it; more wait at their service for a connection.
+    struct Connections { let limit: Int; var inUse = 0; var waiting = RingBuffer(capacity: 64) }
+    /// Indexed by station; nil for stations without a pool.
+    var connections: [Connections?] = []
+    var hasConnections: [Bool] = []
     var dbOf: [DatabaseLink?] = []
     var publishTo: [[(groups: [Int32], perRequest: Double)]] = []
     var queryRNG: [RandomStream] = []
@@ -207,6 +213,11 @@ public final class Simulator {
             return HotRows(cdf: Array(w.prefix(n)), locked: Array(repeating: false, count: n), waiting: (0..<n).map { _ in RingBuffer(capacity: 16) },
                            rng: RandomStream(seed: options.seed, name: "database/\(db.name)/keys"))
         }
+        connections = specs.map { _ in nil }
+        for db in scenario.databaseNames.map({ scenario.databases[$0]! }) {
+            connections[Int(index[db.name]!)] = Connections(limit: db.maxConnections)
+        }
+        hasConnections = connections.map { $0 != nil }
         queryRNG = names.map { RandomStream(seed: options.seed, name: "service/\($0)/queries") }
         publishRNG = names.map { RandomStream(seed: options.seed, name: "service/\($0)/publish") }
         cacheHits = names.map { _ in 0 }
@@ -484,6 +495,7 @@ public final class Simulator {
         if !st.routeWindows.isEmpty, st.routeWindows[Int(req.route)] != nil { st.routeWindows[Int(req.route)]!.record(micros) }
         if measuring { st.completed += 1; st.runLatencySum += sojourn; st.runLatency.record(micros) }
         if req.lock >= 0 { unlock(r) }
+        if st.isDatabasePrimary { releaseConnection(s) }
         if req.route < 0 {
             release(r)                       // an event-bus message consumed, or an abandoned attempt's wasted work done
         } else if s < serviceCount {
@@ -530,7 +542,7 @@ public final class Simulator {
                     hotRows[link.hot].locked[k] = true
                 }
             }
-            queue.schedule(.visit, at: now + hopLatency, r, target)
+            toDatabase(r, target)
             return
         }
         if !plainRoute[Int(req.route)] {
@@ -686,9 +698,31 @@ public final class Simulator {
         requests[Int(r)].lock = -1
         if let next = hotRows[db].waiting[k].pop() {
             let svc = Int(requests[Int(next)].at)
-            queue.schedule(.visit, at: now + hopLatency, next, dbOf[svc]!.primary)
+            toDatabase(next, dbOf[svc]!.primary)
         } else {
             hotRows[db].locked[k] = false
+        }
+    }
+
+    /// Sends a query to a database station, through the primary's connection pool.
+    @inline(__always)
+    func toDatabase(_ r: Int32, _ target: Int32) {
+        let t = Int(target)
+        if hasConnections[t] {
+            if connections[t]!.inUse >= connections[t]!.limit { connections[t]!.waiting.push(r); return }
+            connections[t]!.inUse += 1
+        }
+        queue.schedule(.visit, at: now + hopLatency, r, target)
+    }
+
+    /// A query left a primary: its connection goes to the next waiting query.
+    @inline(__always)
+    func releaseConnection(_ s: Int) {
+        guard hasConnections[s] else { return }
+        if let next = connections[s]!.waiting.pop() {
+            queue.schedule(.visit, at: now + hopLatency, next, Int32(s))
+        } else {
+            connections[s]!.inUse -= 1
         }
     }
 
@@ -912,6 +946,7 @@ public final class Simulator {
         }
         var hopping = waitingParents + pools.reduce(0) { $0 + $1.waiters.count }
             + hotRows.reduce(0) { $0 + $1.waiting.reduce(0) { $0 + $1.count } }
+            + connections.reduce(0) { $0 + ($1?.waiting.count ?? 0) }
         for e in queue.heap where e.kind == .hopArrival || e.kind == .visit || e.kind == .retry { hopping += 1 }
         if created != finished + inFlight + hopping {
             violation = "requests not conserved at t=\(now): created \(created), finished \(finished), in flight \(inFlight + hopping)"

@@ -67,6 +67,8 @@ final class Station {
     /// Route-scoped latency windows for triggers with `route`: route index → histogram.
     var routeWindows: [Int: LogHistogram] = [:]
 
+    /// Kept apart from `spec` (a large struct) because the hot path reads it per event.
+    let isDatabasePrimary: Bool
     /// Busy slots over all pods, for consumer groups' partition cap.
     var totalBusy: Int32 = 0
     let parallelCap: Int32
@@ -84,6 +86,7 @@ final class Station {
         requestCores = spec.requestCores
         limitCores = spec.limitCores
         parallelCap = spec.parallelCap.map { Int32($0) } ?? .max
+        isDatabasePrimary = spec.kind == .databasePrimary
         let prefix = spec.kind == .service ? "service" : spec.kind == .consumerGroup ? "consumers" : "database"
         serviceRNG = RandomStream(seed: seed, name: "\(prefix)/\(spec.name)/service-time")
         balanceRNG = RandomStream(seed: seed, name: "\(prefix)/\(spec.name)/balance")

@@ -253,3 +253,34 @@ struct HotKeyTests {
         #expect(abs(hot - expected) / expected < 0.05, "hot \(hot), expected \(expected)")
     }
 }
+
+@Suite("Database connection pools")
+struct ConnectionPoolTests {
+    /// max_connections 1 on an 8-core primary: one query at a time, so 80 queries/s of 10 ms
+    /// form an M/D/1 queue at ρ = 0.8 (P-K wait 20 ms) instead of running side by side.
+    @Test("queries beyond max_connections wait for a connection")
+    func oneConnection() throws {
+        func e2e(_ connections: Int) throws -> Double {
+            let yaml = """
+            capsim: 1
+            name: pool
+            services:
+              api:
+                capacity: {service_time: {distribution: deterministic, value: 1ms}, concurrency: 64}
+                replicas: 1
+                database: db
+                queries_per_request: 1
+            traffic: {entry: api, peak: 80/s, hop_latency: 0s, routes: {all: {share: 100%, path: [api]}}}
+            databases:
+              db: {owner: api, cpus: 8, max_connections: \(connections), query_time: {distribution: deterministic, value: 10ms}, read_ratio: 0%}
+            """
+            let s = try ScenarioLoader.parse(yaml, file: "t.yaml")
+            var o = SimulationOptions(scenario: s)
+            o.duration = 3000; o.warmup = 100
+            return try #require(try Simulator(scenario: s, options: o).run().routes.first?.latency?.mean)
+        }
+        #expect(abs(try e2e(100) - 0.011) < 0.0005)
+        let pooled = try e2e(1), expected = 0.011 + 0.8 * 0.01 / (2 * 0.2)
+        #expect(abs(pooled - expected) / expected < 0.05, "with one connection \(pooled), expected \(expected)")
+    }
+}
