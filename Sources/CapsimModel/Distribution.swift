@@ -12,8 +12,9 @@ public enum ServiceTime: Hashable, Sendable, Codable {
     case lognormal(mean: Double, p99: Double)
     /// Gamma with a mean and a shape k (k integer: Erlang-k). SCV = 1/k.
     case gamma(mean: Double, shape: Double)
-    /// Empirical, from a histogram file of `seconds,count` rows; moments are read by the loader.
-    case empirical(file: String, mean: Double, scv: Double)
+    /// Empirical, from a histogram file of `seconds,count` rows (a measured distribution):
+    /// each bin's value drawn with its count's share.
+    case empirical(file: String, values: [Double], weights: [Double])
 
     /// Mean in seconds.
     public var mean: Double {
@@ -22,7 +23,9 @@ public enum ServiceTime: Hashable, Sendable, Codable {
         case .deterministic(let v): return v
         case .lognormal(let m, _): return m
         case .gamma(let m, _): return m
-        case .empirical(_, let m, _): return m
+        case .empirical(_, let v, let w):
+            let total = w.reduce(0, +)
+            return zip(v, w).reduce(0) { $0 + $1.0 * $1.1 } / total
         }
     }
 
@@ -35,7 +38,11 @@ public enum ServiceTime: Hashable, Sendable, Codable {
             let s = lognormalSigma
             return exp(s * s) - 1
         case .gamma(_, let k): return 1 / k
-        case .empirical(_, _, let c): return c
+        case .empirical(_, let v, let w):
+            let total = w.reduce(0, +), m = mean
+            guard m > 0 else { return 0 }
+            let second = zip(v, w).reduce(0) { $0 + $1.0 * $1.0 * $1.1 } / total
+            return second / (m * m) - 1
         }
     }
 
@@ -60,7 +67,13 @@ public enum ServiceTime: Hashable, Sendable, Codable {
         case .lognormal(let m, _):
             let s = lognormalSigma
             return exp(log(m) - s * s / 2 + s * normalQuantile(p))
-        case .gamma, .empirical:
+        case .empirical(_, let v, let w):
+            // The smallest bin value whose cumulative share reaches p.
+            let total = w.reduce(0, +)
+            var acc = 0.0
+            for (x, c) in zip(v, w) { acc += c; if acc / total >= p { return x } }
+            return v.last ?? 0
+        case .gamma:
             // A Cornish–Fisher-free, conservative bound: mean + z·sd (normal approximation).
             return mean + normalQuantile(p) * variance.squareRoot()
         }

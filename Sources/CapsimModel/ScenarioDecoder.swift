@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// Decodes a scenario's node tree into model values, expanding shorthands as it goes
@@ -201,7 +202,7 @@ struct ScenarioDecoder {
         let kinds = ["exponential", "deterministic", "lognormal", "gamma", "erlang", "empirical"]
         guard let d = o.string("distribution") else { return nil }
         let uses: [String: [String]] = ["exponential": ["mean"], "deterministic": ["value"], "lognormal": ["mean", "p99"],
-                                        "gamma": ["mean", "shape"], "erlang": ["mean", "shape"], "empirical": ["file", "mean", "scv"]]
+                                        "gamma": ["mean", "shape"], "erlang": ["mean", "shape"], "empirical": ["file"]]
         if let used = uses[d] {
             for k in o.keys where k != "distribution" && !used.contains(k) {
                 r.error(o.sub(k), "a\(d.first.map { "aeiou".contains($0) } == true ? "n" : "") \(d) service time does not use \(k); it takes \(used.joined(separator: ", "))")
@@ -223,12 +224,37 @@ struct ScenarioDecoder {
             return .gamma(mean: m, shape: k)
         case "empirical":
             guard let f = o.string("file") else { r.error(at: node.mark, o.sub("file"), "missing: an empirical service time needs file"); return nil }
-            guard let m = need("mean"), let c = need("scv") else { return nil }
-            return .empirical(file: f, mean: m, scv: c)
+            return empirical(f, o.sub("file"))
         default:
             r.error(o.sub("distribution"), "expected one of \(kinds.joined(separator: ", ")), got \"\(d)\"" + didYouMean(d, kinds))
             return nil
         }
+    }
+
+    /// A histogram file of `seconds,count` rows (a header line `seconds,count` first), found
+    /// relative to the scenario file. Every bad row is reported with its line.
+    func empirical(_ file: String, _ path: String) -> ServiceTime? {
+        let base = URL(fileURLWithPath: r.file).deletingLastPathComponent()
+        let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : base.appendingPathComponent(file)
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            r.error(path, "cannot read the histogram file \(url.path)")
+            return nil
+        }
+        var values: [Double] = [], weights: [Double] = []
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (i, raw) in lines.enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || line.hasPrefix("#") || (i == 0 && line.lowercased().hasPrefix("seconds")) { continue }
+            let f = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard f.count == 2, let v = Duration(parsing: f[0]).map(\.seconds) ?? parseDecimal(f[0]), v >= 0,
+                  let c = parseDecimal(f[1]), c >= 0 else {
+                r.error(path, "\(url.lastPathComponent):\(i + 1): expected seconds,count like \"0.012,340\", got \"\(line)\"")
+                continue
+            }
+            values.append(v); weights.append(c)
+        }
+        guard weights.reduce(0, +) > 0 else { r.error(path, "\(url.lastPathComponent) has no counts"); return nil }
+        return .empirical(file: file, values: values, weights: weights)
     }
 
     func resources(_ node: Node, _ path: String) -> Resources? {

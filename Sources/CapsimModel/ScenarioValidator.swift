@@ -139,8 +139,8 @@ struct ScenarioValidator {
             }
         case .gamma(_, let k):
             check(k > 0, join(path, "shape"), "expected a positive shape, got \(trim(k))")
-        case .empirical(_, _, let c):
-            check(c >= 0, join(path, "scv"), "expected a non-negative squared coefficient of variation")
+        case .empirical:
+            check(st.mean > 0, join(path, "file"), "expected a histogram with a positive mean")
         default: break
         }
     }

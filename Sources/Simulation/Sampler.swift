@@ -10,6 +10,8 @@ public struct Sampler: Sendable {
         case lognormal(mu: Double, sigma: Double)
         /// Marsaglia–Tsang: d = k − 1/3, c = 1/√(9d); `boost` handles k < 1.
         case gamma(d: Double, c: Double, scale: Double, shapeBelowOne: Double?)
+        /// Bin values and their cumulative shares, drawn by binary search.
+        case empirical(values: [Double], cumulative: [Double])
     }
     let kind: Kind
     public let mean: Double
@@ -26,12 +28,10 @@ public struct Sampler: Sendable {
             let shape = k < 1 ? k + 1 : k
             let d = shape - 1.0 / 3.0
             kind = .gamma(d: d, c: 1 / (9 * d).squareRoot(), scale: m / k, shapeBelowOne: k < 1 ? k : nil)
-        case .empirical(_, let m, let scv):
-            // Until histogram files are loaded (issue 5/7), match the first two moments with a gamma.
-            let k = scv > 0 ? 1 / scv : 1e6
-            let shape = k < 1 ? k + 1 : k
-            let d = shape - 1.0 / 3.0
-            kind = .gamma(d: d, c: 1 / (9 * d).squareRoot(), scale: m / k, shapeBelowOne: k < 1 ? k : nil)
+        case .empirical(_, let v, let w):
+            let total = w.reduce(0, +)
+            var acc = 0.0
+            kind = .empirical(values: v, cumulative: w.map { acc += $0; return acc / total })
         }
     }
 
@@ -45,6 +45,11 @@ public struct Sampler: Sendable {
             var g = Sampler.marsagliaTsang(d, c, &rng)
             if let a = below { g *= pow(rng.uniformPositive(), 1 / a) }
             return g * scale
+        case .empirical(let v, let cum):
+            let u = rng.uniform()
+            var lo = 0, hi = cum.count - 1
+            while lo < hi { let m = (lo + hi) >> 1; if cum[m] > u { hi = m } else { lo = m + 1 } }
+            return v[lo]
         }
     }
 

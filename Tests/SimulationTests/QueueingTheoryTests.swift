@@ -75,3 +75,33 @@ struct QueueingTheoryTests {
         #expect(abs(l - lambda * w) / (lambda * w) < 0.05, "L = \(l), λW = \(lambda * w)")
     }
 }
+
+@Suite("Empirical service times")
+struct EmpiricalTests {
+    /// Service 10 ms or 30 ms with equal counts: E[S] = 20 ms, E[S²] = 0.0005 s². M/G/1 at
+    /// λ = 25/s (ρ = 0.5): Pollaczek–Khinchine W = E[S] + λE[S²]/(2(1−ρ)) = 32.5 ms. Eight
+    /// replications of 10⁵ customers; the theory must sit in the 99.9 % interval.
+    @Test("an empirical histogram file drives M/G/1 to Pollaczek–Khinchine")
+    func mg1() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = root.appendingPathComponent("Tests/Fixtures/histograms/scenario.yaml").path
+        let yaml = singleStation(rate: "25/s", serviceTime: "{distribution: empirical, file: two-point.csv}", concurrency: 1)
+        let s = try ScenarioLoader.parse(yaml, file: file)
+        #expect(abs(s.services["s"]!.capacity.serviceTime.mean - 0.02) < 1e-12)
+        #expect(abs(s.services["s"]!.capacity.serviceTime.scv - 0.25) < 1e-12)
+        let ws = try (0..<8).map { i -> Double in
+            let (r, _) = try simulate(s, seed: 500 + UInt64(i), duration: 4400, warmup: 400)
+            return try #require(r.services[0].latency?.mean)
+        }
+        let (m, se) = meanAndStandardError(ws)
+        let half = t9995(7) * se
+        #expect(abs(m - 0.0325) <= half, "W = \(m) ± \(half)")
+        #expect(half / 0.0325 < 0.03)
+    }
+
+    @Test("a missing or malformed histogram file is a located error")
+    func badFile() throws {
+        let yaml = singleStation(rate: "25/s", serviceTime: "{distribution: empirical, file: nosuch.csv}", concurrency: 1)
+        #expect(throws: ScenarioErrors.self) { try ScenarioLoader.parse(yaml, file: "/tmp/x/scenario.yaml") }
+    }
+}
