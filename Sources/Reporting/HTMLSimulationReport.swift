@@ -223,8 +223,12 @@ struct HTMLSimulationReport {
         return out
     }
 
+    /// ETB per instance-hour of a station — a service, a database pool or a consumer group —
+    /// taken from the run's own summary so the charts and the table always agree.
     func costRateETB(_ service: String) -> Double {
-        scenario.services[service]?.costPerInstanceHour.amount(in: .etb, etbPerUSD: scenario.currency.etbPerUSD) ?? 0
+        if let sv = scenario.services[service] { return sv.costPerInstanceHour.amount(in: .etb, etbPerUSD: scenario.currency.etbPerUSD) }
+        guard let x = result.services.first(where: { $0.service == service }), x.instanceHours > 0 else { return 0 }
+        return x.costEtb / x.instanceHours
     }
 
     /// Cumulative cost after warm-up: each sample's replicas × price × the part of its window after warm-up.
