@@ -215,41 +215,43 @@ struct CDNTests {
     }
 }
 
+/// Mean end-to-end latency of 80 writes/s of 10 ms (deterministic) on an 8-core primary,
+/// behind a 1 ms API, with the database options given: the common bench of the hot-key and
+/// connection-pool tests, where only the database line changes.
+func writeLatency(database options: String) throws -> Double {
+    let yaml = """
+    capsim: 1
+    name: writes
+    services:
+      api:
+        capacity: {service_time: {distribution: deterministic, value: 1ms}, concurrency: 64}
+        replicas: 1
+        database: db
+        queries_per_request: 1
+    traffic: {entry: api, peak: 80/s, hop_latency: 0s, routes: {all: {share: 100%, path: [api]}}}
+    databases:
+      db: {owner: api, cpus: 8, query_time: {distribution: deterministic, value: 10ms}, read_ratio: 0%\(options)}
+    """
+    let s = try ScenarioLoader.parse(yaml, file: "t.yaml")
+    var o = SimulationOptions(scenario: s)
+    o.duration = 3000; o.warmup = 100
+    return try #require(try Simulator(scenario: s, options: o).run().routes.first?.latency?.mean)
+}
+
 @Suite("Hot keys")
 struct HotKeyTests {
-    func e2e(skew: Double) throws -> Double {
-        let yaml = """
-        capsim: 1
-        name: hot
-        services:
-          api:
-            capacity: {service_time: {distribution: deterministic, value: 1ms}, concurrency: 64}
-            replicas: 1
-            database: db
-            queries_per_request: 1
-        traffic: {entry: api, peak: 80/s, hop_latency: 0s, routes: {all: {share: 100%, path: [api]}}}
-        databases:
-          db: {owner: api, cpus: 8, query_time: {distribution: deterministic, value: 10ms}, read_ratio: 0%, key_skew: \(skew)}
-        """
-        let s = try ScenarioLoader.parse(yaml, file: "t.yaml")
-        var o = SimulationOptions(scenario: s)
-        o.duration = 3000; o.warmup = 100
-        let r = try Simulator(scenario: s, options: o).run()
-        return try #require(r.routes.first?.latency?.mean)
-    }
-
     /// Writes spread evenly over 10,000 rows never meet: 1 ms + 10 ms. With Zipf exponent 8 the
     /// hottest row takes p = 1/Σk⁻⁸ = 99.6 % of writes, whose lock makes them an M/D/1 queue at
     /// ρ = 0.797: Pollaczek–Khinchine adds ρD/(2(1−ρ)) = 19.6 ms to those writes, so the mean is
     /// about 30.5 ms though seven of the eight cores are idle. 240,000 requests: a 5 % band.
     @Test("writes to a hot row queue behind its lock, whatever the cores")
     func hotRow() throws {
-        let even = try e2e(skew: 0)
+        let even = try writeLatency(database: ", key_skew: 0")
         #expect(abs(even - 0.011) < 0.0005, "even keys \(even)")
         let p1 = 1 / (1...10_000).reduce(0.0) { $0 + pow(Double($1), -8) }
         let rho = 80 * p1 * 0.01
         let expected = 0.011 + p1 * rho * 0.01 / (2 * (1 - rho))
-        let hot = try e2e(skew: 8)
+        let hot = try writeLatency(database: ", key_skew: 8")
         #expect(abs(hot - expected) / expected < 0.05, "hot \(hot), expected \(expected)")
     }
 }
@@ -260,27 +262,8 @@ struct ConnectionPoolTests {
     /// form an M/D/1 queue at ρ = 0.8 (P-K wait 20 ms) instead of running side by side.
     @Test("queries beyond max_connections wait for a connection")
     func oneConnection() throws {
-        func e2e(_ connections: Int) throws -> Double {
-            let yaml = """
-            capsim: 1
-            name: pool
-            services:
-              api:
-                capacity: {service_time: {distribution: deterministic, value: 1ms}, concurrency: 64}
-                replicas: 1
-                database: db
-                queries_per_request: 1
-            traffic: {entry: api, peak: 80/s, hop_latency: 0s, routes: {all: {share: 100%, path: [api]}}}
-            databases:
-              db: {owner: api, cpus: 8, max_connections: \(connections), query_time: {distribution: deterministic, value: 10ms}, read_ratio: 0%}
-            """
-            let s = try ScenarioLoader.parse(yaml, file: "t.yaml")
-            var o = SimulationOptions(scenario: s)
-            o.duration = 3000; o.warmup = 100
-            return try #require(try Simulator(scenario: s, options: o).run().routes.first?.latency?.mean)
-        }
-        #expect(abs(try e2e(100) - 0.011) < 0.0005)
-        let pooled = try e2e(1), expected = 0.011 + 0.8 * 0.01 / (2 * 0.2)
+        #expect(abs(try writeLatency(database: ", max_connections: 100") - 0.011) < 0.0005)
+        let pooled = try writeLatency(database: ", max_connections: 1"), expected = 0.011 + 0.8 * 0.01 / (2 * 0.2)
         #expect(abs(pooled - expected) / expected < 0.05, "with one connection \(pooled), expected \(expected)")
     }
 }
