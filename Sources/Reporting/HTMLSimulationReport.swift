@@ -45,16 +45,47 @@ struct HTMLSimulationReport {
         b += cards()
         var toc = ["<a href=\"#overview\">Overview</a>", "<a href=\"#services\">Services</a>"]
         if !result.routes.isEmpty { toc.append("<a href=\"#routes\">Routes</a>") }
+        if result.services.contains(where: { $0.cacheHitRatio != nil }) || !(result.cdn ?? []).isEmpty { toc.append("<a href=\"#offload\">Caches and CDN</a>") }
         toc += sectionOrder.map { "<a href=\"#s\($0)\">\(esc(result.services[$0].service))</a>" }
         toc.append("<a href=\"#events\">Scaling events</a>")
         b += "<nav class=\"toc\">" + toc.joined(separator: " ") + "</nav>"
         b += "<h2 id=\"overview\">Overview</h2><div class=\"grid2\">" + overviewCharts().map { "<figure>\($0)</figure>" }.joined() + "</div>"
         b += "<h2 id=\"services\">Services</h2>" + serviceTable().render()
         if !result.routes.isEmpty { b += "<h2 id=\"routes\">End to end per route</h2>" + routeTable().render() }
+        b += offloadSection()
         for i in sectionOrder { b += serviceSection(result.services[i], index: i) }
         b += eventLog()
         b += notes()
         return HTMLPage.wrap(title: "capsim report: \(result.scenario)" + (runID.map { " (run #\($0))" } ?? ""), body: b)
+    }
+
+    /// What caches and the CDN keep off the databases and origins: hit ratios and the
+    /// requests that still go through.
+    func offloadSection() -> String {
+        let cached = result.services.filter { $0.cacheHitRatio != nil }
+        let cdn = result.cdn ?? []
+        guard !cached.isEmpty || !cdn.isEmpty else { return "" }
+        var b = "<h2 id=\"offload\">Caches and CDN</h2>"
+        if !cached.isEmpty {
+            var t = HTMLTable(["service", "cache hit ratio", "lookups", "queries sent to the database"], numeric: [1, 2, 3], caption: "Redis: lookups answered by the cache never reach the database")
+            for x in cached {
+                let sent = x.databaseQueries ?? 0, ratio = x.cacheHitRatio ?? 0
+                let lookups = ratio < 1 ? Int((Double(sent) / (1 - ratio)).rounded()) : sent
+                t.add([x.service, String(format: "%.1f %%", ratio * 100), ChartFormat.grouped(lookups), ChartFormat.grouped(sent)])
+            }
+            b += t.render()
+        }
+        if !cdn.isEmpty {
+            var t = HTMLTable(["path", "origin", "TTL", "edge req/s", "hit ratio", "origin req/s", "kept off the origin req/s"], numeric: [3, 4, 5, 6],
+                              caption: "CDN: misses reach the origin (simulated as the cdn routes); hit ratios derived from the TTL are marked")
+            for c in cdn {
+                t.add([c.path, c.service, formatDuration(c.ttl), String(format: "%.0f", c.edgeRate),
+                       String(format: "%.1f %%", c.hitRatio * 100) + (c.derived ? " (TTL)" : ""), String(format: "%.1f", c.originRate),
+                       String(format: "%.1f", c.edgeRate - c.originRate)])
+            }
+            b += t.render()
+        }
+        return b
     }
 
     // MARK: header and figures

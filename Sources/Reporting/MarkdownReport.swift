@@ -23,6 +23,13 @@ public enum MarkdownReport {
             }
             out += ["### End to end per route", "", t.markdown(), ""]
         }
+        let cached = r.services.filter { $0.cacheHitRatio != nil }
+        if !cached.isEmpty || !(r.cdn ?? []).isEmpty {
+            var t = TextTable(["what", "hit ratio", "still sent"])
+            for x in cached { t.add([md(x.service) + " cache", String(format: "%.1f%%", (x.cacheHitRatio ?? 0) * 100), "\(ChartFormat.grouped(x.databaseQueries ?? 0)) queries"]) }
+            for c in r.cdn ?? [] { t.add(["CDN " + md(c.path), String(format: "%.1f%%", c.hitRatio * 100), String(format: "%.1f req/s to %@", c.originRate, md(c.service))]) }
+            out += ["### Caches and CDN", "", t.markdown(), ""]
+        }
 
         let decisions = r.scaling.filter { $0.alert == nil }
         out += ["### Scaling decisions (\(decisions.count == 0 ? "none" : decisions.count > maxDecisions ? "first \(maxDecisions) of \(ChartFormat.grouped(decisions.count))" : "\(decisions.count)"))", ""]
