@@ -22,6 +22,11 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         // The results store: real SQLite through GRDB (≈ 40 s of a cold build; needs libsqlite3-dev).
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The real service core (issue 7): Hummingbird 2 over SwiftNIO, about 60 s of a cold build.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(name: "CapsimModel", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -39,12 +44,28 @@ let package = Package(
         ]),
         .target(name: "Reporting", dependencies: ["CapsimModel", "Planning", "Simulation", "Autoscaling"]),
         .target(name: "Checks", dependencies: ["CapsimModel", "Simulation"]),
+        .target(name: "ServiceCore", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
+        .target(name: "Calibration", dependencies: ["CapsimModel", "Simulation"]),
+        .target(name: "LoadGen", dependencies: [
+            "CapsimModel",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .target(name: "Store", dependencies: [
             "CapsimModel", "Planning", "Simulation", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "EthiopianCalendar"),
         .executableTarget(name: "capsim", dependencies: [
             "CapsimModel", "Planning", "Reporting", "Simulation", "Autoscaling", "Store", "Checks", "EthiopianCalendar",
+            "ServiceCore", "LoadGen", "Calibration",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "CapsimModelTests", dependencies: ["CapsimModel"]),
@@ -56,6 +77,13 @@ let package = Package(
         ]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Simulation", "Planning", "CapsimModel", "Autoscaling"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Simulation", "CapsimModel"]),
+        .testTarget(name: "ServiceCoreTests", dependencies: [
+            "ServiceCore", "LoadGen", "Calibration", .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Simulation", "CapsimModel"]),
+        .testTarget(name: "LoadGenTests", dependencies: [
+            "LoadGen", .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .testTarget(name: "CLITests", dependencies: ["capsim"]),
         .testTarget(name: "EthiopianCalendarTests", dependencies: ["EthiopianCalendar"]),
     ]

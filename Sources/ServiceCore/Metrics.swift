@@ -1,0 +1,90 @@
+import Foundation
+
+/// Prometheus-style metrics kept in process: a request-duration histogram per route, request
+/// counts by status, in-flight, and counters for the cache, shedding and the rewards worker.
+public final class ServiceMetrics: @unchecked Sendable {
+    public static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    public static let routes = ["POST /auth/token", "GET /marketplace/products", "POST /payments", "GET /rewards/me",
+                                "GET /metrics", "GET /healthz", "GET /readyz"]
+
+    private struct Histogram {
+        var counts = [Int](repeating: 0, count: ServiceMetrics.buckets.count)
+        var count = 0
+        var sum = 0.0
+    }
+
+    private let lock = NSLock()
+    private var histograms: [String: Histogram] = [:]
+    private var statuses: [String: Int] = [:]  // "route|status"
+    private var inFlight = 0
+    private var granted = 0, rewardErrors = 0
+
+    public init() {}
+
+    /// The route label for a request: a known route, or "other" (so labels stay bounded).
+    public static func route(method: String, path: String) -> String {
+        let key = "\(method) \(path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path)"
+        return routes.contains(key) ? key : "other"
+    }
+
+    func begin() { lock.withLock { inFlight += 1 } }
+
+    func end(route: String, status: Int, seconds: Double) {
+        lock.withLock {
+            inFlight -= 1
+            var h = histograms[route] ?? Histogram()
+            for (i, b) in Self.buckets.enumerated() where seconds <= b { h.counts[i] += 1 }
+            h.count += 1
+            h.sum += seconds
+            histograms[route] = h
+            statuses["\(route)|\(status)", default: 0] += 1
+        }
+    }
+
+    func rewardsGranted(_ n: Int) { lock.withLock { granted += n } }
+    func rewardsFailed() { lock.withLock { rewardErrors += 1 } }
+
+    /// The text exposition format (version 0.0.4).
+    func render(admission: AdmissionController, cache: (hits: Int, misses: Int, size: Int)?, outboxLag: Int?) -> String {
+        let (hs, st, flight, g, re) = lock.withLock { (histograms, statuses, inFlight, granted, rewardErrors) }
+        var out = ""
+        out += "# HELP http_request_duration_seconds Request duration by route.\n# TYPE http_request_duration_seconds histogram\n"
+        for route in hs.keys.sorted() {
+            let h = hs[route]!
+            let label = #"route="\#(route)""#
+            for (i, b) in Self.buckets.enumerated() {
+                out += "http_request_duration_seconds_bucket{\(label),le=\"\(Self.format(b))\"} \(h.counts[i])\n"
+            }
+            out += "http_request_duration_seconds_bucket{\(label),le=\"+Inf\"} \(h.count)\n"
+            out += "http_request_duration_seconds_sum{\(label)} \(h.sum)\n"
+            out += "http_request_duration_seconds_count{\(label)} \(h.count)\n"
+        }
+        out += "# HELP http_requests_total Requests by route and status.\n# TYPE http_requests_total counter\n"
+        for key in st.keys.sorted() {
+            let parts = key.split(separator: "|")
+            out += "http_requests_total{route=\"\(parts[0])\",status=\"\(parts[1])\"} \(st[key]!)\n"
+        }
+        let a = admission.snapshot
+        out += "# HELP http_requests_in_flight Requests being handled now.\n# TYPE http_requests_in_flight gauge\nhttp_requests_in_flight \(flight)\n"
+        out += "# HELP admission_workers Worker slots.\n# TYPE admission_workers gauge\nadmission_workers \(admission.workers)\n"
+        out += "# HELP admission_running Requests holding a worker slot.\n# TYPE admission_running gauge\nadmission_running \(a.running)\n"
+        out += "# HELP admission_queue_depth Requests waiting for a worker slot.\n# TYPE admission_queue_depth gauge\nadmission_queue_depth \(a.queued)\n"
+        out += "# HELP admission_queue_limit Most requests allowed to wait.\n# TYPE admission_queue_limit gauge\nadmission_queue_limit \(admission.queueLimit)\n"
+        out += "# HELP admission_rejected_total Requests shed with 503.\n# TYPE admission_rejected_total counter\nadmission_rejected_total \(a.rejected)\n"
+        if let cache {
+            out += "# HELP search_cache_hits_total Search cache hits.\n# TYPE search_cache_hits_total counter\nsearch_cache_hits_total \(cache.hits)\n"
+            out += "# HELP search_cache_misses_total Search cache misses.\n# TYPE search_cache_misses_total counter\nsearch_cache_misses_total \(cache.misses)\n"
+            out += "# HELP search_cache_entries Entries in the search cache.\n# TYPE search_cache_entries gauge\nsearch_cache_entries \(cache.size)\n"
+        }
+        if let outboxLag {
+            out += "# HELP outbox_lag Unprocessed outbox rows.\n# TYPE outbox_lag gauge\noutbox_lag \(outboxLag)\n"
+        }
+        out += "# HELP rewards_granted_total Rewards granted by the worker.\n# TYPE rewards_granted_total counter\nrewards_granted_total \(g)\n"
+        out += "# HELP rewards_errors_total Failed worker batches.\n# TYPE rewards_errors_total counter\nrewards_errors_total \(re)\n"
+        return out
+    }
+
+    static func format(_ b: Double) -> String {
+        b == b.rounded() ? String(Int(b)) : String(b)
+    }
+}
