@@ -13,7 +13,7 @@ struct Capsim: ParsableCommand {
         abstract: "Capacity planning and scaling simulation for the Stan Store creator platform.",
         discussion: "Exit codes: 0 ok, 1 a check failed, 2 bad input or usage.",
         version: version,
-        subcommands: [Validate.self, Plan.self, Simulate.self, Check.self, Replay.self, Runs.self, Report.self, CalendarCommand.self, Forecast.self, Serve.self, Load.self, Bench.self, StoreStress.self])
+        subcommands: [Validate.self, Plan.self, Simulate.self, Check.self, Replay.self, Runs.self, Report.self, CalendarCommand.self, Forecast.self, Serve.self, Load.self, Calibrate.self, Bench.self, StoreStress.self])
 
     static func main() {
         do {
