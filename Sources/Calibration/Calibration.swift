@@ -26,6 +26,10 @@ public struct RouteModel: Hashable, Sendable, Codable {
     public let meanServiceTime: Double
     public let p99ServiceTime: Double
     public let concurrency: Int
+    /// A measured service-time histogram (`seconds,count` CSV, absolute path) to use instead of
+    /// the lognormal: it keeps the real shape — a fast median with a long tail — that two
+    /// numbers cannot.
+    public var histogramFile: String? = nil
 
     /// Fits from the saturation throughput and a low-load measurement (mean and p99 there).
     public static func fit(route: String, saturation: Double, lowLoadMean: Double, lowLoadP99: Double) -> RouteModel {
@@ -33,6 +37,16 @@ public struct RouteModel: Hashable, Sendable, Codable {
         let p99 = min(max(lowLoadP99, lowLoadMean * 1.01), lowLoadMean * 14.5)
         let c = max(1, Int((saturation * lowLoadMean).rounded()))
         return RouteModel(route: route, saturation: saturation, meanServiceTime: lowLoadMean, p99ServiceTime: p99, concurrency: c)
+    }
+
+    var serviceTimeYAML: String {
+        if let f = histogramFile { return "{distribution: empirical, file: \"\(f)\"}" }
+        return "{distribution: lognormal, mean: \(String(format: "%.6f", meanServiceTime))s, p99: \(String(format: "%.6f", p99ServiceTime))s}"
+    }
+
+    /// A histogram file's text from (seconds, count) pairs.
+    public static func histogramCSV(_ bins: [(seconds: Double, count: Double)]) -> String {
+        "seconds,count\n" + bins.map { String(format: "%.7f,%.0f", $0.seconds, $0.count) }.joined(separator: "\n") + "\n"
     }
 
     /// The calibrated scenario for this route alone: one station with the fitted service time
@@ -45,7 +59,7 @@ public struct RouteModel: Hashable, Sendable, Codable {
         name: calibrated-\(route.replacingOccurrences(of: "/", with: "_"))
         services:
           core:
-            capacity: {service_time: {distribution: lognormal, mean: \(String(format: "%.6f", meanServiceTime))s, p99: \(String(format: "%.6f", p99ServiceTime))s}, concurrency: \(concurrency)}
+            capacity: {service_time: \(serviceTimeYAML), concurrency: \(concurrency)}
             replicas: 1
             startup: 0s
             queue: {discipline: shared}

@@ -35,6 +35,10 @@ struct Calibrate: ParsableCommand {
     @Option(help: "Folder for the calibrated scenario.")
     var out: String = "scenarios/calibrated"
 
+    enum Fit: String, ExpressibleByArgument, CaseIterable { case empirical, lognormal }
+    @Option(help: "Service-time fit: empirical (the low-load histogram) or lognormal (its mean and p99).")
+    var fit: Fit = .lognormal
+
     func run() throws {
         guard let url = URL(string: target), let d = Duration(parsing: duration)?.seconds, d > 0 else {
             throw ValidationError("--target expects a URL and --duration a duration like 10s")
@@ -59,7 +63,15 @@ struct Calibrate: ParsableCommand {
         }
         // 2. Service time at low load, where queueing is negligible.
         let low = try measure(max(5, 0.05 * saturation))
-        let model = RouteModel.fit(route: route, saturation: saturation, lowLoadMean: low.serviceTime.mean / 1000, lowLoadP99: low.serviceTime.p99 / 1000)
+        var model = RouteModel.fit(route: route, saturation: saturation, lowLoadMean: low.serviceTime.mean / 1000, lowLoadP99: low.serviceTime.p99 / 1000)
+        let name = route.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "?", with: "-")
+        if fit == .empirical, let h = low.serviceTimeHistogram {
+            // The low-load service times themselves, bucketed by HdrHistogram (µs → s).
+            let bins = h.recordedValues().map { (seconds: Double($0.value) / 1e6, count: Double($0.count)) }
+            let path = URL(fileURLWithPath: out).appendingPathComponent("\(name).histogram.csv").standardizedFileURL.path
+            try emit(RouteModel.histogramCSV(bins), to: path)
+            model.histogramFile = URL(fileURLWithPath: path).path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        }
         // 3. Each level, measured and simulated.
         var measured: [(fraction: Double, measured: LevelMeasurement)] = []
         for f in fractions {
@@ -67,10 +79,10 @@ struct Calibrate: ParsableCommand {
             measured.append((f, LevelMeasurement(rate: f * saturation, throughput: r.achievedRate, p50: r.latency.p50 / 1000, p95: r.latency.p95 / 1000, p99: r.latency.p99 / 1000)))
         }
         let comparisons = try Calibrator.compare(model, levels: measured, duration: max(120, d * 10))
-        let name = route.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "?", with: "-")
         try emit(model.scenarioYAML(rate: (fractions.max() ?? 0.9) * saturation, duration: 600) + "\n", to: "\(out)/\(name).yaml")
-        print(String(format: "%@ %@: saturation %.1f req/s; fitted service time mean %@, p99 %@; effective concurrency %d",
-                     target, route, saturation, formatDuration((model.meanServiceTime * 1e5).rounded() / 1e5), formatDuration((model.p99ServiceTime * 1e5).rounded() / 1e5), model.concurrency))
+        print(String(format: "%@ %@: saturation %.1f req/s; low-load service time mean %@, p99 %@ (%@ fit); effective concurrency %d",
+                     target, route, saturation, formatDuration((model.meanServiceTime * 1e5).rounded() / 1e5), formatDuration((model.p99ServiceTime * 1e5).rounded() / 1e5),
+                     fit.rawValue, model.concurrency))
         print("calibrated scenario: \(out)/\(name).yaml\n")
         var t = TextTable(["level", "req/s", "measured p50", "simulated", "error", "measured p95", "simulated", "measured p99", "simulated", "error", "throughput err", "targets"])
         func ms(_ v: Double) -> String { String(format: "%.2fms", v * 1000) }
