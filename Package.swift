@@ -44,7 +44,10 @@ let package = Package(
         ]),
         .target(name: "Reporting", dependencies: ["CapsimModel", "Planning", "Simulation", "Autoscaling"]),
         .target(name: "Checks", dependencies: ["CapsimModel", "Simulation"]),
+        /// SHA-256 for the store's scenario fingerprints and the service core's HMAC/PBKDF2.
+        .target(name: "Hashing"),
         .target(name: "ServiceCore", dependencies: [
+            "Hashing",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -60,7 +63,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .target(name: "Store", dependencies: [
-            "CapsimModel", "Planning", "Simulation", .product(name: "GRDB", package: "GRDB.swift"),
+            "CapsimModel", "Planning", "Simulation", "Hashing", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "EthiopianCalendar"),
         .executableTarget(name: "capsim", dependencies: [

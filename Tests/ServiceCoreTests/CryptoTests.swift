@@ -1,4 +1,5 @@
 import Testing
+import Hashing
 @testable import ServiceCore
 
 @Suite struct CryptoTests {
