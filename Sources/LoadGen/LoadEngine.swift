@@ -64,7 +64,11 @@ private func describe(_ error: Error) -> String {
 /// The state of one run; touched only on `loop`.
 final class LoadEngine: @unchecked Sendable {
     struct Pending { var index: Int; var route: Int; var intended: UInt64 }
-    struct InFlight { var pending: Pending; var sent: UInt64; var status: Int? = nil }
+    struct InFlight {
+        var pending: Pending; var sent: UInt64; var status: Int? = nil
+        /// The server's own split of the request (its `Server-Timing` header), in µs.
+        var serverQueue: UInt64? = nil, serverApp: UInt64? = nil
+    }
 
     final class Connection: @unchecked Sendable {
         let id: Int
@@ -95,6 +99,9 @@ final class LoadEngine: @unchecked Sendable {
 
     var latency = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
     var service = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+    /// Filled only from responses that carry `Server-Timing: queue;dur=…, app;dur=…`.
+    var serverQueue = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+    var serverApp = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
     var sent = 0, completed = 0, late = 0, opened = 0
     var maxLag: UInt64 = 0
     var lastResponse: UInt64 = 0
@@ -110,7 +117,7 @@ final class LoadEngine: @unchecked Sendable {
         self.loop = group.next()
         self.mix = plan.effectiveMix
         self.lateThresholdNs = UInt64(plan.lateThreshold * 1e9)
-        schedule = ArrivalSchedule(profile: plan.profile, duration: plan.duration)
+        schedule = ArrivalSchedule(profile: plan.profile, duration: plan.duration, pattern: plan.arrivals, seed: plan.seed)
         chooser = MixChooser(mix: mix, seed: plan.seed)
         routeSent = Array(repeating: 0, count: mix.count)
         routeCompleted = Array(repeating: 0, count: mix.count)
@@ -218,6 +225,7 @@ final class LoadEngine: @unchecked Sendable {
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: endpoint.port == 80 ? endpoint.host : "\(endpoint.host):\(endpoint.port)")
         headers.add(name: "User-Agent", value: "capsim-load")
+        for h in plan.headers { headers.add(name: h.name, value: h.value) }
         var body: ByteBuffer?
         if let text = entry.body {
             let buffer = channel.allocator.buffer(string: text)
@@ -238,6 +246,11 @@ final class LoadEngine: @unchecked Sendable {
     func responseHead(_ head: HTTPResponseHead, on conn: Connection) {
         conn.inFlight?.status = Int(head.status.code)
         if !head.isKeepAlive { conn.closeAfterResponse = true }
+        if let timing = head.headers.first(name: "Server-Timing") {
+            let t = ServerTiming(timing)
+            conn.inFlight?.serverQueue = t.queue
+            conn.inFlight?.serverApp = t.app
+        }
     }
 
     func responseEnd(on conn: Connection) {
@@ -249,6 +262,8 @@ final class LoadEngine: @unchecked Sendable {
         let p = f.pending
         latency.record(Swift.max(1, (now &- p.intended) / 1000))
         service.record(Swift.max(1, (now &- f.sent) / 1000))
+        if let q = f.serverQueue { serverQueue.record(Swift.max(1, q)) }
+        if let a = f.serverApp { serverApp.record(Swift.max(1, a)) }
         statuses[status, default: 0] += 1
         if status >= 400 { errors[String(status), default: 0] += 1 }
         routeCompleted[p.route] += 1
@@ -328,6 +343,11 @@ final class LoadEngine: @unchecked Sendable {
             samples: plan.recordSamples ? samples : nil)
         r.latencyHistogram = latency
         r.serviceTimeHistogram = service
+        if serverApp.totalCount > 0 {
+            r.serverTime = ServerTimeSummary(queue: LatencySummary(serverQueue), app: LatencySummary(serverApp))
+            r.serverQueueHistogram = serverQueue
+            r.serverAppHistogram = serverApp
+        }
         return r
     }
 }
@@ -359,5 +379,24 @@ final class ResponseHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         context.close(promise: nil)
+    }
+}
+
+/// The `queue` and `app` entries of a `Server-Timing` header (`queue;dur=0.012, app;dur=1.5`,
+/// durations in milliseconds), in µs; other entries and malformed ones are ignored.
+struct ServerTiming {
+    var queue: UInt64?
+    var app: UInt64?
+
+    init(_ header: String) {
+        for metric in header.split(separator: ",") {
+            let parts = metric.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let name = parts.first else { continue }
+            for p in parts.dropFirst() where p.hasPrefix("dur=") {
+                guard let ms = Double(p.dropFirst(4)), ms >= 0, ms.isFinite else { continue }
+                let us = UInt64((ms * 1000).rounded())
+                if name == "queue" { queue = us } else if name == "app" { app = us }
+            }
+        }
     }
 }

@@ -61,6 +61,10 @@ public struct LoadPlan: Sendable {
     public var drainTimeout: Double
     /// Keep one `RequestSample` per request in the result (tests, calibration).
     public var recordSamples: Bool
+    /// Evenly spaced sends (the default) or a Poisson process of the same rate.
+    public var arrivals: ArrivalPattern = .uniform
+    /// Extra request headers sent with every request (`Authorization`, for instance).
+    public var headers: [(name: String, value: String)] = []
 
     public init(target: URL, rate: Double, duration: Double, mix: [MixEntry] = [], connections: Int = 10,
                 seed: UInt64 = 1, lateThreshold: Double = 0.001, drainTimeout: Double = 10, recordSamples: Bool = false) {
@@ -106,6 +110,10 @@ public struct LoadPlan: Sendable {
         if !(lateThreshold >= 0) { out.append("late threshold must be ≥ 0") }
         if !(drainTimeout >= 0) { out.append("drain timeout must be ≥ 0") }
         if let p = MixParser.problem(mix) { out.append(p) }
+        for h in headers where h.name.isEmpty || !h.name.allSatisfy({ $0.isLetter || $0.isNumber || "-_".contains($0) })
+            || h.value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) {
+            out.append("header \"\(h.name)\": expected a NAME: VALUE header without line breaks")
+        }
         return out
     }
 }
@@ -211,20 +219,38 @@ public struct MixChooser: Sendable {
     }
 }
 
+/// How intended send times are spaced.
+public enum ArrivalPattern: String, Hashable, Sendable, Codable, CaseIterable {
+    /// Evenly: the i-th request at Λ⁻¹(i) (a constant rate r gives i / r), as wrk2 does. The
+    /// gentlest load at a given rate: no two requests bunch up by chance.
+    case uniform
+    /// A Poisson process of the same rate: Λ⁻¹ of a sum of unit exponentials drawn from the
+    /// seeded stream `load/arrivals`. Many independent users arrive like this, and it is what
+    /// the simulator generates, so `capsim calibrate` measures with it — a queue under uniform
+    /// arrivals waits far less than the same queue under Poisson ones at the same load.
+    case poisson
+}
+
 /// Intended send times (seconds from the start) of an open-loop run: arrival i is sent at
-/// Λ⁻¹(i), where Λ(t) is the integral of the rate, so a constant rate r gives t_i = i / r.
-/// Times are computed from the index, not accumulated, so they do not drift.
+/// Λ⁻¹(x_i), where Λ(t) is the integral of the rate and x_i is i (uniform) or the i-th point
+/// of a unit-rate Poisson process (poisson). Uniform times are computed from the index, not
+/// accumulated, so they do not drift.
 public struct ArrivalSchedule: Sequence, IteratorProtocol, Sendable {
     let profile: RateProfile
     let duration: Double
+    let pattern: ArrivalPattern
     var index = 0
+    var stream: RandomStream
+    var poissonPoint = 0.0
     // Piecewise segments (start, rate, Λ at start), for `.steps`.
     let segments: [(start: Double, rate: Double, cumulative: Double)]
     var segment = 0
 
-    public init(profile: RateProfile, duration: Double) {
+    public init(profile: RateProfile, duration: Double, pattern: ArrivalPattern = .uniform, seed: UInt64 = 1) {
         self.profile = profile
         self.duration = duration
+        self.pattern = pattern
+        self.stream = RandomStream(seed: seed, name: "load/arrivals")
         var segs: [(Double, Double, Double)] = []
         if case .steps(let steps) = profile, let first = steps.first {
             var points = steps
@@ -239,12 +265,18 @@ public struct ArrivalSchedule: Sequence, IteratorProtocol, Sendable {
     }
 
     public mutating func next() -> Double? {
+        let target: Double
+        switch pattern {
+        case .uniform: target = Double(index)
+        case .poisson:
+            if index > 0 { poissonPoint += -log(stream.uniformPositive()) }
+            target = poissonPoint
+        }
         let t: Double
         switch profile {
         case .constant(let r):
-            t = Double(index) / r
+            t = target / r
         case .steps:
-            let target = Double(index)
             while segment + 1 < segments.count && segments[segment + 1].cumulative <= target {
                 segment += 1
             }
@@ -258,8 +290,8 @@ public struct ArrivalSchedule: Sequence, IteratorProtocol, Sendable {
     }
 
     /// How many requests the plan schedules.
-    public static func count(profile: RateProfile, duration: Double) -> Int {
-        var s = ArrivalSchedule(profile: profile, duration: duration)
+    public static func count(profile: RateProfile, duration: Double, pattern: ArrivalPattern = .uniform, seed: UInt64 = 1) -> Int {
+        var s = ArrivalSchedule(profile: profile, duration: duration, pattern: pattern, seed: seed)
         var n = 0
         while s.next() != nil { n += 1 }
         return n

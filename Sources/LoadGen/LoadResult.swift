@@ -24,6 +24,13 @@ public struct LatencySummary: Hashable, Sendable, Codable {
     }
 }
 
+/// The server's own account of its responses (from `Server-Timing`): time waiting for a worker
+/// and time holding one. Round trip minus these is network, parsing and the client.
+public struct ServerTimeSummary: Hashable, Sendable, Codable {
+    public var queue: LatencySummary
+    public var app: LatencySummary
+}
+
 /// Counts for one mix entry.
 public struct RouteResult: Hashable, Sendable, Codable {
     public var route: String
@@ -75,6 +82,8 @@ public struct LoadResult: Sendable, Codable {
     public var latency: LatencySummary
     /// Latency from the ACTUAL send time: the closed-loop view, which hides queueing in the client.
     public var serviceTime: LatencySummary
+    /// The server's queue wait and handler time, when its responses carry `Server-Timing`.
+    public var serverTime: ServerTimeSummary?
     /// Responses by status code ("200": n).
     public var statuses: [String: Int]
     /// Failures: status codes ≥ 400, "connection" (lost with a request in flight), "connect"
@@ -86,13 +95,20 @@ public struct LoadResult: Sendable, Codable {
     /// The raw histograms (µs), for callers that need more than the summary; not encoded.
     public var latencyHistogram: Histogram<UInt64>?
     public var serviceTimeHistogram: Histogram<UInt64>?
+    public var serverQueueHistogram: Histogram<UInt64>?
+    public var serverAppHistogram: Histogram<UInt64>?
 
     enum CodingKeys: String, CodingKey {
         case target, requestedRate, duration, connections, seed, scheduled, sent, completed, connectionsOpened, achievedRate, elapsed
-        case lateSends, lateThreshold, maxSendLag, latency, serviceTime, statuses, errors, routes, samples
+        case lateSends, lateThreshold, maxSendLag, latency, serviceTime, serverTime, statuses, errors, routes, samples
     }
 
     public var errorCount: Int { errors.values.reduce(0, +) }
+
+    /// A histogram's recorded values as (seconds, count) bins (HdrHistogram's buckets, µs → s).
+    public func bins(of histogram: Histogram<UInt64>?) -> [(seconds: Double, count: Double)]? {
+        histogram.map { $0.recordedValues().map { (seconds: Double($0.value) / 1e6, count: Double($0.count)) } }
+    }
 
     /// Fraction of responses whose open-loop latency exceeds `seconds`.
     public func fractionSlowerThan(_ seconds: Double, serviceTime: Bool = false) -> Double {

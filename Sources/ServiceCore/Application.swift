@@ -227,17 +227,41 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+let serverTimingHeader = HTTPField.Name("Server-Timing")!
+
 /// Holds a worker slot for the request, or sheds it with 503 and Retry-After.
+///
+/// Every admitted response carries `Server-Timing: queue;dur=W, app;dur=S` (milliseconds, the
+/// W3C header): W is the wait for a worker slot, S the time holding it. A client sees its round
+/// trip; these two split it into the server's queueing, the server's work and everything else
+/// (network, parsing, the client itself), which is what `capsim calibrate` needs to fit a
+/// station's service time without the client's own overhead in it.
 struct AdmissionMiddleware<Context: RequestContext>: RouterMiddleware {
     let state: ServiceState
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let arrived = ContinuousClock.now
         guard await state.admission.acquire() else {
             return json(.serviceUnavailable, errorBody("overloaded: try again later"),
                         headers: [.retryAfter: String(state.retryAfter)])
         }
         defer { state.admission.release() }
-        return try await next(request, context)
+        let admitted = ContinuousClock.now
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as APIError {
+            response = json(error.status, errorBody(error.message))
+        }
+        let done = ContinuousClock.now
+        response.headers[serverTimingHeader] = "queue;dur=\(milliseconds(admitted - arrived)), app;dur=\(milliseconds(done - admitted))"
+        return response
+    }
+
+    /// Milliseconds with microsecond resolution, as Server-Timing's `dur` expects.
+    func milliseconds(_ d: Swift.Duration) -> String {
+        let us = d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000
+        return String(format: "%.3f", Double(us) / 1000)
     }
 }
 

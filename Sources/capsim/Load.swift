@@ -36,6 +36,12 @@ struct Load: ParsableCommand {
     @Option(help: "A JSON body for a mix entry, e.g. 'POST:/payments={\"amount\":100}' (repeatable).")
     var body: [String] = []
 
+    @Option(help: "Request header sent with every request, e.g. 'Authorization: Bearer TOKEN' (repeatable).")
+    var header: [String] = []
+
+    @Option(help: "Send times: uniform (evenly spaced, as wrk2) or poisson (a Poisson process of the same rate, as the simulator's traffic).")
+    var arrivals: ArrivalPattern = .uniform
+
     @Option(help: "Keep-alive connections (one request in flight on each).")
     var connections: Int = 10
 
@@ -73,6 +79,14 @@ struct Load: ParsableCommand {
     }
 
     struct UsageProblem: Error { let message: String }
+
+    /// `Name: value` → (name, value).
+    static func parseHeader(_ text: String) throws -> (name: String, value: String) {
+        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
+            throw UsageProblem(message: "--header \"\(text)\": expected NAME: VALUE, e.g. 'Authorization: Bearer TOKEN'")
+        }
+        return (String(text[..<colon]).trimmingCharacters(in: .whitespaces), String(text[text.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+    }
 
     func makePlan() throws -> LoadPlan {
         guard let url = URL(string: target), url.host != nil else {
@@ -125,8 +139,10 @@ struct Load: ParsableCommand {
         } else if !bodies.isEmpty {
             throw UsageProblem(message: "--body needs a --mix entry to attach to")
         }
-        let plan = LoadPlan(target: url, profile: rateProfile, duration: d.seconds, mix: entries,
+        var plan = LoadPlan(target: url, profile: rateProfile, duration: d.seconds, mix: entries,
                             connections: connections, seed: seed, lateThreshold: late.seconds)
+        plan.arrivals = arrivals
+        plan.headers = try header.map(Self.parseHeader)
         let problems = plan.problems()
         if !problems.isEmpty { throw UsageProblem(message: problems.joined(separator: "\nerror: ")) }
         return plan
@@ -149,7 +165,12 @@ enum LoadReport {
         out.append("late sends (> \(formatDuration(r.lateThreshold)) after the intended time): \(r.lateSends)\(pct), max lag \(ms(r.maxSendLag))")
         out.append("")
         var t = TextTable(["latency", "p50", "p90", "p95", "p99", "p99.9", "max", "mean"])
-        for (name, s) in [("from intended send", r.latency), ("service time (from actual send)", r.serviceTime)] {
+        var rows = [("from intended send", r.latency), ("service time (from actual send)", r.serviceTime)]
+        if let server = r.serverTime {
+            rows.append(("server: waiting for a worker", server.queue))
+            rows.append(("server: holding a worker", server.app))
+        }
+        for (name, s) in rows {
             t.add([name, ms(s.p50), ms(s.p90), ms(s.p95), ms(s.p99), ms(s.p999), ms(s.max), ms(s.mean)])
         }
         out.append(t.render())
@@ -166,3 +187,5 @@ enum LoadReport {
         return out.joined(separator: "\n")
     }
 }
+
+extension ArrivalPattern: ExpressibleByArgument {}

@@ -4,37 +4,118 @@ import Testing
 @testable import Calibration
 @testable import Simulation
 
-/// The calibration round trip without a network: "measure" a known system (a simulated
-/// M/G/8 with lognormal service) the way `calibrate` measures a real one, fit the model, and
-/// check it predicts the known system's latencies at 30/60/90 % of saturation within the
-/// issue's targets (p50 10 %, p99 20 %).
+/// The calibration round trip without a network: "measure" a known system — a constant 2 ms
+/// overhead in front of an M/G/8 with lognormal service (mean 20 ms, p99 80 ms) — the way
+/// `calibrate` measures a real one, fit the model, and check it predicts the known system's
+/// latencies at 30/60/90 % of saturation within the targets (p50 10 %, p99 20 %).
 @Suite("Calibration round trip")
 struct CalibrationTests {
-    func measure(rate: Double) throws -> LevelMeasurement {
-        let truth = RouteModel(route: "truth", saturation: 400, meanServiceTime: 0.02, p99ServiceTime: 0.08, concurrency: 8)
-        let s = try ScenarioLoader.parse(truth.scenarioYAML(rate: rate, duration: 600), file: "truth.yaml")
+    static let truth = RouteModel(route: "truth", saturation: 400, concurrency: 8, meanServiceTime: 0.02, p99ServiceTime: 0.08, overhead: 0.002)
+
+    func simulate(_ model: RouteModel, rate: Double, seed: UInt64 = 99) throws -> RouteSummary {
+        let s = try ScenarioLoader.parse(model.scenarioYAML(rate: rate, duration: 600), file: "truth.yaml")
         var o = SimulationOptions(scenario: s)
-        o.seed = 99; o.warmup = 30
-        let r = try Simulator(scenario: s, options: o).run()
-        let x = r.routes[0]
+        o.seed = seed; o.warmup = 30
+        return try Simulator(scenario: s, options: o).run().routes[0]
+    }
+
+    func measure(rate: Double) throws -> LevelMeasurement {
+        let x = try simulate(Self.truth, rate: rate)
         return LevelMeasurement(rate: rate, throughput: Double(x.completed) / 570, p50: x.latency!.p50, p95: x.latency!.p95, p99: x.latency!.p99)
     }
 
     @Test("a fitted model reproduces a known system's percentiles at 30/60/90 % of saturation")
     func roundTrip() throws {
-        // Low load (5 % of saturation) stands in for the service time itself.
-        let low = try measure(rate: 20)
-        let s = try ScenarioLoader.parse(RouteModel(route: "truth", saturation: 400, meanServiceTime: 0.02, p99ServiceTime: 0.08, concurrency: 8)
-            .scenarioYAML(rate: 20, duration: 600), file: "truth.yaml")
-        var o = SimulationOptions(scenario: s); o.seed = 99; o.warmup = 30
-        let meanAtLow = try #require(try Simulator(scenario: s, options: o).run().routes[0].latency?.mean)
-        let model = RouteModel.fit(route: "truth", saturation: 400, lowLoadMean: meanAtLow, lowLoadP99: low.p99)
+        // At 10 % of saturation the round trip is overhead + service; the "server" reports the
+        // service time itself, as Server-Timing does.
+        let low = try simulate(Self.truth, rate: 40)
+        let profile = LowLoadProfile(rate: 40, roundTripMean: try #require(low.latency?.mean), roundTripP99: try #require(low.latency?.p99),
+                                     handlerMean: 0.02, handlerP99: 0.08)
+        let model = RouteModel.fit(route: "truth", saturation: 400, lowLoad: profile, shape: .lognormal)
         #expect(model.concurrency == 8)
+        #expect(abs(model.meanServiceTime - 0.02) < 1e-12)
+        // The overhead is the round trip's mean minus the service mean: 2 ms, up to the sample
+        // mean's noise (≈ 24k requests, σ of the mean ≈ 0.1 ms).
+        #expect(abs(model.overhead - 0.002) < 0.0005, "overhead \(model.overhead)")
         let levels = try [0.3, 0.6, 0.9].map { f in (fraction: f, measured: try measure(rate: 400 * f)) }
-        let cmp = try Calibrator.compare(model, levels: levels, duration: 600, seed: 7)
+        let cmp = try Calibrator.compare(model, levels: levels, duration: 600, replications: 3, seed: 7)
         for c in cmp {
             #expect(c.withinTargets, "level \(c.level): p50 error \(c.p50Error), p99 error \(c.p99Error)")
             #expect(abs(c.throughputError) < 0.03)
+            #expect(c.simulated.p99HalfWidth != nil)
         }
+    }
+
+    @Test("with Server-Timing: the station saturates where the service did, the rest of the round trip is overhead")
+    func fitWithServerTiming() {
+        let bins = [LowLoadProfile.Bin(seconds: 0.008, count: 90), LowLoadProfile.Bin(seconds: 0.018, count: 10)]
+        let profile = LowLoadProfile(rate: 12, roundTripMean: 0.0102, roundTripP99: 0.02, handlerMean: 0.009, handlerP99: 0.018, handlerBins: bins)
+        let m = RouteModel.fit(route: "r", saturation: 125, lowLoad: profile, shape: .empirical)
+        #expect(m.concurrency == 1)                                  // 125/s × 9 ms = 1.125 → 1
+        #expect(abs(m.meanServiceTime - 0.008) < 1e-12)              // 1 / 125/s
+        #expect(abs(m.overhead - 0.0022) < 1e-12)                    // 10.2 ms − 8 ms
+        #expect(m.usedServerTiming && m.shape == .empirical)
+        // The shape is kept, scaled by 8/9 so the mean becomes the occupancy.
+        #expect(m.bins.map(\.count) == [90, 10])
+        #expect(abs(m.bins[0].seconds - 0.008 * 8 / 9) < 1e-12 && abs(m.bins[1].seconds - 0.018 * 8 / 9) < 1e-12)
+        #expect(abs(m.p99ServiceTime - 0.016) < 1e-12)
+    }
+
+    @Test("without Server-Timing the round trip is the service time: no overhead, more slots")
+    func fitWithoutServerTiming() {
+        let profile = LowLoadProfile(rate: 100, roundTripMean: 0.0002, roundTripP99: 0.0004)
+        let m = RouteModel.fit(route: "r", saturation: 39_000, lowLoad: profile, shape: .empirical)
+        #expect(!m.usedServerTiming)
+        #expect(m.concurrency == 8)                                  // 39k/s × 0.2 ms = 7.8 → 8
+        #expect(abs(m.meanServiceTime - 8 / 39_000.0) < 1e-15)
+        #expect(m.overhead == 0)                                     // the round trip is all service
+        #expect(m.shape == .lognormal)                               // no bins: the lognormal stands in
+    }
+
+    @Test("a lognormal's p99 is clamped into what a lognormal with that mean can have")
+    func lognormalClamp() {
+        let wide = RouteModel.fit(route: "r", saturation: 10, lowLoad: LowLoadProfile(rate: 1, roundTripMean: 0.1, roundTripP99: 5), shape: .lognormal)
+        #expect(abs(wide.p99ServiceTime - wide.meanServiceTime * 14.5) < 1e-12)
+        let narrow = RouteModel.fit(route: "r", saturation: 10, lowLoad: LowLoadProfile(rate: 1, roundTripMean: 0.1, roundTripP99: 0.05), shape: .lognormal)
+        #expect(abs(narrow.p99ServiceTime - narrow.meanServiceTime * 1.01) < 1e-12)
+    }
+
+    @Test("the written scenario loads, with the overhead as a wide constant station in front")
+    func scenarioLoads() throws {
+        let s = try ScenarioLoader.parse(Self.truth.scenarioYAML(rate: 100, duration: 60), file: "c.yaml")
+        #expect(s.services.keys.sorted() == ["core", "overhead"])
+    }
+}
+
+@Suite("Batch-means percentile intervals")
+struct BatchMeansTests {
+    @Test("the nearest-rank percentile matches HdrHistogram's convention")
+    func nearestRank() {
+        let v = (1...100).map(Double.init)
+        #expect(BatchMeans.quantile(v, 50) == 50)
+        #expect(BatchMeans.quantile(v, 99) == 99)
+        #expect(BatchMeans.quantile(v, 100) == 100)
+        #expect(BatchMeans.quantile([3, 1, 2], 50) == 2)
+    }
+
+    /// For independent exponential samples (mean 1), the p99 is ln 100 ≈ 4.605. A 95 %
+    /// interval should cover it in about 95 % of runs; with 10 slices of 500 samples the
+    /// slice p99s are nearly normal, so over 400 runs coverage below 88 % (binomial σ ≈ 1.1 %,
+    /// 6σ) would mean the interval is too narrow, and above 99.5 % that it is far too wide.
+    @Test("a 95 % interval for p99 covers the true value about 95 % of the time")
+    func coverage() {
+        var rng = RandomStream(seed: 5, name: "test/batch-means")
+        var covered = 0
+        for _ in 0..<400 {
+            let samples = (0..<5_000).map { i in (time: Double(i), latency: -log(rng.uniformPositive())) }
+            let (estimate, half) = BatchMeans.percentile(samples, 99)!
+            if abs(estimate - log(100)) <= half { covered += 1 }
+        }
+        #expect(covered >= 352 && covered <= 398, "covered \(covered) of 400")
+    }
+
+    @Test("too few samples for the slices: no interval")
+    func tooFew() {
+        #expect(BatchMeans.percentile([(0, 1), (1, 2)], 99) == nil)
     }
 }

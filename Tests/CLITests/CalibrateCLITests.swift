@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// `capsim serve` as a child process, on a free port, for commands that need a live target.
+final class ServeProcess {
+    let process = Process()
+    let port: Int
+
+    init(_ extra: [String]) throws {
+        process.executableURL = CLI.binary
+        process.arguments = ["serve", "--port", "0", "--db", ":memory:"] + extra
+        process.currentDirectoryURL = CLI.root
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // The port is in the "listening on http://127.0.0.1:PORT" line on stderr.
+        var text = ""
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+            if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                port = Int(text[range].split(separator: ":").last!)!
+                // Keep draining stderr so the server can never block on a full pipe.
+                err.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
+                return
+            }
+        }
+        process.terminate()
+        throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "serve did not start: \(text)"])
+    }
+
+    deinit {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+@Suite("capsim calibrate against capsim serve", .serialized)
+struct CalibrateCLITests {
+    /// The whole loop on loopback, kept short: a small catalogue, uncached search, one worker.
+    /// What it pins is the plumbing and the fit's structure — the service's own Server-Timing is
+    /// used, one slot is found for one worker, the written scenario validates, and at half of
+    /// saturation the measured throughput is the offered rate — not the accuracy figures, which
+    /// need a quiet machine and longer runs (BENCHMARKS.md).
+    @Test("calibrate fits a one-worker service from its Server-Timing and writes a valid scenario")
+    func roundTrip() throws {
+        let server = try ServeProcess(["--products", "3000", "--workers", "1", "--cache", "0", "--queue", "512"])
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-cal-\(ProcessInfo.processInfo.processIdentifier)").path
+        let r = try CLI.run(["calibrate", "--target", "http://127.0.0.1:\(server.port)", "--duration", "2s", "--probe", "1s",
+                             "--levels", "50%", "--replications", "2", "--format", "json", "--out", out], environment: [:])
+        #expect(r.status == 0, "\(r.err)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "\(r.out)\n\(r.err)")
+        let model = try #require(json["model"] as? [String: Any])
+        #expect(model["usedServerTiming"] as? Bool == true)
+        #expect(model["concurrency"] as? Int == 1)
+        let saturation = try #require(model["saturation"] as? Double)
+        #expect(saturation > 20)
+        let comparisons = try #require(json["comparisons"] as? [[String: Any]])
+        #expect(comparisons.count == 1)
+        let measured = try #require(comparisons.first?["measured"] as? [String: Any])
+        let offered = try #require(measured["rate"] as? Double), achieved = try #require(measured["throughput"] as? Double)
+        #expect(abs(achieved - offered) / offered < 0.25, "offered \(offered)/s, achieved \(achieved)/s")
+        let scenario = try #require(json["scenario"] as? String)
+        let v = try CLI.run("validate", scenario)
+        #expect(v.status == 0, "\(v.out)\(v.err)")
+        #expect(FileManager.default.fileExists(atPath: scenario.replacingOccurrences(of: ".yaml", with: ".histogram.csv")))
+    }
+
+    @Test("calibrate: bad levels and an unreachable target are usage and runtime errors")
+    func badInput() throws {
+        let levels = try CLI.run("calibrate", "--target", "http://127.0.0.1:9", "--levels", "30%,120%")
+        #expect(levels.status == 2)
+        #expect(levels.err.contains("--levels"))
+        let unreachable = try CLI.run("calibrate", "--target", "http://127.0.0.1:9", "--probe", "0.2s")
+        #expect(unreachable.status == 1)
+        #expect(unreachable.err.contains("error:"))
+    }
+}
