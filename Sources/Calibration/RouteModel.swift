@@ -1,11 +1,26 @@
 import CapsimModel
 import Foundation
 
-/// What one low-load measurement says about a route: the client's round trip and, when the
-/// service sends `Server-Timing`, the time the request held a worker (its handler time).
+/// What the fitting run says about a route: the client's round trip and, when the service
+/// sends `Server-Timing`, the time each request waited for a worker and held one (its handler
+/// time). The fitting run is at a moderate load (50 % of saturation by default): the server's
+/// per-request cost there is what it is at the loads being predicted, which neither a nearly
+/// idle server (slower: cold caches, a wake-up per request) nor a flooded one (faster:
+/// back-to-back work) shows.
 public struct LowLoadProfile: Hashable, Sendable, Codable {
-    /// Offered rate of the low-load run, requests per second.
+    /// Offered rate of the fitting run, requests per second.
     public var rate: Double
+    /// Mean wait for a worker (seconds), from `Server-Timing: queue;dur=…`.
+    public var queueMean: Double?
+    /// The server's CPU seconds per request over the run (its `process_cpu_seconds_total`
+    /// difference over the requests): the service demand by the utilization law, which counts
+    /// the work outside the handler (accepting, parsing, writing) that the handler time misses.
+    public var cpuPerRequest: Double?
+    /// Round trip minus the server's wait and handler time, measured at a light load (the first
+    /// saturation probe, when it is under a quarter of saturation): at the fitting run's load
+    /// that difference also holds waiting the server cannot see (for the one core, before the
+    /// request is even read), which is queueing, not overhead.
+    public var lightOverhead: Double?
     /// Mean round trip from the actual send (seconds): network, server and client together.
     public var roundTripMean: Double
     /// Handler time (seconds) from `Server-Timing: app;dur=…`; nil when the service does not say.
@@ -24,8 +39,12 @@ public struct LowLoadProfile: Hashable, Sendable, Codable {
     }
 
     public init(rate: Double, roundTripMean: Double, roundTripP99: Double, roundTripBins: [Bin]? = nil,
-                handlerMean: Double? = nil, handlerP99: Double? = nil, handlerBins: [Bin]? = nil) {
+                queueMean: Double? = nil, handlerMean: Double? = nil, handlerP99: Double? = nil, handlerBins: [Bin]? = nil,
+                cpuPerRequest: Double? = nil, lightOverhead: Double? = nil) {
         self.rate = rate
+        self.queueMean = queueMean
+        self.cpuPerRequest = cpuPerRequest
+        self.lightOverhead = lightOverhead
         self.roundTripMean = roundTripMean
         self.roundTripP99 = roundTripP99
         self.roundTripBins = roundTripBins
@@ -39,15 +58,20 @@ public struct LowLoadProfile: Hashable, Sendable, Codable {
 /// holding a slot for a service time of mean `meanServiceTime`, plus a constant `overhead` that
 /// queues nowhere (loopback, HTTP parsing, the client itself).
 ///
-/// Why this split. The station must saturate where the real service does, so its mean service
-/// time is the bottleneck's occupancy per request, `concurrency ÷ saturation` — that includes
-/// server work outside the handler (accepting, parsing, writing the response), which the handler
-/// time misses. The concurrency is what Little's law says was busy at saturation,
-/// `saturation × handler mean`, rounded (at least 1): with one core and one worker it is 1, with
-/// four workers on one core still 1 (they share the core), with two cores 2. The distribution's
-/// shape is the measured handler time's, scaled to that mean; the rest of the low-load round
-/// trip is the overhead. Without `Server-Timing` the round trip stands in for the handler time,
-/// so the overhead is folded into the station (and the concurrency comes out too high).
+/// With `Server-Timing` (capsim serve sends it) the service time has the shape of the handler
+/// time measured at the fitting run — its histogram, or a lognormal with its p99-to-mean
+/// ratio — and as its mean the larger of the handler's mean and the server's CPU seconds per
+/// request (when `/metrics` has `process_cpu_seconds_total`); the overhead is the round trip
+/// minus the server's wait and handler time at a light load. The concurrency is what Little's
+/// law says was busy at saturation, `saturation × handler mean`, rounded (at least 1): with one
+/// core and one worker it is 1, with four workers on one core still 1 (they share the core),
+/// with two cores 2. The model's capacity, `concurrency ÷ mean`, can sit a few per cent below
+/// the measured saturation: a flooded server works back to back and does each request faster
+/// than at any load below saturation, and the model is for those loads.
+///
+/// Without `Server-Timing` the round trip at low load stands in for the service time, scaled
+/// so the station saturates where the service did; the overhead is then folded into the
+/// station (and the concurrency comes out too high for a fast route).
 public struct RouteModel: Hashable, Sendable, Codable {
     public enum Shape: String, Hashable, Sendable, Codable, CaseIterable {
         /// The measured histogram itself (scaled): keeps a fast median with a long tail.
@@ -86,22 +110,36 @@ public struct RouteModel: Hashable, Sendable, Codable {
         self.usedServerTiming = usedServerTiming
     }
 
-    /// Fits the model from the saturation throughput and a low-load profile (see the type).
+    /// Fits the model from the saturation throughput and a fitting run (see the type).
     public static func fit(route: String, saturation: Double, lowLoad: LowLoadProfile, shape: Shape) -> RouteModel {
-        let serverTiming = lowLoad.handlerMean.map { $0 > 0 } ?? false
-        let holdMean = serverTiming ? lowLoad.handlerMean! : lowLoad.roundTripMean
-        let holdP99 = serverTiming ? (lowLoad.handlerP99 ?? holdMean) : lowLoad.roundTripP99
-        let c = max(1, Int((saturation * holdMean).rounded()))
+        if let handler = lowLoad.handlerMean, handler > 0 {
+            // A slot is held at least for the handler's wall time (all of it, for a route that
+            // waits on I/O) and at least for the CPU a request costs (more than the handler
+            // time, for a CPU-bound route, by the work around the handler).
+            let mean = max(handler, lowLoad.cpuPerRequest ?? 0)
+            let c = max(1, Int((saturation * mean).rounded()))
+            let scale = mean / handler
+            let bins = (lowLoad.handlerBins ?? []).map { LowLoadProfile.Bin(seconds: $0.seconds * scale, count: $0.count) }
+            let overhead = lowLoad.lightOverhead ?? (lowLoad.roundTripMean - (lowLoad.queueMean ?? 0) - handler)
+            return RouteModel(route: route, saturation: saturation, concurrency: c, meanServiceTime: mean,
+                              p99ServiceTime: clampP99((lowLoad.handlerP99 ?? handler) * scale, mean: mean),
+                              overhead: max(0, overhead), shape: bins.isEmpty ? .lognormal : shape, bins: bins, usedServerTiming: true)
+        }
+        let hold = lowLoad.roundTripMean
+        let c = max(1, Int((saturation * hold).rounded()))
         let mean = Double(c) / saturation
-        let scale = mean / holdMean
-        // A lognormal needs p99 > mean and p99/mean ≤ e^{z²/2} ≈ 14.9; clamp into that range.
-        let p99 = min(max(holdP99 * scale, mean * 1.01), mean * 14.5)
-        let raw = (serverTiming ? lowLoad.handlerBins : lowLoad.roundTripBins) ?? []
-        let bins = raw.map { LowLoadProfile.Bin(seconds: $0.seconds * scale, count: $0.count) }
-        return RouteModel(route: route, saturation: saturation, concurrency: c, meanServiceTime: mean, p99ServiceTime: p99,
-                          overhead: max(0, lowLoad.roundTripMean - mean), shape: bins.isEmpty ? .lognormal : shape, bins: bins,
-                          usedServerTiming: serverTiming)
+        let scale = mean / hold
+        let bins = (lowLoad.roundTripBins ?? []).map { LowLoadProfile.Bin(seconds: $0.seconds * scale, count: $0.count) }
+        return RouteModel(route: route, saturation: saturation, concurrency: c, meanServiceTime: mean,
+                          p99ServiceTime: clampP99(lowLoad.roundTripP99 * scale, mean: mean),
+                          overhead: 0, shape: bins.isEmpty ? .lognormal : shape, bins: bins, usedServerTiming: false)
     }
+
+    /// A lognormal needs p99 > mean and p99/mean ≤ e^{z²/2} ≈ 14.9; clamp into that range.
+    static func clampP99(_ p99: Double, mean: Double) -> Double { min(max(p99, mean * 1.01), mean * 14.5) }
+
+    /// Requests per second the model's station can serve.
+    public var capacity: Double { Double(concurrency) / meanServiceTime }
 
     /// The bins as a histogram file (`seconds,count`), the simulator's empirical format.
     public var histogramCSV: String {
@@ -122,7 +160,7 @@ public struct RouteModel: Hashable, Sendable, Codable {
             ? "{distribution: deterministic, value: \(seconds(overhead))}" : "{distribution: deterministic, value: 0s}"
         return """
         # Calibrated by capsim calibrate from measurements of route \(route):
-        # saturation \(String(format: "%.1f", saturation)) req/s; station: \(concurrency) slot\(concurrency == 1 ? "" : "s"), mean service \(formatDuration((meanServiceTime * 1e6).rounded() / 1e6)) (\(shape.rawValue)\(usedServerTiming ? ", shape from Server-Timing" : ", shape from the round trip")); overhead \(formatDuration((overhead * 1e6).rounded() / 1e6)).
+        # saturation \(String(format: "%.1f", saturation)) req/s (model capacity \(String(format: "%.1f", capacity))); station: \(concurrency) slot\(concurrency == 1 ? "" : "s"), mean service \(formatDuration((meanServiceTime * 1e6).rounded() / 1e6)) (\(shape.rawValue)\(usedServerTiming ? ", the handler time from Server-Timing" : ", from the round trip")); overhead \(formatDuration((overhead * 1e6).rounded() / 1e6)).
         capsim: 1
         name: calibrated-\(route.replacingOccurrences(of: "/", with: "_"))
         services:

@@ -79,9 +79,20 @@ public final class ServiceMetrics: @unchecked Sendable {
         if let outboxLag {
             out += "# HELP outbox_lag Unprocessed outbox rows.\n# TYPE outbox_lag gauge\noutbox_lag \(outboxLag)\n"
         }
+        out += "# HELP process_cpu_seconds_total User and system CPU time of this process.\n# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total \(Self.processCPUSeconds())\n"
         out += "# HELP rewards_granted_total Rewards granted by the worker.\n# TYPE rewards_granted_total counter\nrewards_granted_total \(g)\n"
         out += "# HELP rewards_errors_total Failed worker batches.\n# TYPE rewards_errors_total counter\nrewards_errors_total \(re)\n"
         return out
+    }
+
+    /// CPU time (user + system) this process has used, from getrusage: with the request count
+    /// it gives the service demand per request (the utilization law, D = U / X), which
+    /// `capsim calibrate` reads to see how busy the server really was at each load.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     static func format(_ b: Double) -> String {

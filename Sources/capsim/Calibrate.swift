@@ -13,16 +13,18 @@ struct Calibrate: ParsableCommand {
         abstract: "Fit the simulator to a real service: find saturation, fit service times, compare measured and simulated latency.",
         discussion: """
         For one route, with Poisson arrivals (as the simulator's traffic): doubles the rate until \
-        the service stops keeping up (successful throughput below 95 % of the offered rate, p99 over \
-        a second, or more than 1 % errors) and takes the best successful throughput as saturation; \
-        measures at 10 % of saturation to fit the service time — from the server's own \
-        Server-Timing handler time when it sends one (capsim serve does), else from the round trip; \
-        sets the effective concurrency by Little's law at saturation and the rest of the round trip \
-        as constant overhead; writes the calibrated scenario under --out; then measures and \
-        simulates (5 seeds) each --levels fraction of saturation and prints both, with 95 % \
-        intervals and relative errors. Targets: p50 within 10 %, p99 within 20 %.
+        the service stops keeping up (successful throughput below 95 % of the scheduled rate, p99 \
+        over a second, or more than 1 % errors) and takes the best successful throughput as \
+        saturation. A fitting run at --fit-level (50 %) then gives the service time: the shape of \
+        the server's own handler time (Server-Timing, which capsim serve sends) and as its mean the \
+        larger of that and the server's CPU seconds per request (process_cpu_seconds_total on its \
+        /metrics); the concurrency is Little's law at saturation, and the round trip's rest at the \
+        lightest probe is constant overhead. Without Server-Timing the round trip at 10 % stands in. \
+        It writes the calibrated scenario under --out, then measures and simulates (5 seeds) each \
+        --levels fraction of saturation and prints both with 95 % intervals, relative errors and \
+        the server's measured CPU utilization. Targets: p50 within 10 %, p99 within 20 %.
         For a quiet measurement pin the server and this command to different cores, e.g. \
-        `taskset -c 1 capsim serve …` and `taskset -c 0 capsim calibrate …`.
+        `taskset -c 1 capsim serve --workers 1 …` and `taskset -c 0 capsim calibrate …`.
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
@@ -42,7 +44,10 @@ struct Calibrate: ParsableCommand {
     @Option(help: "Load levels as fractions of saturation, comma-separated.")
     var levels: String = "30%,60%,90%"
 
-    @Option(help: "Measurement time per level (and for the low-load fit).")
+    @Option(help: "Load of the fitting run, as a fraction of saturation (not one of --levels: those are predicted, not fitted).")
+    var fitLevel: String = "50%"
+
+    @Option(help: "Measurement time per level (and for the fitting run).")
     var duration: String = "20s"
 
     @Option(help: "Time per step of the saturation search.")
@@ -78,6 +83,9 @@ struct Calibrate: ParsableCommand {
         guard let d = Duration(parsing: duration)?.seconds, d > 0 else { throw usage("--duration \"\(duration)\": expected a duration like 20s") }
         guard let probeSeconds = Duration(parsing: probe)?.seconds, probeSeconds > 0 else { throw usage("--probe \"\(probe)\": expected a duration like 3s") }
         guard replications >= 1 else { throw usage("--replications expects at least 1") }
+        guard let fitFraction = Percent(parsing: fitLevel)?.fraction, fitFraction > 0, fitFraction < 1 else {
+            throw usage("--fit-level \"\(fitLevel)\": expected a percentage below 100%, like 50%")
+        }
         let fractions = try levels.split(separator: ",").map { t -> Double in
             guard let p = Percent(parsing: String(t)), p.fraction > 0, p.fraction < 1 else { throw usage("--levels \"\(levels)\": expected percentages below 100%, like 30%,60%,90%") }
             return p.fraction
@@ -101,15 +109,27 @@ struct Calibrate: ParsableCommand {
                 throw ExitCode(1)
             }
         }
+        /// A run with the server's CPU seconds read before and after, when it exposes them:
+        /// (CPU seconds per completed request, CPU seconds per wall second).
+        func measureCPU(_ rate: Double, seconds: Double, samples: Bool = false) throws -> (LoadResult, perRequest: Double?, utilization: Double?) {
+            let before = MetricsProbe.cpuSeconds(url), t0 = Date()
+            let r = try measure(rate, seconds: seconds, samples: samples)
+            let after = MetricsProbe.cpuSeconds(url), wall = Date().timeIntervalSince(t0)
+            guard let before, let after, after >= before, r.completed > 0 else { return (r, nil, nil) }
+            return (r, (after - before) / Double(r.completed), (after - before) / wall)
+        }
         func goodput(_ r: LoadResult) -> Double {
             Double(r.statuses.filter { (Int($0.key) ?? 500) < 400 }.values.reduce(0, +)) / r.elapsed
         }
 
         // 1. Saturation: double until the service stops keeping up.
-        var rate = 25.0, saturation = 0.0
+        var rate = 25.0, saturation = 0.0, sawServerTiming = false
+        var firstProbe: LoadResult?
         while rate < 200_000 {
             let r = try measure(rate, seconds: probeSeconds)
             let ok = goodput(r)
+            if r.serverTime != nil { sawServerTiming = true }
+            if firstProbe == nil { firstProbe = r }
             printErr(String(format: "calibrate: offered %.0f/s → %.1f/s ok, p99 %.1f ms, %d errors", rate, ok, r.latency.p99, r.errorCount))
             saturation = max(saturation, ok)
             // Against what was scheduled, not the nominal rate: a short Poisson probe schedules
@@ -122,18 +142,28 @@ struct Calibrate: ParsableCommand {
             throw ExitCode(1)
         }
 
-        // 2. The service time, at 10 % of saturation where queueing is negligible.
-        let lowRate = max(2, 0.1 * saturation)
-        let low = try measure(lowRate, seconds: d)
-        printErr(String(format: "calibrate: low load %.1f/s: round trip mean %.3f ms%@", lowRate, low.serviceTime.mean,
-                        low.serverTime.map { String(format: ", handler mean %.3f ms (Server-Timing)", $0.app.mean) } ?? ", no Server-Timing"))
+        // 2. The fitting run. With Server-Timing (seen in the probes) at --fit-level, where the
+        //    handler works as it will at the predicted loads; without it at 10 %, where the round
+        //    trip is nearly all service time.
+        let fitRate = max(2, (sawServerTiming ? fitFraction : 0.1) * saturation)
+        let (low, cpuPerRequest, _) = try measureCPU(fitRate, seconds: d)
+        printErr(String(format: "calibrate: fitting run %.1f/s: round trip mean %.3f ms%@%@", fitRate, low.serviceTime.mean,
+                        low.serverTime.map { String(format: ", waiting %.3f ms, handler %.3f ms (Server-Timing)", $0.queue.mean, $0.app.mean) } ?? ", no Server-Timing",
+                        cpuPerRequest.map { String(format: ", server CPU %.3f ms per request", $0 * 1000) } ?? ""))
+        // The overhead from the first probe when it was light (under a quarter of saturation).
+        var lightOverhead: Double?
+        if let p = firstProbe, let t = p.serverTime, p.requestedRate < 0.25 * saturation {
+            lightOverhead = max(0, (p.serviceTime.mean - t.queue.mean - t.app.mean) / 1000)
+        }
         func bins(_ b: [(seconds: Double, count: Double)]?) -> [LowLoadProfile.Bin]? {
             b.map { $0.map { LowLoadProfile.Bin(seconds: $0.seconds, count: $0.count) } }
         }
-        let profile = LowLoadProfile(rate: lowRate, roundTripMean: low.serviceTime.mean / 1000, roundTripP99: low.serviceTime.p99 / 1000,
+        let profile = LowLoadProfile(rate: low.requestedRate, roundTripMean: low.serviceTime.mean / 1000, roundTripP99: low.serviceTime.p99 / 1000,
                                      roundTripBins: bins(low.bins(of: low.serviceTimeHistogram)),
+                                     queueMean: low.serverTime.map { $0.queue.mean / 1000 },
                                      handlerMean: low.serverTime.map { $0.app.mean / 1000 }, handlerP99: low.serverTime.map { $0.app.p99 / 1000 },
-                                     handlerBins: bins(low.bins(of: low.serverAppHistogram)))
+                                     handlerBins: bins(low.bins(of: low.serverAppHistogram)),
+                                     cpuPerRequest: cpuPerRequest, lightOverhead: lightOverhead)
         var model = RouteModel.fit(route: routeKey, saturation: saturation, lowLoad: profile, shape: fit)
         let name = routeKey.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "?", with: "-")
             .replacingOccurrences(of: "=", with: "-").replacingOccurrences(of: "&", with: "-")
@@ -146,8 +176,10 @@ struct Calibrate: ParsableCommand {
         // 3. Each level, measured (latency from intended sends, the first tenth dropped as
         //    warm-up, 95 % intervals by batch means) and simulated.
         var measured: [(fraction: Double, measured: LevelMeasurement)] = []
+        var utilization: [Double?] = []
         for f in fractions {
-            let r = try measure(f * saturation, seconds: d, samples: true)
+            let (r, _, u) = try measureCPU(f * saturation, seconds: d, samples: true)
+            utilization.append(u)
             let kept = (r.samples ?? []).filter { $0.intended >= d / 10 && $0.status.map { $0 < 400 } == true }
                 .compactMap { s in s.latency.map { (time: s.intended, latency: $0) } }
             guard let p50 = BatchMeans.percentile(kept, 50), let p99 = BatchMeans.percentile(kept, 99),
@@ -156,7 +188,9 @@ struct Calibrate: ParsableCommand {
                 throw ExitCode(1)
             }
             printErr(String(format: "calibrate: %@ = %.1f/s → p50 %.2f ms, p99 %.2f ms", Percent(fraction: f).description, f * saturation, p50.estimate * 1000, p99.estimate * 1000))
-            measured.append((f, LevelMeasurement(rate: f * saturation, throughput: goodput(r), p50: p50.estimate, p95: p95.estimate, p99: p99.estimate,
+            // The rate the run actually scheduled (a Poisson count differs from the nominal by
+            // ±√n): near saturation a 2 % difference in load is a large one in waiting time.
+            measured.append((f, LevelMeasurement(rate: r.requestedRate, throughput: goodput(r), p50: p50.estimate, p95: p95.estimate, p99: p99.estimate,
                                                  p50HalfWidth: p50.halfWidth, p99HalfWidth: p99.halfWidth)))
         }
         // Long enough that the model's own percentiles are sharp: ~200k requests per replication.
@@ -177,24 +211,26 @@ struct Calibrate: ParsableCommand {
             m.bins = []
             print(String(decoding: try e.encode(Report(target: target, model: m, scenario: scenarioPath, comparisons: comparisons)), as: UTF8.self))
         case .table:
-            print(Self.render(model: model, target: target, scenarioPath: scenarioPath, comparisons: comparisons))
+            print(Self.render(model: model, target: target, scenarioPath: scenarioPath, comparisons: comparisons, utilization: utilization))
         }
     }
 
-    static func render(model: RouteModel, target: String, scenarioPath: String, comparisons: [Calibration.Comparison]) -> String {
+    static func render(model: RouteModel, target: String, scenarioPath: String, comparisons: [Calibration.Comparison], utilization: [Double?]) -> String {
         func ms(_ v: Double) -> String { v < 0.01 ? String(format: "%.3fms", v * 1000) : String(format: "%.2fms", v * 1000) }
         func msCI(_ v: Double, _ h: Double?) -> String { h.map { ms(v) + " ±" + String(format: "%.0f%%", v > 0 ? 100 * $0 / v : 0) } ?? ms(v) }
         func pct(_ v: Double) -> String { String(format: "%+.1f%%", v * 100) }
         var lines: [String] = []
-        lines.append(String(format: "%@ %@: saturation %.1f req/s", target, model.route, model.saturation))
+        lines.append(String(format: "%@ %@: saturation %.1f req/s; the model's capacity %.1f req/s", target, model.route, model.saturation, model.capacity))
         lines.append("fit: \(model.concurrency) slot\(model.concurrency == 1 ? "" : "s"), mean service \(ms(model.meanServiceTime)) (\(model.shape.rawValue), "
-                     + (model.usedServerTiming ? "shape from the server's handler time" : "no Server-Timing: shape from the round trip")
+                     + (model.usedServerTiming ? "the server's handler time" : "no Server-Timing: the round trip at low load")
                      + "), p99 \(ms(model.p99ServiceTime)); constant overhead \(ms(model.overhead))")
         lines.append("calibrated scenario: \(scenarioPath)")
         lines.append("")
-        var t = TextTable(["level", "req/s", "measured p50", "simulated", "error", "measured p95", "simulated", "error", "measured p99", "simulated", "error", "throughput", "targets"])
-        for c in comparisons {
+        var t = TextTable(["level", "req/s", "server CPU", "model ρ", "measured p50", "simulated", "error", "measured p95", "simulated", "error", "measured p99", "simulated", "error", "throughput", "targets"])
+        for (i, c) in comparisons.enumerated() {
+            let u = i < utilization.count ? utilization[i] : nil
             t.add([Percent(fraction: c.level).description, String(format: "%.0f", c.measured.rate),
+                   u.map { String(format: "%.0f%%", $0 * 100) } ?? "-", String(format: "%.0f%%", 100 * c.measured.rate / model.capacity),
                    msCI(c.measured.p50, c.measured.p50HalfWidth), msCI(c.simulated.p50, c.simulated.p50HalfWidth), pct(c.p50Error),
                    ms(c.measured.p95), ms(c.simulated.p95), pct(c.p95Error),
                    msCI(c.measured.p99, c.measured.p99HalfWidth), msCI(c.simulated.p99, c.simulated.p99HalfWidth), pct(c.p99Error),
@@ -203,6 +239,9 @@ struct Calibrate: ParsableCommand {
         lines.append(t.render())
         lines.append("")
         lines.append("± is a 95 % interval: measured, batch means over 10 slices of the run; simulated, over the replications.")
+        if utilization.contains(where: { $0 != nil }) {
+            lines.append("server CPU: the server's CPU seconds per second during the level (its /metrics); model ρ: the level's rate over the model's capacity.")
+        }
         for c in comparisons where !c.withinTargets {
             let noise = c.measuredP99Noise ?? 0
             if abs(c.p50Error) <= 0.10 && abs(c.p99Error) <= 0.20 + noise {

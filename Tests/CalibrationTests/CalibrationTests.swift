@@ -46,19 +46,32 @@ struct CalibrationTests {
         }
     }
 
-    @Test("with Server-Timing: the station saturates where the service did, the rest of the round trip is overhead")
+    @Test("with Server-Timing: the handler's shape, the CPU cost per request as the mean, the light-load rest as overhead")
     func fitWithServerTiming() {
         let bins = [LowLoadProfile.Bin(seconds: 0.008, count: 90), LowLoadProfile.Bin(seconds: 0.018, count: 10)]
-        let profile = LowLoadProfile(rate: 12, roundTripMean: 0.0102, roundTripP99: 0.02, handlerMean: 0.009, handlerP99: 0.018, handlerBins: bins)
+        let profile = LowLoadProfile(rate: 60, roundTripMean: 0.0142, roundTripP99: 0.04, queueMean: 0.004, handlerMean: 0.009,
+                                     handlerP99: 0.018, handlerBins: bins, cpuPerRequest: 0.0099, lightOverhead: 0.0011)
         let m = RouteModel.fit(route: "r", saturation: 125, lowLoad: profile, shape: .empirical)
-        #expect(m.concurrency == 1)                                  // 125/s × 9 ms = 1.125 → 1
-        #expect(abs(m.meanServiceTime - 0.008) < 1e-12)              // 1 / 125/s
-        #expect(abs(m.overhead - 0.0022) < 1e-12)                    // 10.2 ms − 8 ms
+        #expect(m.concurrency == 1)                                  // 125/s × 9.9 ms = 1.24 → 1
+        #expect(abs(m.meanServiceTime - 0.0099) < 1e-12)             // CPU per request > handler time
+        #expect(abs(m.capacity - 1 / 0.0099) < 1e-9)
+        #expect(abs(m.overhead - 0.0011) < 1e-12)                    // measured at light load
         #expect(m.usedServerTiming && m.shape == .empirical)
-        // The shape is kept, scaled by 8/9 so the mean becomes the occupancy.
+        // The handler's shape is kept, scaled by 9.9/9 so its mean becomes the CPU cost.
         #expect(m.bins.map(\.count) == [90, 10])
-        #expect(abs(m.bins[0].seconds - 0.008 * 8 / 9) < 1e-12 && abs(m.bins[1].seconds - 0.018 * 8 / 9) < 1e-12)
-        #expect(abs(m.p99ServiceTime - 0.016) < 1e-12)
+        #expect(abs(m.bins[0].seconds - 0.008 * 1.1) < 1e-12 && abs(m.bins[1].seconds - 0.018 * 1.1) < 1e-12)
+        #expect(abs(m.p99ServiceTime - 0.018 * 1.1) < 1e-12)
+    }
+
+    @Test("a route waiting on I/O holds its slot for the handler's wall time, not its small CPU cost")
+    func fitIOBound() {
+        let profile = LowLoadProfile(rate: 100, roundTripMean: 0.0042, roundTripP99: 0.01, queueMean: 0.0002, handlerMean: 0.003,
+                                     handlerP99: 0.006, cpuPerRequest: 0.0002)
+        let m = RouteModel.fit(route: "r", saturation: 330, lowLoad: profile, shape: .lognormal)
+        #expect(abs(m.meanServiceTime - 0.003) < 1e-12)
+        #expect(m.concurrency == 1)                                  // 330/s × 3 ms ≈ 0.99 → 1: one writer
+        // No light-load probe: the overhead is the fitting run's round trip minus wait and handler.
+        #expect(abs(m.overhead - 0.001) < 1e-12)
     }
 
     @Test("without Server-Timing the round trip is the service time: no overhead, more slots")

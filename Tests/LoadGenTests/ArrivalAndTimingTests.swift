@@ -77,3 +77,18 @@ import Testing
         #expect(result.serviceTime.p50 >= server.app.p50)
     }
 }
+
+@Suite(.serialized) struct MetricsProbeTests {
+    @Test func readsAnUnlabelledSampleFromAMetricsPage() async throws {
+        let cpu = try await withTestServer({ router in
+            router.get("/metrics") { _, _ in "# HELP x\nprocess_cpu_seconds_total_other 9\nprocess_cpu_seconds_total 1.25\n" }
+        }) { base in MetricsProbe.cpuSeconds(base) }
+        #expect(cpu == 1.25)
+    }
+
+    @Test func aTargetWithoutMetricsOrUnreachableGivesNil() async throws {
+        let missing = try await withTestServer({ _ in }) { base in MetricsProbe.cpuSeconds(base) }
+        #expect(missing == nil)
+        #expect(MetricsProbe.cpuSeconds(URL(string: "http://127.0.0.1:9")!) == nil)
+    }
+}

@@ -44,4 +44,20 @@ func serverTiming(_ header: String?) -> (queue: Double, app: Double)? {
             #expect(timings[1].queue >= 0.5 * timings[0].app, "\(timings)")
         }
     }
+
+    /// The utilization law needs the server's own CPU seconds: they are exposed and they grow
+    /// with work (20 PBKDF2 verifications of 10 000 iterations cost well over a millisecond).
+    @Test func metricsExposeTheProcessCPUSeconds() async throws {
+        try await withService { _, client in
+            func cpu() async throws -> Double {
+                let page = try await client.get("/metrics").body
+                let line = try #require(page.split(separator: "\n").first { $0.hasPrefix("process_cpu_seconds_total ") })
+                return try #require(Double(line.split(separator: " ")[1]))
+            }
+            let before = try await cpu()
+            for _ in 0..<20 { _ = try await client.post("/auth/token", #"{"creator":"selam","password":"selam-pass"}"#) }
+            let after = try await cpu()
+            #expect(after - before > 0.001, "\(before) → \(after)")
+        }
+    }
 }
