@@ -32,6 +32,13 @@ public enum LoadRenderer {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// `replaying the traffic of stan-store-et: 1h of scenario time at time scale 120, rate scale 0.01 (60 steps)`:
+    /// the line `capsim load --scenario` prints above its table; nil for any other plan.
+    public static func replayLine(_ plan: LoadPlanRecord) -> String? {
+        guard let source = plan.scenario, case .steps(let steps) = plan.profile else { return nil }
+        return "replaying " + LoadVerdict.scenarioLine(source) + " (\(steps.count) step\(steps.count == 1 ? "" : "s"))"
+    }
+
     /// `200 ×1990, 503 ×10`, by code.
     static func statuses(_ counts: [String: Int]) -> String {
         counts.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")

@@ -107,6 +107,7 @@ struct Load: ParsableCommand {
             print(LoadRenderer.json(result), terminator: "")
             if !recorded.isEmpty { printErr(String(recorded.dropFirst(2))) }
         case .table:
+            if let line = LoadRenderer.replayLine(record) { print(line) }
             print(LoadRenderer.table(result), terminator: "")
             if !recorded.isEmpty { print(String(recorded.dropFirst(2))) }
         }

@@ -65,7 +65,7 @@ struct Runs: ParsableCommand {
     }
 
     struct Compare: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Per-service deltas between two runs of the same kind, side by side.")
+        static let configuration = CommandConfiguration(abstract: "Deltas between two runs of the same kind, side by side: per service, per service and horizon, or per latency percentile.")
         @Argument(help: "Run A (the reference).") var a: Int64
         @Argument(help: "Run B.") var b: Int64
         @Option(help: "Results database (default: $CAPSIM_DB, else reports/capsim.sqlite).") var db: String?

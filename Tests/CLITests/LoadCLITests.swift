@@ -139,8 +139,9 @@ struct LoadCLITests {
         #expect(r.status == 0, "\(r.err)")
         // The hour's profile × surge integrates to 0.8 × 900 + 2700 + 2 × 90 + 1440 = 5040 peak-seconds:
         // 5040 × 1500/s × 0.02 ÷ 1800 = 84 requests in the 2 s run (85 when rounding puts the 85th send a hair before the end).
-        let header = r.out.split(separator: "\n").first.map(String.init) ?? ""
-        #expect(header.hasSuffix("for 2s over 10 connections (open loop, seed 11)"), "\(header)")
+        let lines = r.out.split(separator: "\n").map(String.init)
+        #expect(lines.first == "replaying the traffic of genna-eve-surge: 1h of scenario time at time scale 1,800, rate scale 0.02 (60 steps)")
+        #expect(lines.dropFirst().first?.hasSuffix("for 2s over 10 connections (open loop, seed 11)") == true, "\(r.out)")
         let scheduled = r.out.firstMatch(of: /scheduled (\d+),/).map { Int($0.1)! }
         #expect(scheduled.map { (83...85).contains($0) } == true, "\(r.out)")
         let list = try CLI.run(["runs", "list"], environment: env)
