@@ -21,7 +21,7 @@ extension MarkdownReport {
                    + "\(ChartFormat.grouped(r.lateSends)) late sends (more than \(formatDuration(r.lateThreshold)) after the intended time), max lag \(LoadFormat.ms(r.maxSendLag)).")
         out.append("")
         var t = TextTable(["latency", "p50", "p90", "p95", "p99", "p99.9", "max", "mean"])
-        for (name, s) in [("from intended send", r.latency), ("service time (from actual send)", r.serviceTime)] {
+        for (name, s) in LoadRenderer.latencyRows(r) {
             t.add([name] + [s.p50, s.p90, s.p95, s.p99, s.p999, s.max, s.mean].map(LoadFormat.ms))
         }
         out += ["### Latency", "", t.markdown(), ""]
@@ -160,7 +160,7 @@ struct HTMLLoadReport {
 
     func latencyTable() -> HTMLTable {
         var t = HTMLTable(["latency"] + Self.percentiles.map(\.0) + ["mean"], numeric: Set(1...7))
-        for (name, s) in [("from the intended send", result.latency), ("service time (from the actual send)", result.serviceTime)] {
+        for (name, s) in LoadRenderer.latencyRows(result) {
             t.add([name] + Self.percentiles.map { LoadFormat.ms(s[keyPath: $0.1]) } + [LoadFormat.ms(s.mean)])
         }
         return t

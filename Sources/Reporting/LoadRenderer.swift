@@ -17,7 +17,7 @@ public enum LoadRenderer {
         out.append("late sends (> \(formatDuration(r.lateThreshold)) after the intended time): \(r.lateSends)\(pct), max lag \(ms(r.maxSendLag))")
         out.append("")
         var t = TextTable(["latency", "p50", "p90", "p95", "p99", "p99.9", "max", "mean"])
-        for (name, s) in [("from intended send", r.latency), ("service time (from actual send)", r.serviceTime)] {
+        for (name, s) in latencyRows(r) {
             t.add([name, ms(s.p50), ms(s.p90), ms(s.p95), ms(s.p99), ms(s.p999), ms(s.max), ms(s.mean)])
         }
         out.append(t.render())
@@ -37,6 +37,17 @@ public enum LoadRenderer {
     public static func replayLine(_ plan: LoadPlanRecord) -> String? {
         guard let source = plan.scenario, case .steps(let steps) = plan.profile else { return nil }
         return "replaying " + LoadVerdict.scenarioLine(source) + " (\(steps.count) step\(steps.count == 1 ? "" : "s"))"
+    }
+
+    /// The latency rows of the table: from the intended send, the service time, and the
+    /// server's own queue and handler times when its responses carried `Server-Timing`.
+    static func latencyRows(_ r: LoadResult) -> [(String, LatencySummary)] {
+        var rows = [("from intended send", r.latency), ("service time (from actual send)", r.serviceTime)]
+        if let server = r.serverTime {
+            rows.append(("server: waiting for a worker", server.queue))
+            rows.append(("server: holding a worker", server.app))
+        }
+        return rows
     }
 
     /// `200 ×1990, 503 ×10`, by code.
@@ -121,11 +132,15 @@ extension RunComparison {
     public static func loads(_ a: LoadResult, _ b: LoadResult, labels: (String, String)) -> String {
         let ms = LoadFormat.ms
         func pair(_ u: Double, _ v: Double, _ f: (Double) -> String) -> String { "\(f(u)) → \(f(v)) (\(pct(u, v)))" }
-        var t = TextTable(["latency", "from intended send", "service time (from actual send)"])
+        let server = a.serverTime.flatMap { x in b.serverTime.map { (x, $0) } }
+        var t = TextTable(["latency", "from intended send", "service time (from actual send)"]
+                          + (server == nil ? [] : ["server: waiting for a worker", "server: holding a worker"]))
         let rows: [(String, KeyPath<LatencySummary, Double>)] = [("p50", \.p50), ("p90", \.p90), ("p95", \.p95), ("p99", \.p99), ("p99.9", \.p999),
                                                                   ("max", \.max), ("mean", \.mean)]
         for (name, k) in rows {
-            t.add([name, pair(a.latency[keyPath: k], b.latency[keyPath: k], ms), pair(a.serviceTime[keyPath: k], b.serviceTime[keyPath: k], ms)])
+            var row = [name, pair(a.latency[keyPath: k], b.latency[keyPath: k], ms), pair(a.serviceTime[keyPath: k], b.serviceTime[keyPath: k], ms)]
+            if let (x, y) = server { row += [pair(x.queue[keyPath: k], y.queue[keyPath: k], ms), pair(x.app[keyPath: k], y.app[keyPath: k], ms)] }
+            t.add(row)
         }
         var c = TextTable(["measure", "A → B"])
         c.add(["requested rate", pair(a.requestedRate, b.requestedRate, LoadFormat.rate)])

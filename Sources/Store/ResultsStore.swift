@@ -148,8 +148,8 @@ public final class ResultsStore: Sendable {
         }
     }
 
-    /// Stores a load run: the result as JSON and its two latency histograms (when the result
-    /// has them) in `HistogramCoding`'s form; returns the new run's id.
+    /// Stores a load run: the result as JSON and its latency histograms (those the result has)
+    /// in `HistogramCoding`'s form; returns the new run's id.
     ///
     /// `plan` is what was asked: its canonical text becomes the run's `scenario_text` (so runs of
     /// the same plan share a `scenario_hash`), its JSON the run's `parameters`, and the run is
@@ -160,12 +160,14 @@ public final class ResultsStore: Sendable {
         let header = RunHeader(kind: .load, scenarioName: plan.name, scenarioHash: SHA256.hex(text), scenarioText: text,
                                seed: result.seed, parameters: plan.json(), capsimVersion: capsimVersion, createdAt: createdAt,
                                summary: RunSummary.load(result))
-        let latency = result.latencyHistogram.map { Data(HistogramCoding.encode($0)) }
-        let service = result.serviceTimeHistogram.map { Data(HistogramCoding.encode($0)) }
+        let histograms = [result.latencyHistogram, result.serviceTimeHistogram, result.serverQueueHistogram, result.serverAppHistogram]
+            .map { $0.map { Data(HistogramCoding.encode($0)) } }
         return try dbPool.write { db in
             let id = try header.insert(db)
-            try db.execute(sql: "INSERT INTO load_result (run_id, result_json, latency_histogram, service_time_histogram) VALUES (?, ?, ?, ?)",
-                           arguments: [id, json, latency, service])
+            try db.execute(sql: """
+                INSERT INTO load_result (run_id, result_json, latency_histogram, service_time_histogram, server_queue_histogram, server_app_histogram)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [id, json, histograms[0], histograms[1], histograms[2], histograms[3]])
             return id
         }
     }
@@ -296,8 +298,10 @@ public final class ResultsStore: Sendable {
     public func load(_ id: Int64) throws -> LoadResult? {
         let found: (RunInfo, Row?)? = try dbPool.read { db in
             guard let info = try RunHeader.fetch(db, id) else { return nil }
-            return (info, try Row.fetchOne(db, sql: "SELECT result_json, latency_histogram, service_time_histogram FROM load_result WHERE run_id = ?",
-                                           arguments: [id]))
+            return (info, try Row.fetchOne(db, sql: """
+                SELECT result_json, latency_histogram, service_time_histogram, server_queue_histogram, server_app_histogram
+                FROM load_result WHERE run_id = ?
+                """, arguments: [id]))
         }
         guard let (info, row) = found else { return nil }
         guard info.kind == .load else { throw StoreError.wrongKind(id: id, actual: info.kind, expected: .load) }
@@ -311,6 +315,8 @@ public final class ResultsStore: Sendable {
         }
         result.latencyHistogram = try histogram("latency_histogram")
         result.serviceTimeHistogram = try histogram("service_time_histogram")
+        result.serverQueueHistogram = try histogram("server_queue_histogram")
+        result.serverAppHistogram = try histogram("server_app_histogram")
         return result
     }
 

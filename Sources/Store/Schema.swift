@@ -22,8 +22,9 @@ import GRDB
 ///   run and deleting it (the cascade) a range scan. They reference `simulation_result`, not
 ///   `run`, so samples can only hang off a simulation.
 /// - `load_result` keeps a `capsim load` run's `LoadResult` as JSON (a few dozen fields, and
-///   routes) and its two latency histograms (from the intended send and from the actual send)
-///   in `HistogramCoding`'s compact form, so any percentile can be recomputed later. For a
+///   routes) and its latency histograms (from the intended send, from the actual send and, when
+///   the server sent `Server-Timing`, its queue and handler times) in `HistogramCoding`'s
+///   compact form, so any percentile can be recomputed later. For a
 ///   load run, `run.scenario_text` is the plan's canonical text (`LoadPlanRecord`), so
 ///   `scenario_hash` groups runs of the same plan.
 ///
@@ -86,7 +87,9 @@ enum Schema {
             run_id                 INTEGER PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,
             result_json            TEXT    NOT NULL CHECK (json_valid(result_json)),
             latency_histogram      BLOB,   -- µs from the intended send; HistogramCoding; NULL if not kept
-            service_time_histogram BLOB    -- µs from the actual send
+            service_time_histogram BLOB,   -- µs from the actual send
+            server_queue_histogram BLOB,   -- µs the server reported waiting for a worker (Server-Timing); NULL if it did not
+            server_app_histogram   BLOB    -- µs the server reported holding a worker
         );
         """
 

@@ -1,55 +1,14 @@
 import Foundation
 import Testing
 
-/// `capsim serve` as a child process on 127.0.0.1, a free port, an in-memory catalogue: the
-/// real service the `load` tests send to. Stopped with SIGTERM (it shuts down gracefully).
-final class ServeProcess {
-    let process = Process()
-    let url: String
-    private let errors = Pipe()
-
-    struct Unavailable: Error, CustomStringConvertible { let description: String }
-
-    init() throws {
-        process.executableURL = CLI.binary
-        process.arguments = ["serve", "--port", "0", "--db", ":memory:", "--products", "300", "--iterations", "1000", "--workers", "4"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        try process.run()
-        // Read stderr until the listening line (or the process ends, or 30 s pass).
-        let deadline = Date().addingTimeInterval(30)
-        var seen = ""
-        var found: String?
-        let handle = errors.fileHandleForReading
-        while found == nil && Date() < deadline && process.isRunning {
-            let chunk = handle.availableData
-            if chunk.isEmpty { Thread.sleep(forTimeInterval: 0.05); continue }
-            seen += String(decoding: chunk, as: UTF8.self)
-            if let range = seen.range(of: #"listening on (http://127\.0\.0\.1:\d+)"#, options: .regularExpression) {
-                found = String(seen[range].dropFirst("listening on ".count))
-            }
-        }
-        guard let found else {
-            if process.isRunning { process.terminate() }
-            throw Unavailable(description: "capsim serve did not start: \(seen)")
-        }
-        url = found
-        // Keep draining stderr so the server never blocks on a full pipe.
-        handle.readabilityHandler = { h in _ = h.availableData }
-    }
-
-    func stop() {
-        errors.fileHandleForReading.readabilityHandler = nil
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-    }
-}
-
-/// `capsim load` against a real `capsim serve`, and the stored load runs read back through
-/// `runs` and `report`. Short, slow runs (tens of requests per second for a second or two):
+/// `capsim load` against a real `capsim serve` (`ServeProcess`, beside the calibrate tests), and
+/// the stored load runs read back through `runs` and `report`. Short, slow runs (tens of requests per second for a second or two):
 /// they check what is recorded, not how fast the machine is.
 @Suite("capsim load: stored runs", .serialized)
 struct LoadCLITests {
+    /// A small catalogue and cheap logins: the server starts in a fraction of a second.
+    static let serve = ["--products", "300", "--iterations", "1000", "--workers", "4"]
+
     func db(_ name: String) -> [String: String] {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-load-\(ProcessInfo.processInfo.processIdentifier)-\(name).sqlite").path
         for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
@@ -64,9 +23,9 @@ struct LoadCLITests {
 
     @Test("load records a run; list, show, export, compare, report and delete read it back")
     func recordsAndReadsBack() throws {
-        let server = try ServeProcess(); defer { server.stop() }
+        let server = try ServeProcess(Self.serve); defer { withExtendedLifetime(server) {} }
         let env = db("runs"), dir = try tempDir("runs")
-        let target = server.url + "/marketplace/products?q=coffee"
+        let target = "http://127.0.0.1:\(server.port)/marketplace/products?q=coffee"
 
         let first = try CLI.run(["load", target, "--rate", "40/s", "--duration", "1s", "--connections", "2"], environment: env)
         #expect(first.status == 0, "\(first.err)")
@@ -131,10 +90,10 @@ struct LoadCLITests {
 
     @Test("--scenario replays a scenario's traffic compressed in time and scaled; the run is listed under the scenario")
     func scenarioProfile() throws {
-        let server = try ServeProcess(); defer { server.stop() }
+        let server = try ServeProcess(Self.serve); defer { withExtendedLifetime(server) {} }
         let env = db("scenario")
         // holiday-surge's hour (1500/s × 0.6 → 1.0, then ×2 from 20m for 30m) in 2 s at 2 % of its rate.
-        let r = try CLI.run(["load", server.url + "/healthz", "--scenario", "scenarios/teaching/holiday-surge.yaml", "--time-scale", "1800", "--rate-scale", "0.02"],
+        let r = try CLI.run(["load", "http://127.0.0.1:\(server.port)/healthz", "--scenario", "scenarios/teaching/holiday-surge.yaml", "--time-scale", "1800", "--rate-scale", "0.02"],
                             environment: env)
         #expect(r.status == 0, "\(r.err)")
         // The hour's profile × surge integrates to 0.8 × 900 + 2700 + 2 × 90 + 1440 = 5040 peak-seconds:
@@ -155,9 +114,9 @@ struct LoadCLITests {
 
     @Test("--no-store records nothing; an unreachable target exits 1 and records nothing")
     func noStoreAndUnreachable() throws {
-        let server = try ServeProcess(); defer { server.stop() }
+        let server = try ServeProcess(Self.serve); defer { withExtendedLifetime(server) {} }
         let env = db("nostore"), dir = try tempDir("nostore")
-        let r = try CLI.run(["load", server.url + "/healthz", "--rate", "20/s", "--duration", "1s", "--no-store", "--report", dir + "/r.md"], environment: env)
+        let r = try CLI.run(["load", "http://127.0.0.1:\(server.port)/healthz", "--rate", "20/s", "--duration", "1s", "--no-store", "--report", dir + "/r.md"], environment: env)
         #expect(r.status == 0)
         #expect(r.out.hasSuffix("errors: none\nreport \(dir)/r.md\n"))
         #expect(try String(contentsOfFile: dir + "/r.md", encoding: .utf8).contains("### Latency"))

@@ -52,6 +52,23 @@ func loadRun(target: String = "http://127.0.0.1:8089/checkout", rate: Double = 2
         #expect(r.serviceTime.max < 2, "and hides from the service time")
     }
 
+    @Test("the server's Server-Timing rows follow, in the table and the reports, when it sent them")
+    func serverTiming() {
+        var r = loadRun()
+        let queue = LatencySummary(r.serviceTimeHistogram!)
+        r.serverTime = ServerTimeSummary(queue: queue, app: r.serviceTime)
+        let lines = LoadRenderer.table(r).split(separator: "\n").map(String.init)
+        let ms = LoadFormat.ms
+        #expect(lines[6].hasPrefix("service time (from actual send)"))
+        #expect(lines[7] == "server: waiting for a worker     \(ms(queue.p50))  \(ms(queue.p90))   \(ms(queue.p95))   \(ms(queue.p99))   \(ms(queue.p999))  \(ms(queue.max))  \(ms(queue.mean))")
+        #expect(lines[8].hasPrefix("server: holding a worker "))
+        expectContains(HTMLReport.load(r, plan: nil, runID: nil), "<td>server: waiting for a worker</td>")
+        expectContains(MarkdownReport.load(r, plan: nil, runID: nil), "| server: holding a worker |")
+        let cmp = RunComparison.loads(r, r, labels: ("run 1", "run 2"))
+        #expect(cmp.contains("server: waiting for a worker") && cmp.contains("server: holding a worker"))
+        #expect(!LoadRenderer.table(loadRun()).contains("server:"))
+    }
+
     @Test("JSON: sorted keys, unescaped slashes, no histograms, one trailing newline; decodes to the same result")
     func json() throws {
         let r = loadRun(errors: ["503": 3, "timeout": 1])

@@ -10,10 +10,11 @@ import Testing
 
 /// A load result as the engine builds one, from histograms filled with 20,000 deterministic
 /// latencies in the engine's configuration (1 µs … 1 h, 3 digits): a lognormal-ish body,
-/// a stall's tail, two routes, errors of both kinds and awkward doubles in the rates.
+/// a stall's tail, the server's own queue and handler times (Server-Timing), two routes,
+/// errors of both kinds and awkward doubles in the rates.
 func loadResult(histograms: Bool = true) -> LoadResult {
     var latency = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
-    var service = latency
+    var service = latency, queue = latency, app = latency
     var state: UInt64 = 0x9E37_79B9_7F4A_7C15
     func next() -> Double {  // xorshift64*
         state ^= state >> 12; state ^= state << 25; state ^= state >> 27
@@ -24,6 +25,8 @@ func loadResult(histograms: Bool = true) -> LoadResult {
         let queued = i % 500 < 40 ? Double(500 - i % 500) * 2_000 : next() * 50  // a stall every 500 requests
         service.record(UInt64(body) + 1)
         latency.record(UInt64(body + queued) + 1)
+        queue.record(UInt64(body * 0.1))
+        app.record(UInt64(body * 0.8) + 1)
     }
     var r = LoadResult(target: "http://127.0.0.1:8089/marketplace/products?q=ቡና", requestedRate: 1000.0 / 3, duration: 60, connections: 16, seed: 1 << 63 + 5,
                        scheduled: 20_003, sent: 20_001, completed: 20_000, connectionsOpened: 17, achievedRate: 20_000 / 60.000_123, elapsed: 60.000_123,
@@ -32,9 +35,12 @@ func loadResult(histograms: Bool = true) -> LoadResult {
                        routes: [RouteResult(route: "GET:/marketplace/products?q=ቡና", sent: 14_000, completed: 14_000, statuses: ["200": 14_000]),
                                 RouteResult(route: "POST:/payments", sent: 6_001, completed: 6_000, statuses: ["200": 5_990, "503": 10])],
                        samples: nil)
+    r.serverTime = ServerTimeSummary(queue: LatencySummary(queue), app: LatencySummary(app))
     if histograms {
         r.latencyHistogram = latency
         r.serviceTimeHistogram = service
+        r.serverQueueHistogram = queue
+        r.serverAppHistogram = app
     }
     return r
 }
@@ -61,6 +67,8 @@ struct LoadStoreTests {
         #expect(back.latencyHistogram == result.latencyHistogram && back.latencyHistogram != nil)
         #expect(LatencySummary(try #require(back.latencyHistogram)) == result.latency, "percentiles recomputed from the stored histogram agree")
         #expect(LatencySummary(try #require(back.serviceTimeHistogram)) == result.serviceTime)
+        #expect(back.serverQueueHistogram == result.serverQueueHistogram && back.serverAppHistogram == result.serverAppHistogram)
+        #expect(LatencySummary(try #require(back.serverAppHistogram)) == result.serverTime?.app)
         let stored = try store.dbPool.read { db in try String.fetchOne(db, sql: "SELECT result_json FROM load_result WHERE run_id = ?", arguments: [id]) }
         #expect(stored == (try ResultsStore.encode(result)))
         #expect((try ResultsStore.encode(back)) == (try ResultsStore.encode(result)))
@@ -96,7 +104,7 @@ struct LoadStoreTests {
         let id = try store.saveLoad(result, plan: loadPlanRecord(), capsimVersion: "0.1.0", createdAt: createdAt)
         let back = try #require(try store.load(id))
         #expect(back == result)
-        #expect(back.latencyHistogram == nil && back.serviceTimeHistogram == nil)
+        #expect(back.latencyHistogram == nil && back.serviceTimeHistogram == nil && back.serverQueueHistogram == nil && back.serverAppHistogram == nil)
     }
 
     @Test("the same plan shares a scenario hash; a different rate does not")
@@ -281,6 +289,8 @@ let frozenV3Load = """
         run_id                 INTEGER PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,
         result_json            TEXT    NOT NULL CHECK (json_valid(result_json)),
         latency_histogram      BLOB,   -- µs from the intended send; HistogramCoding; NULL if not kept
-        service_time_histogram BLOB    -- µs from the actual send
+        service_time_histogram BLOB,   -- µs from the actual send
+        server_queue_histogram BLOB,   -- µs the server reported waiting for a worker (Server-Timing); NULL if it did not
+        server_app_histogram   BLOB    -- µs the server reported holding a worker
     );
     """
