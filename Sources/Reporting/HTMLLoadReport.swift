@@ -196,7 +196,7 @@ struct HTMLLoadReport {
             "Open loop, as wrk2 works: request i is due at its intended time whatever the responses do, and goes out on the first free keep-alive connection (one request in flight on each).",
             "Latency from the intended send counts the time a request waited for a connection, so a stall shows in every request queued behind it (no coordinated omission). The service time, from the actual send, is what a closed-loop tool reports; the gap between the two is the queueing the client saw.",
             "Percentiles come from HdrHistograms with 3 significant digits in microseconds; the store keeps both histograms, so other percentiles can be recomputed (capsim runs export ID --format csv).",
-            "A send later than the late threshold after its intended time counts as late: then the connections, not the server, set the pace.",
+            "A send later than the late threshold after its intended time counts as late: then the generator (too few connections, or a busy CPU), not the server, set the pace, and the latencies understate what the requested rate would cause.",
         ]
         return "<h2>How to read this report</h2><ul class=\"expl note\">" + items.map { "<li>\(esc($0))</li>" }.joined() + "</ul>"
     }

@@ -104,7 +104,7 @@ struct LoadVerdict {
             problems.append("achieved \(LoadFormat.rate(r.achievedRate)) of \(LoadFormat.rate(r.requestedRate)) requested")
         }
         if r.sent > 0 && Double(r.lateSends) > 0.01 * Double(r.sent) {
-            problems.append("\(ChartFormat.percent(Double(r.lateSends) / Double(r.sent))) of sends late (the connections, not the server, set the pace)")
+            problems.append("\(ChartFormat.percent(Double(r.lateSends) / Double(r.sent))) of sends late (the generator — its connections or its CPU — not the server set the pace)")
         }
         let tail = "p99 \(LoadFormat.ms(r.latency.p99)) from the intended send (\(LoadFormat.ms(r.serviceTime.p99)) service time)"
         ok = problems.isEmpty
