@@ -42,7 +42,9 @@ let package = Package(
             // (measured with perf: swift_beginAccess/AccessSet::insert). Static checks stay on.
             .unsafeFlags(["-O", "-enforce-exclusivity=unchecked"]),
         ]),
-        .target(name: "Reporting", dependencies: ["CapsimModel", "Planning", "Simulation", "Autoscaling"]),
+        .target(name: "Reporting", dependencies: [
+            "CapsimModel", "Planning", "Simulation", "Autoscaling", "LoadGen", .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
         .target(name: "Checks", dependencies: ["CapsimModel", "Simulation"]),
         /// SHA-256 for the store's scenario fingerprints and the service core's HMAC/PBKDF2.
         .target(name: "Hashing"),
@@ -56,14 +58,15 @@ let package = Package(
         ]),
         .target(name: "Calibration", dependencies: ["CapsimModel", "Simulation"]),
         .target(name: "LoadGen", dependencies: [
-            "CapsimModel",
+            "CapsimModel", "Simulation",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .target(name: "Store", dependencies: [
-            "CapsimModel", "Planning", "Simulation", "Hashing", .product(name: "GRDB", package: "GRDB.swift"),
+            "CapsimModel", "Planning", "Simulation", "LoadGen", "Hashing", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         .target(name: "EthiopianCalendar"),
         .executableTarget(name: "capsim", dependencies: [
@@ -76,16 +79,18 @@ let package = Package(
         .testTarget(name: "AutoscalingTests", dependencies: ["Autoscaling", "CapsimModel"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Autoscaling", "CapsimModel", "Planning", "Reporting"]),
         .testTarget(name: "StoreTests", dependencies: [
-            "Store", "Simulation", "Planning", "CapsimModel", .product(name: "GRDB", package: "GRDB.swift"),
+            "Store", "Simulation", "Planning", "CapsimModel", "LoadGen", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Simulation", "Planning", "CapsimModel", "Autoscaling"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Simulation", "Planning", "CapsimModel", "Autoscaling", "LoadGen"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Simulation", "CapsimModel"]),
         .testTarget(name: "ServiceCoreTests", dependencies: [
             "ServiceCore", "LoadGen", "Calibration", .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Simulation", "CapsimModel"]),
         .testTarget(name: "LoadGenTests", dependencies: [
-            "LoadGen", .product(name: "Hummingbird", package: "hummingbird"),
+            "LoadGen", "CapsimModel", "Simulation", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "CLITests", dependencies: ["capsim"]),
         .testTarget(name: "EthiopianCalendarTests", dependencies: ["EthiopianCalendar"]),

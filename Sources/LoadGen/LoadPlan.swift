@@ -65,6 +65,8 @@ public struct LoadPlan: Sendable {
     public var arrivals: ArrivalPattern = .uniform
     /// Extra request headers sent with every request (`Authorization`, for instance).
     public var headers: [(name: String, value: String)] = []
+    /// Where `profile` came from, when it was derived from a scenario's traffic.
+    public var scenarioSource: ScenarioProfileSource?
 
     public init(target: URL, rate: Double, duration: Double, mix: [MixEntry] = [], connections: Int = 10,
                 seed: UInt64 = 1, lateThreshold: Double = 0.001, drainTimeout: Double = 10, recordSamples: Bool = false) {

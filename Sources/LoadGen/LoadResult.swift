@@ -55,8 +55,8 @@ public struct RequestSample: Hashable, Sendable, Codable {
     public var serviceTime: Double? { latency.flatMap { l in sendLag.map { l - $0 } } }
 }
 
-/// What an open-loop run measured.
-public struct LoadResult: Sendable, Codable {
+/// What an open-loop run measured. Equal when every field is, the raw histograms included.
+public struct LoadResult: Sendable, Codable, Equatable {
     public var target: String
     /// Requested mean rate (scheduled requests ÷ duration).
     public var requestedRate: Double

@@ -51,15 +51,16 @@ public struct SeasonSchedule: Sendable {
     }
 
     /// Per-route multipliers at t (product of the seasons in force), written into `into`.
+    /// Public so `capsim load --scenario` replays the simulator's own traffic curve.
     @inline(__always)
-    func multipliers(at t: Double, into m: inout [Double]) {
+    public func multipliers(at t: Double, into m: inout [Double]) {
         for i in m.indices { m[i] = 1 }
         for w in windows where t >= w.start && t < w.end { for r in w.routes { m[r] *= w.multiplier } }
     }
 
     /// The diurnal shift in force at t (the largest, if seasons overlap).
     @inline(__always)
-    func shift(at t: Double) -> Double {
+    public func shift(at t: Double) -> Double {
         var s = 0.0
         for w in windows where t >= w.start && t < w.end && w.shift > s { s = w.shift }
         return s

@@ -1,9 +1,11 @@
 import Foundation
 import GRDB
+import Histogram
+import LoadGen
 import Planning
 import Simulation
 
-/// Every `plan` and `simulate` run, kept in one SQLite file so any of them can be listed,
+/// Every `plan`, `simulate` and `load` run, kept in one SQLite file so any of them can be listed,
 /// compared and re-rendered later without running it again.
 ///
 /// A class because it owns a connection pool (one writer, concurrent readers); `Sendable`
@@ -146,6 +148,30 @@ public final class ResultsStore: Sendable {
         }
     }
 
+    /// Stores a load run: the result as JSON and its latency histograms (those the result has)
+    /// in `HistogramCoding`'s form; returns the new run's id.
+    ///
+    /// `plan` is what was asked: its canonical text becomes the run's `scenario_text` (so runs of
+    /// the same plan share a `scenario_hash`), its JSON the run's `parameters`, and the run is
+    /// listed under the scenario whose traffic was replayed, else the target.
+    public func saveLoad(_ result: LoadResult, plan: LoadPlanRecord, capsimVersion: String, createdAt: String) throws -> Int64 {
+        let json = try Self.encode(result)
+        let text = plan.canonicalText
+        let header = RunHeader(kind: .load, scenarioName: plan.name, scenarioHash: SHA256.hex(text), scenarioText: text,
+                               seed: result.seed, parameters: plan.json(), capsimVersion: capsimVersion, createdAt: createdAt,
+                               summary: RunSummary.load(result))
+        let histograms = [result.latencyHistogram, result.serviceTimeHistogram, result.serverQueueHistogram, result.serverAppHistogram]
+            .map { $0.map { Data(HistogramCoding.encode($0)) } }
+        return try dbPool.write { db in
+            let id = try header.insert(db)
+            try db.execute(sql: """
+                INSERT INTO load_result (run_id, result_json, latency_histogram, service_time_histogram, server_queue_histogram, server_app_histogram)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [id, json, histograms[0], histograms[1], histograms[2], histograms[3]])
+            return id
+        }
+    }
+
     private static func insertTimeline(_ db: Database, id: Int64, _ samples: [ServiceSample]) throws {
         var insert = try RowInserter(db, sql: """
             INSERT INTO service_sample (run_id, seq, time, service, replicas, ready, starting, cpu_utilization, in_flight, queue_length,
@@ -266,6 +292,34 @@ public final class ResultsStore: Sendable {
         }
     }
 
+    /// The stored load run, equal (`==`) to the one saved, histograms included (nil when it was
+    /// saved without them); nil when there is no such run. Throws `StoreError.wrongKind` when
+    /// the run is a plan or a simulation.
+    public func load(_ id: Int64) throws -> LoadResult? {
+        let found: (RunInfo, Row?)? = try dbPool.read { db in
+            guard let info = try RunHeader.fetch(db, id) else { return nil }
+            return (info, try Row.fetchOne(db, sql: """
+                SELECT result_json, latency_histogram, service_time_histogram, server_queue_histogram, server_app_histogram
+                FROM load_result WHERE run_id = ?
+                """, arguments: [id]))
+        }
+        guard let (info, row) = found else { return nil }
+        guard info.kind == .load else { throw StoreError.wrongKind(id: id, actual: info.kind, expected: .load) }
+        guard let row else { throw StoreError.incomplete(id: id, detail: "its load result is missing") }
+        var result = try Self.decode(LoadResult.self, from: row["result_json"], run: info)
+        func histogram(_ column: String) throws -> Histogram<UInt64>? {
+            guard let data = row[column] as Data? else { return nil }
+            do { return try HistogramCoding.decode([UInt8](data)) } catch {
+                throw StoreError.undecodable(id: id, capsimVersion: info.capsimVersion, reason: "\(column): \(error)")
+            }
+        }
+        result.latencyHistogram = try histogram("latency_histogram")
+        result.serviceTimeHistogram = try histogram("service_time_histogram")
+        result.serverQueueHistogram = try histogram("server_queue_histogram")
+        result.serverAppHistogram = try histogram("server_app_histogram")
+        return result
+    }
+
     // MARK: Maintenance
 
     /// Deletes a run and everything it stored (the foreign keys cascade to results, timelines
@@ -285,7 +339,8 @@ public final class ResultsStore: Sendable {
     }
 
     /// Problems with the file, empty when it is sound: SQLite's `integrity_check` and
-    /// `foreign_key_check`, every run having its result, and every simulation having exactly
+    /// `foreign_key_check`, every run having its result (a plan, a simulation or a load
+    /// result, by its kind), and every simulation having exactly
     /// the timeline rows it recorded. For `runs check` and the kill-safety test.
     public func check() throws -> [String] {
         try dbPool.read { db in
@@ -297,6 +352,7 @@ public final class ResultsStore: Sendable {
                 SELECT id FROM run
                 WHERE (kind = 'plan' AND id NOT IN (SELECT run_id FROM plan_result))
                    OR (kind = 'simulate' AND id NOT IN (SELECT run_id FROM simulation_result))
+                   OR (kind = 'load' AND id NOT IN (SELECT run_id FROM load_result))
                 """) {
                 problems.append("run \(id) has no result")
             }

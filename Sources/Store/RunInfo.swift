@@ -4,6 +4,8 @@ public enum RunKind: String, Hashable, Sendable, Codable, CaseIterable, CustomSt
     case plan
     /// `capsim simulate`: the result is a `SimulationResult`.
     case simulate
+    /// `capsim load`: the result is a `LoadResult`, measured against a real service.
+    case load
 
     public var description: String { rawValue }
 }
@@ -12,15 +14,17 @@ public enum RunKind: String, Hashable, Sendable, Codable, CaseIterable, CustomSt
 /// `runs show`.
 ///
 /// A value type, cheap to list by the thousand, because listing must not read timelines; the
-/// result itself comes from `ResultsStore.plan(_:)` or `ResultsStore.simulation(_:)`.
+/// result itself comes from `ResultsStore.plan(_:)`, `ResultsStore.simulation(_:)` or
+/// `ResultsStore.load(_:)`.
 public struct RunInfo: Hashable, Sendable, Codable {
     /// Assigned by the store; never reused, even after a delete (the table is AUTOINCREMENT),
     /// so "run 12" in an old note or CI log can't come to mean a different run.
     public let id: Int64
     public let kind: RunKind
-    /// The scenario's `name:`.
+    /// The scenario's `name:`; for a load run, the target (or the scenario whose traffic it replayed).
     public let scenarioName: String
-    /// SHA-256 of the scenario file's text, lowercase hex: runs of the same file share it.
+    /// SHA-256 of the scenario file's text, lowercase hex: runs of the same file share it. For a
+    /// load run, of the plan's canonical text: runs of the same plan share it.
     public let scenarioHash: String
     public let seed: UInt64
     /// The resolved parameters of the run as JSON text (duration, warm-up, seed, horizons,

@@ -1,4 +1,5 @@
 import CapsimModel
+import LoadGen
 import Planning
 import Simulation
 
@@ -26,6 +27,9 @@ enum RunSummary {
             + "\(grouped(result.timeline.count)) samples, \(grouped(result.routeTimeline.count)) route samples, "
             + "\(grouped(result.scaling.count)) scaling events; \(grouped(breaches)) SLO breaches"
     }
+
+    /// `1000.0/s for 10s → 998.7/s, p99 3.21ms, 0 errors`
+    static func load(_ result: LoadResult) -> String { LoadFormat.summary(result) }
 
     /// `1234567` → `1,234,567`.
     static func grouped(_ n: Int) -> String {

@@ -8,8 +8,9 @@ import GRDB
 /// builds a database from a frozen copy of v1 and opens it with the current store.
 ///
 /// Why these tables:
-/// - `run` holds what every run has (one row per `plan` or `simulate`), so `runs list` reads
-///   one small table.
+/// - `run` holds what every run has (one row per `plan`, `simulate` or `load`), so `runs list`
+///   reads one small table. Its `kind` CHECK was widened to `load` by "v3-load", which rebuilds
+///   the table (SQLite cannot alter a CHECK): see `v3Load`.
 /// - `plan_result` keeps the whole `CapacityPlan` as JSON: it is small (rows × horizons) and
 ///   never queried piecewise, and JSON keeps every field the plan grows.
 /// - `simulation_result` keeps the per-service and per-route summaries as JSON (a few rows)
@@ -20,6 +21,12 @@ import GRDB
 ///   the exact order; WITHOUT ROWID clusters a run's rows together, which makes reading one
 ///   run and deleting it (the cascade) a range scan. They reference `simulation_result`, not
 ///   `run`, so samples can only hang off a simulation.
+/// - `load_result` keeps a `capsim load` run's `LoadResult` as JSON (a few dozen fields, and
+///   routes) and its latency histograms (from the intended send, from the actual send and, when
+///   the server sent `Server-Timing`, its queue and handler times) in `HistogramCoding`'s
+///   compact form, so any percentile can be recomputed later. For a
+///   load run, `run.scenario_text` is the plan's canonical text (`LoadPlanRecord`), so
+///   `scenario_hash` groups runs of the same plan.
 ///
 /// Conventions: Swift `UInt64` values (seeds, event counts) are stored as the `Int64` with the
 /// same bits (SQLite integers are signed 64-bit), so seeds above 2⁶³ read back exactly but
@@ -28,14 +35,63 @@ import GRDB
 /// save — the simulator never produces one). Optional Swift values are NULL.
 enum Schema {
     /// Migration names in order; the last is the current schema version.
-    static let migrationNames = ["v1", "v2-history"]
+    static let migrationNames = ["v1", "v2-history", "v3-load"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in try db.execute(sql: v1) }
         migrator.registerMigration("v2-history") { db in try db.execute(sql: v2History) }
+        // `.deferred`: GRDB turns foreign keys off, runs the migration in a transaction, runs
+        // PRAGMA foreign_key_check and commits only if it finds nothing — SQLite's 12-step
+        // procedure for changing a table (https://www.sqlite.org/lang_altertable.html#otheralter).
+        // With foreign keys on, dropping `run` would delete every result through the cascades.
+        migrator.registerMigration("v3-load", foreignKeyChecks: .deferred) { db in
+            // Dropping `run` drops its AUTOINCREMENT counter, and the copy's counter only knows
+            // the largest id still present: keep the old one, or a deleted run's id comes back.
+            let sequence = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM sqlite_sequence WHERE name = 'run'")
+            try db.execute(sql: v3Load)
+            if let sequence {
+                try db.execute(sql: """
+                    UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'run';
+                    INSERT INTO sqlite_sequence (name, seq) SELECT 'run', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'run');
+                    """, arguments: [sequence, sequence])
+            }
+        }
         return migrator
     }
+
+    /// `load` runs. Rebuilds `run` with the wider `kind` CHECK (create the new table, copy every
+    /// row with its id, drop the old, rename the new, recreate the index), then adds
+    /// `load_result`. The child tables refer to `run` by name, so after the rename their
+    /// foreign keys point at the new table. Frozen once released.
+    static let v3Load = """
+        CREATE TABLE run_new (
+            id             INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind           TEXT    NOT NULL CHECK (kind IN ('plan', 'simulate', 'load')),
+            scenario_name  TEXT    NOT NULL,
+            scenario_hash  TEXT    NOT NULL CHECK (length(scenario_hash) = 64),
+            scenario_text  TEXT    NOT NULL,
+            seed           INTEGER NOT NULL,
+            parameters     TEXT    NOT NULL CHECK (json_valid(parameters)),
+            capsim_version TEXT    NOT NULL,
+            created_at     TEXT    NOT NULL,
+            summary        TEXT    NOT NULL
+        );
+        INSERT INTO run_new (id, kind, scenario_name, scenario_hash, scenario_text, seed, parameters, capsim_version, created_at, summary)
+            SELECT id, kind, scenario_name, scenario_hash, scenario_text, seed, parameters, capsim_version, created_at, summary FROM run;
+        DROP TABLE run;
+        ALTER TABLE run_new RENAME TO run;
+        CREATE INDEX run_by_scenario_hash ON run(scenario_hash);
+
+        CREATE TABLE load_result (
+            run_id                 INTEGER PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,
+            result_json            TEXT    NOT NULL CHECK (json_valid(result_json)),
+            latency_histogram      BLOB,   -- µs from the intended send; HistogramCoding; NULL if not kept
+            service_time_histogram BLOB,   -- µs from the actual send
+            server_queue_histogram BLOB,   -- µs the server reported waiting for a worker (Server-Timing); NULL if it did not
+            server_app_histogram   BLOB    -- µs the server reported holding a worker
+        );
+        """
 
     /// Tracked growth metrics imported by `capsim forecast` (seed §2, "Growth Metrics
     /// Tracking"): one row per observation, keyed so re-importing the same file replaces rows

@@ -5,7 +5,7 @@
 public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
     /// No run has this id (never saved, or deleted).
     case noRun(Int64)
-    /// The run exists but is of the other kind (`plan(12)` on a simulation, or the reverse).
+    /// The run exists but is of another kind (`plan(12)` on a simulation, `load(3)` on a plan).
     case wrongKind(id: Int64, actual: RunKind, expected: RunKind)
     /// `parameters` must be JSON text (an object, usually) so SQL can `json_extract` it.
     case invalidParameters(String)
@@ -39,6 +39,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
         switch kind {
         case .plan: return "a plan"
         case .simulate: return "a simulation"
+        case .load: return "a load run"
         }
     }
 }

@@ -3,6 +3,7 @@ import CapsimModel
 import Foundation
 import LoadGen
 import Reporting
+import Store
 
 struct Load: ParsableCommand {
     enum Format: String, CaseIterable, ExpressibleByArgument { case table, json }
@@ -15,7 +16,10 @@ struct Load: ParsableCommand {
         INTENDED send time, so a stalled server shows in every request queued behind it (no \
         coordinated omission); the service time (from the actual send) is printed beside it. \
         A send more than --late-threshold after its time counts as late: then the connections, \
-        not the server, limited the rate. Bad input exits 2; an unreachable target exits 1.
+        not the server, limited the rate. --scenario replays a scenario's traffic (peak, \
+        profile, surges, seasons) as rate steps, compressed by --time-scale and scaled by \
+        --rate-scale. The run is recorded in the results database like plan and simulate \
+        (capsim runs show ID, capsim report ID). Bad input exits 2; an unreachable target exits 1.
         """)
 
     @Argument(help: "The target, e.g. http://127.0.0.1:8080/products (http only).")
@@ -27,8 +31,17 @@ struct Load: ParsableCommand {
     @Option(help: "A piecewise-constant rate instead of --rate: TIME=RATE points, e.g. 0s=100/s,10s=500/s,20s=200/s.")
     var profile: String?
 
-    @Option(help: "How long to schedule requests, e.g. 60s or 2m.")
-    var duration: String = "10s"
+    @Option(help: "Replay this scenario's traffic instead of --rate: the entry's rate over time, one step per scenario minute.")
+    var scenario: String?
+
+    @Option(help: "With --scenario: scenario seconds per second of load, e.g. 60 plays an hour in a minute.")
+    var timeScale: Double?
+
+    @Option(help: "With --scenario: multiply every rate, e.g. 0.01 replays 10k/s as 100/s.")
+    var rateScale: Double?
+
+    @Option(help: "How long to schedule requests, e.g. 60s or 2m (default: 10s; with --scenario, its simulation.duration ÷ --time-scale).")
+    var duration: String?
 
     @Option(help: "Request mix, e.g. GET:/products=70%,POST:/payments=30% (shares must sum to 100%). Default: GET the target.")
     var mix: String?
@@ -45,8 +58,8 @@ struct Load: ParsableCommand {
     @Option(help: "Keep-alive connections (one request in flight on each).")
     var connections: Int = 10
 
-    @Option(help: "Seed for the mix's random stream.")
-    var seed: UInt64 = 1
+    @Option(help: "Seed for the mix's random stream (default: 1; with --scenario, the scenario's seed).")
+    var seed: UInt64?
 
     @Option(help: "A send later than this after its intended time counts as late.")
     var lateThreshold: String = "1ms"
@@ -54,12 +67,19 @@ struct Load: ParsableCommand {
     @Option(help: "Output format: table or json.")
     var format: Format = .table
 
+    @Option(help: "Also write a report: FILE.html (charts) or FILE.md (Markdown).")
+    var report: String?
+
+    @OptionGroup var store: StoreOptions
+
     func run() throws {
         let plan: LoadPlan
         do { plan = try makePlan() } catch let e as UsageProblem {
             printErr("error: \(e.message)")
             throw ExitCode(2)
         }
+        // Open the store before sending anything: a bad --db should not cost a load run.
+        let db = store.noStore ? nil : try openStore(store.db)
         let result: LoadResult
         do {
             result = try runLoadBlocking(plan)
@@ -68,13 +88,28 @@ struct Load: ParsableCommand {
             if case .invalidPlan = e { throw ExitCode(2) }
             throw ExitCode(1)
         }
+        let record = LoadPlanRecord(plan)
+        var recorded = ""
+        if let db {
+            let id = try db.saveLoad(result, plan: record, capsimVersion: Capsim.version, createdAt: nowISO())
+            recorded = "; recorded as run \(id)"
+            if let report {
+                try emit(try ReportWriter.render(store: db, info: try RunLookup.info(db, id), format: ReportWriter.format(of: report)), to: report)
+                recorded += "; report \(report)"
+            }
+        } else if let report {
+            try emit(ReportWriter.format(of: report) == .html ? HTMLReport.load(result, plan: record, runID: nil)
+                                                              : MarkdownReport.load(result, plan: record, runID: nil), to: report)
+            recorded = "; report \(report)"
+        }
         switch format {
         case .json:
-            let e = JSONEncoder()
-            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try e.encode(result), as: UTF8.self))
+            print(LoadRenderer.json(result), terminator: "")
+            if !recorded.isEmpty { printErr(String(recorded.dropFirst(2))) }
         case .table:
-            print(LoadReport.table(result))
+            if let line = LoadRenderer.replayLine(record) { print(line) }
+            print(LoadRenderer.table(result), terminator: "")
+            if !recorded.isEmpty { print(String(recorded.dropFirst(2))) }
         }
     }
 
@@ -92,9 +127,39 @@ struct Load: ParsableCommand {
         guard let url = URL(string: target), url.host != nil else {
             throw UsageProblem(message: "target \"\(target)\": expected a URL like http://127.0.0.1:8080/path")
         }
+        let given = [rate.map { _ in "--rate" }, profile.map { _ in "--profile" }, scenario.map { _ in "--scenario" }].compactMap { $0 }
+        if given.count > 1 { throw UsageProblem(message: "give one of --rate, --profile and --scenario, not \(given.joined(separator: " and "))") }
+        if scenario == nil, let flag = [timeScale.map { _ in "--time-scale" }, rateScale.map { _ in "--rate-scale" }].compactMap({ $0 }).first {
+            throw UsageProblem(message: "\(flag) goes with --scenario")
+        }
+        var loadDuration: Double?
+        if let duration {
+            guard let d = CapsimModel.Duration(parsing: duration), d.seconds > 0 else {
+                throw UsageProblem(message: "--duration \"\(duration)\": expected a positive duration like 60s")
+            }
+            loadDuration = d.seconds
+        }
         let rateProfile: RateProfile
+        var source: ScenarioProfileSource?
+        var defaultSeed: UInt64 = 1
         switch (rate, profile) {
-        case (nil, nil): throw UsageProblem(message: "give --rate (e.g. --rate 500/s) or --profile")
+        case (nil, nil):
+            guard let scenario else { throw UsageProblem(message: "give --rate (e.g. --rate 500/s), --profile or --scenario") }
+            let s = try ScenarioLoader.load(path: scenario)  // located errors, exit 2, like every command that reads a scenario
+            let scale = timeScale ?? 1
+            guard scale > 0, scale.isFinite else { throw UsageProblem(message: "--time-scale must be a positive number, got \(String(format: "%g", scale))") }
+            // The load run lasts --duration (default: the whole simulation.duration, compressed);
+            // it covers that × the time scale of scenario time.
+            let span = (loadDuration ?? s.simulation.duration / scale) * scale
+            do {
+                let derived = try ScenarioProfile.derive(s, file: scenario, scenarioSeconds: span, timeScale: scale, rateScale: rateScale ?? 1)
+                rateProfile = derived.profile
+                source = derived.source
+            } catch let e as ScenarioProfile.Failure {
+                throw UsageProblem(message: "--scenario \(scenario): \(e.description)")
+            }
+            loadDuration = span / scale
+            defaultSeed = s.seed
         case (.some, .some): throw UsageProblem(message: "give --rate or --profile, not both")
         case (let r?, nil):
             guard let parsed = Rate(parsing: r), parsed.perSecond > 0 else {
@@ -111,9 +176,6 @@ struct Load: ParsableCommand {
                 steps.append(RateStep(at: t.seconds, perSecond: r.perSecond))
             }
             rateProfile = .steps(steps)
-        }
-        guard let d = CapsimModel.Duration(parsing: duration), d.seconds > 0 else {
-            throw UsageProblem(message: "--duration \"\(duration)\": expected a positive duration like 60s")
         }
         guard let late = CapsimModel.Duration(parsing: lateThreshold) else {
             throw UsageProblem(message: "--late-threshold \"\(lateThreshold)\": expected a duration like 1ms")
@@ -139,52 +201,14 @@ struct Load: ParsableCommand {
         } else if !bodies.isEmpty {
             throw UsageProblem(message: "--body needs a --mix entry to attach to")
         }
-        var plan = LoadPlan(target: url, profile: rateProfile, duration: d.seconds, mix: entries,
-                            connections: connections, seed: seed, lateThreshold: late.seconds)
+        var plan = LoadPlan(target: url, profile: rateProfile, duration: loadDuration ?? 10, mix: entries,
+                            connections: connections, seed: seed ?? defaultSeed, lateThreshold: late.seconds)
         plan.arrivals = arrivals
         plan.headers = try header.map(Self.parseHeader)
+        plan.scenarioSource = source
         let problems = plan.problems()
         if !problems.isEmpty { throw UsageProblem(message: problems.joined(separator: "\nerror: ")) }
         return plan
-    }
-}
-
-enum LoadReport {
-    static func ms(_ x: Double) -> String {
-        x < 10 ? String(format: "%.2fms", x) : x < 1000 ? String(format: "%.1fms", x) : String(format: "%.3fs", x / 1000)
-    }
-
-    static func rate(_ r: Double) -> String { String(format: "%.1f/s", r) }
-
-    static func table(_ r: LoadResult) -> String {
-        var out: [String] = []
-        out.append("\(r.target): \(rate(r.requestedRate)) for \(formatDuration(r.duration)) over \(r.connections) connection\(r.connections == 1 ? "" : "s") (open loop, seed \(r.seed))")
-        out.append("scheduled \(r.scheduled), sent \(r.sent), completed \(r.completed), achieved \(rate(r.achievedRate)) over \(String(format: "%.2fs", r.elapsed))"
-                   + (r.connectionsOpened > r.connections ? ", \(r.connectionsOpened) connections opened" : ""))
-        let pct = r.sent > 0 ? String(format: " (%.1f%%)", 100 * Double(r.lateSends) / Double(r.sent)) : ""
-        out.append("late sends (> \(formatDuration(r.lateThreshold)) after the intended time): \(r.lateSends)\(pct), max lag \(ms(r.maxSendLag))")
-        out.append("")
-        var t = TextTable(["latency", "p50", "p90", "p95", "p99", "p99.9", "max", "mean"])
-        var rows = [("from intended send", r.latency), ("service time (from actual send)", r.serviceTime)]
-        if let server = r.serverTime {
-            rows.append(("server: waiting for a worker", server.queue))
-            rows.append(("server: holding a worker", server.app))
-        }
-        for (name, s) in rows {
-            t.add([name, ms(s.p50), ms(s.p90), ms(s.p95), ms(s.p99), ms(s.p999), ms(s.max), ms(s.mean)])
-        }
-        out.append(t.render())
-        out.append("")
-        var routes = TextTable(["route", "sent", "completed", "statuses"])
-        for route in r.routes {
-            routes.add([route.route, String(route.sent), String(route.completed),
-                        route.statuses.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")])
-        }
-        out.append(routes.render())
-        out.append("")
-        out.append(r.errors.isEmpty ? "errors: none"
-                   : "errors: " + r.errors.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "))
-        return out.joined(separator: "\n")
     }
 }
 

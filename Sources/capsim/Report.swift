@@ -1,6 +1,7 @@
 import ArgumentParser
 import CapsimModel
 import Foundation
+import LoadGen
 import Reporting
 import Store
 
@@ -35,12 +36,14 @@ struct Report: ParsableCommand {
 /// Renders a stored run as a report; shared by `report` and the `--report` flags.
 enum ReportWriter {
     static func render(store: ResultsStore, info: RunInfo, format: Report.Format) throws -> String {
-        let scenario = try storedScenario(store, info)
         switch (info.kind, format) {
-        case (.plan, .html): return HTMLReport.plan(try RunLookup.plan(store, info.id), scenario: scenario, runID: info.id)
-        case (.plan, .markdown): return MarkdownReport.plan(try RunLookup.plan(store, info.id), scenario: scenario, runID: info.id)
-        case (.simulate, .html): return HTMLReport.simulation(try RunLookup.simulation(store, info.id), scenario: scenario, runID: info.id)
-        case (.simulate, .markdown): return MarkdownReport.simulation(try RunLookup.simulation(store, info.id), scenario: scenario, runID: info.id)
+        case (.plan, .html): return HTMLReport.plan(try RunLookup.plan(store, info.id), scenario: try storedScenario(store, info), runID: info.id)
+        case (.plan, .markdown): return MarkdownReport.plan(try RunLookup.plan(store, info.id), scenario: try storedScenario(store, info), runID: info.id)
+        case (.simulate, .html): return HTMLReport.simulation(try RunLookup.simulation(store, info.id), scenario: try storedScenario(store, info), runID: info.id)
+        case (.simulate, .markdown): return MarkdownReport.simulation(try RunLookup.simulation(store, info.id), scenario: try storedScenario(store, info), runID: info.id)
+        // A load run has no scenario file to rebuild: its parameters are the plan it sent.
+        case (.load, .html): return HTMLReport.load(try RunLookup.load(store, info.id), plan: LoadPlanRecord.decode(info.parameters), runID: info.id)
+        case (.load, .markdown): return MarkdownReport.load(try RunLookup.load(store, info.id), plan: LoadPlanRecord.decode(info.parameters), runID: info.id)
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CapsimModel
 import Foundation
+import LoadGen
 import Planning
 import Reporting
 import Simulation
@@ -38,7 +39,7 @@ struct Runs: ParsableCommand {
 
         func run() throws {
             let runs = try openStore(db).list()
-            if runs.isEmpty { print("no runs recorded yet: run capsim plan or capsim simulate"); return }
+            if runs.isEmpty { print("no runs recorded yet: run capsim plan, capsim simulate or capsim load"); return }
             var t = TextTable(["id", "kind", "scenario", "seed", "created (UTC)", "summary"])
             for r in runs { t.add(["\(r.id)", r.kind.rawValue, r.scenarioName, "\(r.seed)", r.createdAt, r.summary]) }
             print(t.render())
@@ -58,12 +59,13 @@ struct Runs: ParsableCommand {
             switch info.kind {
             case .plan: print(PlanRenderer.table(try RunLookup.plan(store, id)), terminator: "")
             case .simulate: print(SimulationRenderer.table(try RunLookup.simulation(store, id)), terminator: "")
+            case .load: print(LoadRenderer.table(try RunLookup.load(store, id)), terminator: "")
             }
         }
     }
 
     struct Compare: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Per-service deltas between two runs of the same kind, side by side.")
+        static let configuration = CommandConfiguration(abstract: "Deltas between two runs of the same kind, side by side: per service, per service and horizon, or per latency percentile.")
         @Argument(help: "Run A (the reference).") var a: Int64
         @Argument(help: "Run B.") var b: Int64
         @Option(help: "Results database (default: $CAPSIM_DB, else reports/capsim.sqlite).") var db: String?
@@ -72,12 +74,13 @@ struct Runs: ParsableCommand {
             let store = try openStore(db)
             let ia = try RunLookup.info(store, a), ib = try RunLookup.info(store, b)
             guard ia.kind == ib.kind else {
-                printErr("error: run \(a) is a \(ia.kind.rawValue) and run \(b) a \(ib.kind.rawValue): compare runs of the same kind")
+                printErr("error: run \(a) is \(RunLookup.article(ia.kind)) and run \(b) \(RunLookup.article(ib.kind)): compare runs of the same kind")
                 throw ExitCode(2)
             }
             switch ia.kind {
             case .plan: print(RunComparison.plans(try RunLookup.plan(store, a), try RunLookup.plan(store, b), labels: ("run \(a)", "run \(b)")), terminator: "")
             case .simulate: print(RunComparison.simulations(try RunLookup.simulation(store, a), try RunLookup.simulation(store, b), labels: ("run \(a)", "run \(b)")), terminator: "")
+            case .load: print(RunComparison.loads(try RunLookup.load(store, a), try RunLookup.load(store, b), labels: ("run \(a)", "run \(b)")), terminator: "")
             }
         }
     }
@@ -98,7 +101,7 @@ struct Runs: ParsableCommand {
 
     struct Export: ParsableCommand {
         enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
-        static let configuration = CommandConfiguration(abstract: "A run's data: simulations as timeline CSV or summary JSON, plans as CSV or JSON.")
+        static let configuration = CommandConfiguration(abstract: "A run's data: simulations as timeline CSV or summary JSON, plans as CSV or JSON, load runs as latency-percentile CSV or the JSON capsim load prints.")
         @Argument(help: "Run ID.") var id: Int64
         @Option(help: "csv or json.") var format: Format = .json
         @Option(help: "Write to this file instead of standard output.") var out: String?
@@ -113,6 +116,8 @@ struct Runs: ParsableCommand {
             case (.plan, .json): text = PlanRenderer.json(try RunLookup.plan(store, id))
             case (.simulate, .csv): text = SimulationRenderer.timelineCSV(try RunLookup.simulation(store, id))
             case (.simulate, .json): text = SimulationRenderer.summaryJSON(try RunLookup.simulation(store, id))
+            case (.load, .csv): text = LoadRenderer.percentilesCSV(try RunLookup.load(store, id))
+            case (.load, .json): text = LoadRenderer.json(try RunLookup.load(store, id))
             }
             try emit(text, to: out)
         }
@@ -130,6 +135,20 @@ enum RunLookup {
             guard let p = try s.plan(id) else { printErr("error: no run \(id) (capsim runs list shows the recorded runs)"); throw ExitCode(2) }
             return p
         } catch let e as StoreError { printErr("error: \(e)"); throw ExitCode(2) }
+    }
+    static func load(_ s: ResultsStore, _ id: Int64) throws -> LoadResult {
+        do {
+            guard let r = try s.load(id) else { printErr("error: no run \(id) (capsim runs list shows the recorded runs)"); throw ExitCode(2) }
+            return r
+        } catch let e as StoreError { printErr("error: \(e)"); throw ExitCode(2) }
+    }
+    /// "a plan", "a simulation", "a load run".
+    static func article(_ kind: RunKind) -> String {
+        switch kind {
+        case .plan: return "a plan"
+        case .simulate: return "a simulation"
+        case .load: return "a load run"
+        }
     }
     static func simulation(_ s: ResultsStore, _ id: Int64) throws -> SimulationResult {
         do {

@@ -231,29 +231,7 @@ struct StoreTests {
             var v1 = DatabaseMigrator()
             v1.registerMigration("v1") { db in try db.execute(sql: frozenV1) }
             try v1.migrate(queue)
-            try queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO run (id, kind, scenario_name, scenario_hash, scenario_text, seed, parameters, capsim_version, created_at, summary)
-                    VALUES (7, 'simulate', ?, ?, ?, ?, '{}', '0.1.0', ?, 'made by hand')
-                    """, arguments: [sim.scenario, SHA256.hex(text), text, Int64(bitPattern: sim.seed), createdAt])
-                try db.execute(sql: """
-                    INSERT INTO simulation_result VALUES (7, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [sim.duration, sim.warmup, sim.samplePeriod, Int64(bitPattern: sim.events), try ResultsStore.encode(sim.services),
-                                     try ResultsStore.encode(sim.routes), sim.timeline.count, sim.routeTimeline.count, sim.scaling.count])
-                for (i, s) in sim.timeline.enumerated() {
-                    try db.execute(sql: "INSERT INTO service_sample VALUES (7, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", arguments: [
-                        i, s.time, s.service, s.replicas, s.ready, s.starting, s.cpuUtilization, s.inFlight, s.queueLength, s.arrivalRate, s.throughput,
-                        s.latencyMean, s.latencyP50, s.latencyP95, s.latencyP99, s.dropped, s.timedOut])
-                }
-                for (i, r) in sim.routeTimeline.enumerated() {
-                    try db.execute(sql: "INSERT INTO route_sample VALUES (7, ?, ?, ?, ?, ?, ?)",
-                                   arguments: [i, r.time, r.route, r.completed, r.latencyP50, r.latencyP99])
-                }
-                for (i, e) in sim.scaling.enumerated() {
-                    try db.execute(sql: "INSERT INTO scaling_event VALUES (7, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                   arguments: [i, e.time, e.service, e.policy, e.rule, e.metricValue, e.window, e.from, e.to, e.reason, e.alert])
-                }
-            }
+            try queue.write { db in try insertSimulationByHand(db, id: 7, text: text, sim: sim) }
         }
         let store = try ResultsStore(path: path)
         #expect(try store.appliedMigrations() == ResultsStore.migrations)
@@ -440,6 +418,6 @@ struct HistoryStoreTests {
         #expect(all.count == 3)
         #expect(all.first { $0.metric == "dau" && $0.day == 20_001 }?.value == 111)
         #expect(try store.history(metric: "tps").map(\.service) == ["payments-service"])
-        #expect(try store.appliedMigrations().last == "v2-history")
+        #expect(try store.appliedMigrations().contains("v2-history"))
     }
 }

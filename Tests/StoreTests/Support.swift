@@ -1,5 +1,6 @@
 import CapsimModel
 import Foundation
+import GRDB
 import Planning
 @testable import Simulation
 @testable import Store
@@ -75,4 +76,30 @@ func syntheticResult(samples: Int, base: SimulationResult, seed: UInt64 = 42) ->
     return SimulationResult(scenario: base.scenario, seed: seed, duration: Double(samples / services.count) * 15, warmup: 60, samplePeriod: 15,
                             events: UInt64.max - 7, services: base.services, routes: base.routes, timeline: timeline,
                             routeTimeline: routeTimeline, scaling: scaling)
+}
+
+/// Writes a simulation run with plain SQL, as a v1 or v2 capsim would have (the columns of the
+/// frozen v1 schema, in order), so upgrade tests don't depend on today's `saveSimulation`.
+func insertSimulationByHand(_ db: GRDB.Database, id: Int64, text: String, sim: SimulationResult, summary: String = "made by hand") throws {
+    try db.execute(sql: """
+        INSERT INTO run (id, kind, scenario_name, scenario_hash, scenario_text, seed, parameters, capsim_version, created_at, summary)
+        VALUES (?, 'simulate', ?, ?, ?, ?, '{}', '0.1.0', ?, ?)
+        """, arguments: [id, sim.scenario, SHA256.hex(text), text, Int64(bitPattern: sim.seed), createdAt, summary])
+    try db.execute(sql: """
+        INSERT INTO simulation_result VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """, arguments: [id, sim.duration, sim.warmup, sim.samplePeriod, Int64(bitPattern: sim.events), try ResultsStore.encode(sim.services),
+                         try ResultsStore.encode(sim.routes), sim.timeline.count, sim.routeTimeline.count, sim.scaling.count])
+    for (i, s) in sim.timeline.enumerated() {
+        try db.execute(sql: "INSERT INTO service_sample VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", arguments: [
+            id, i, s.time, s.service, s.replicas, s.ready, s.starting, s.cpuUtilization, s.inFlight, s.queueLength, s.arrivalRate, s.throughput,
+            s.latencyMean, s.latencyP50, s.latencyP95, s.latencyP99, s.dropped, s.timedOut])
+    }
+    for (i, r) in sim.routeTimeline.enumerated() {
+        try db.execute(sql: "INSERT INTO route_sample VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [id, i, r.time, r.route, r.completed, r.latencyP50, r.latencyP99])
+    }
+    for (i, e) in sim.scaling.enumerated() {
+        try db.execute(sql: "INSERT INTO scaling_event VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [id, i, e.time, e.service, e.policy, e.rule, e.metricValue, e.window, e.from, e.to, e.reason, e.alert])
+    }
 }
