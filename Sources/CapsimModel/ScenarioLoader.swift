@@ -129,10 +129,11 @@ enum Overrides {
         }
         let key = String(text[..<eq]), value = String(text[text.index(after: eq)...])
         let segments = key.split(separator: ".").map(String.init)
-        // A value may be YAML of its own (`{low: 4%, mid: 6%, high: 8%}`, `[6, 12]`); a plain
-        // scalar stays text. Either way it carries no mark, so errors name the override.
+        // A value may be YAML of its own (`{low: 4%, mid: 6%, high: 8%}`, `[6, 12]`, a quoted
+        // string, which loses its quotes as in the file); a plain scalar stays text. Either way
+        // it carries no mark, so errors name the override.
         var node = Node(value, .implicit, .plain)
-        if value.hasPrefix("{") || value.hasPrefix("["), let parsed = try? Yams.compose(yaml: value) { node = stripMarks(parsed) }
+        if value.hasPrefix("{") || value.hasPrefix("[") || value.hasPrefix("\"") || value.hasPrefix("'"), let parsed = try? Yams.compose(yaml: value) { node = stripMarks(parsed) }
         if !set(&root, segments[...], value: node) {
             r.error(at: nil, key, "no such place in the scenario to set (a value can be replaced inside an existing mapping or list)")
         }

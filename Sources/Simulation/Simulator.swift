@@ -105,6 +105,8 @@ public final class Simulator {
     let hopLatency: Double
     let seasons: SeasonSchedule
     let shares: [Double]
+    /// Σ shares: 1 plus the CDN origin routes' weight.
+    let shareTotal: Double
     /// Route multipliers of the seasons in force (scratch, reused: no allocation per arrival).
     var routeMultipliers: [Double]
     var routeWeights: [Double]
@@ -261,6 +263,7 @@ public final class Simulator {
         routeCumulative = weights.map { acc += $0; return acc / totalWeight }
         hopLatency = traffic.hopLatency
         shares = weights
+        shareTotal = totalWeight
         seasons = SeasonSchedule(scenario: scenario, routes: allRoutes, duration: options.duration)
         routeMultipliers = shares.map { _ in 1 }
         routeWeights = shares
@@ -368,7 +371,9 @@ public final class Simulator {
         seasons.multipliers(at: t, into: &routeMultipliers)
         var w = 0.0
         for i in shares.indices { w += shares[i] * routeMultipliers[i] }
-        return arrivals.rate(t, shift: seasons.shift(at: t)) * w
+        // `arrivals` already carries the routes' total weight (its `scale`): divide it out, or
+        // a scenario with seasons and CDN origin routes counts that weight twice.
+        return arrivals.rate(t, shift: seasons.shift(at: t)) * w / shareTotal
     }
 
     /// A bound of `currentRate` over a slice: seasons are constant between their boundaries,
@@ -382,7 +387,7 @@ public final class Simulator {
             seasons.multipliers(at: mid, into: &routeMultipliers)
             var w = 0.0
             for r in shares.indices { w += shares[r] * routeMultipliers[r] }
-            best = max(best, arrivals.bound(a, b, shifts: [seasons.shift(at: mid)]) * w)
+            best = max(best, arrivals.bound(a, b, shifts: [seasons.shift(at: mid)]) * w / shareTotal)
         }
         return best
     }

@@ -94,3 +94,25 @@ struct CalendarTrafficTests {
         #expect(fromSeptember.rows.first { $0.months == 1 }?.seasonalFactor == 1.4)
     }
 }
+
+/// The seed scenario has seasons and CDN origin routes. Started in Ramadan 2027 (an evening
+/// late in February), only `ramadan-evenings` is in force: multiplier 1, the diurnal curve
+/// shifted 3 h. The entry rate must then be the shifted arrival rate exactly — the routes'
+/// total weight (1 + the CDN origin routes') counted once, not twice.
+@Suite("Seasons and CDN origin routes together")
+struct SeasonsWithCDNTests {
+    @Test("a season with multiplier 1 only shifts the curve: no extra traffic")
+    func multiplierOneAddsNothing() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let s = try ScenarioLoader.load(path: root.appendingPathComponent("scenarios/stan-store-et.yaml").path,
+                                        overrides: ["simulation.start=\"2027-02-20T18:00:00+03:00\""])
+        let sim = try Simulator(scenario: s, options: SimulationOptions(scenario: s))
+        #expect(!sim.seasons.isEmpty && sim.shareTotal > 1)
+        for t in stride(from: 0.0, to: 3600, by: 300) {
+            #expect(sim.seasons.shift(at: t) == 3 * 3600)
+            let plain = sim.arrivals.rate(t, shift: 3 * 3600)
+            #expect(abs(sim.currentRate(t) - plain) <= 1e-9 * plain, "t = \(t): \(sim.currentRate(t)) vs \(plain)")
+            #expect(sim.sliceBound(t, t + 60) >= sim.currentRate(t + 30))
+        }
+    }
+}
