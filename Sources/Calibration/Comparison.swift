@@ -42,13 +42,29 @@ public struct Comparison: Hashable, Sendable, Codable {
 }
 
 public enum Calibrator {
-    /// Simulates the fitted model at each measured level — the same offered rate, Poisson
+    /// Simulates the fitted model at each measured level — the station as it is at that load
+    /// (`RouteModel.at(rate:)`), the same offered rate, Poisson
     /// arrivals, `replications` independent seeds — and pairs the mean of the replications with
     /// the measurement. Each replication runs `duration` seconds after a warm-up of a tenth.
+    ///
+    /// `means`, when given, replaces the model's mean service time at each level (one per
+    /// level): with the cost per request the server really had at that level, the comparison
+    /// tests the queueing alone, apart from how well the fit predicted the capacity.
     public static func compare(_ model: RouteModel, levels: [(fraction: Double, measured: LevelMeasurement)], duration: Double,
-                               replications: Int = 5, seed: UInt64 = 1) throws -> [Comparison] {
-        try levels.map { level in
-            let s = try ScenarioLoader.parse(model.scenarioYAML(rate: level.measured.rate, duration: duration), file: "calibrated.yaml")
+                               replications: Int = 5, seed: UInt64 = 1, means: [Double]? = nil) throws -> [Comparison] {
+        try levels.enumerated().map { i, level in
+            var station = means.map { model.withMean($0[i]) } ?? model.at(rate: level.measured.rate)
+            var scratch: URL?
+            if station.shape == .empirical && !station.bins.isEmpty {
+                // The histogram at this level's mean, in a file of its own for the loader.
+                let url = FileManager.default.temporaryDirectory
+                    .appendingPathComponent("capsim-calibrate-\(ProcessInfo.processInfo.processIdentifier)-\(Int(level.fraction * 1000)).csv")
+                try station.histogramCSV.write(to: url, atomically: true, encoding: .utf8)
+                station.histogramFile = url.path
+                scratch = url
+            }
+            defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
+            let s = try ScenarioLoader.parse(station.scenarioYAML(rate: level.measured.rate, duration: duration), file: "calibrated.yaml")
             var p50: [Double] = [], p95: [Double] = [], p99: [Double] = [], throughput: [Double] = []
             for k in 0..<max(1, replications) {
                 var o = SimulationOptions(scenario: s)

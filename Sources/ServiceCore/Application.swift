@@ -28,6 +28,8 @@ public struct ServiceConfiguration: Sendable {
     public var cashbackBasisPoints: Int64 = 200
     public var runRewardsWorker = true
     public var rewardsInterval: Duration = .milliseconds(200)
+    /// Outbox rows per rewards transaction: the writer is held for the whole batch.
+    public var rewardsBatchSize = 500
     /// Called once the catalogue exists, with how long generating it took (nil: it already existed).
     public var onSeeded: (@Sendable (ServiceDatabase.SeedReport) -> Void)?
     /// Called with the bound port once the server listens.
@@ -49,7 +51,7 @@ public func buildApplication(_ config: ServiceConfiguration) async throws -> som
         admission: AdmissionController(workers: config.workers, queueLimit: config.queueLimit),
         cache: config.cacheCapacity > 0 ? LRUCache<String>(capacity: config.cacheCapacity) : nil,
         metrics: ServiceMetrics(),
-        rewards: RewardsProcessor(database: database, cashbackBasisPoints: config.cashbackBasisPoints),
+        rewards: RewardsProcessor(database: database, cashbackBasisPoints: config.cashbackBasisPoints, batchSize: config.rewardsBatchSize),
         retryAfter: config.retryAfterSeconds)
 
     let router = Router(context: BasicRequestContext.self)

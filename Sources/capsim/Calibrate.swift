@@ -15,7 +15,7 @@ struct Calibrate: ParsableCommand {
         For one route, with Poisson arrivals (as the simulator's traffic): doubles the rate until \
         the service stops keeping up (successful throughput below 95 % of the scheduled rate, p99 \
         over a second, or more than 1 % errors) and takes the best successful throughput as \
-        saturation. A fitting run at --fit-level (50 %) then gives the service time: the shape of \
+        saturation, then holds 125 % of it for half of --duration and takes that goodput as saturation. A fitting run at --fit-level (50 %) then gives the service time: the shape of \
         the server's own handler time (Server-Timing, which capsim serve sends) and as its mean the \
         larger of that and the server's CPU seconds per request (process_cpu_seconds_total on its \
         /metrics); the concurrency is Little's law at saturation, and the round trip's rest at the \
@@ -76,6 +76,9 @@ struct Calibrate: ParsableCommand {
         let model: RouteModel
         let scenario: String
         let comparisons: [Calibration.Comparison]
+        /// The same levels simulated with the cost per request measured at each (empty when
+        /// the server does not send Server-Timing).
+        let givenMeasuredCost: [Calibration.Comparison]
     }
 
     func run() throws {
@@ -141,6 +144,13 @@ struct Calibrate: ParsableCommand {
             printErr("error: \(route) on \(target) completed no request successfully; check the route, body and headers")
             throw ExitCode(1)
         }
+        // A short probe's goodput is rough (its start and its drain are a large part of it):
+        // hold 25 % over the estimate for half a level's time and take that goodput instead.
+        let held = try measure(1.25 * saturation, seconds: max(probeSeconds, d / 2))
+        if goodput(held) > 0 {
+            printErr(String(format: "calibrate: held %.0f/s for %.0f s → %.1f/s ok: saturation", 1.25 * saturation, max(probeSeconds, d / 2), goodput(held)))
+            saturation = goodput(held)
+        }
 
         // 2. The fitting run. With Server-Timing (seen in the probes) at --fit-level, where the
         //    handler works as it will at the predicted loads; without it at 10 %, where the round
@@ -164,22 +174,19 @@ struct Calibrate: ParsableCommand {
                                      handlerMean: low.serverTime.map { $0.app.mean / 1000 }, handlerP99: low.serverTime.map { $0.app.p99 / 1000 },
                                      handlerBins: bins(low.bins(of: low.serverAppHistogram)),
                                      cpuPerRequest: cpuPerRequest, lightOverhead: lightOverhead)
-        var model = RouteModel.fit(route: routeKey, saturation: saturation, lowLoad: profile, shape: fit)
+        let model = RouteModel.fit(route: routeKey, saturation: saturation, lowLoad: profile, shape: fit)
         let name = routeKey.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "?", with: "-")
             .replacingOccurrences(of: "=", with: "-").replacingOccurrences(of: "&", with: "-")
-        let folder = URL(fileURLWithPath: out, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
-        if model.shape == .empirical {
-            try emit(model.histogramCSV, to: folder.appendingPathComponent("\(name).histogram.csv").path)
-            model.histogramFile = folder.appendingPathComponent("\(name).histogram.csv").path
-        }
-
         // 3. Each level, measured (latency from intended sends, the first tenth dropped as
         //    warm-up, 95 % intervals by batch means) and simulated.
         var measured: [(fraction: Double, measured: LevelMeasurement)] = []
         var utilization: [Double?] = []
+        var levelCost: [Double?] = []
         for f in fractions {
-            let (r, _, u) = try measureCPU(f * saturation, seconds: d, samples: true)
+            let (r, perRequest, u) = try measureCPU(f * saturation, seconds: d, samples: true)
             utilization.append(u)
+            // What a request really cost the server at this level, by the fit's own rule.
+            levelCost.append(r.serverTime.map { max($0.app.mean / 1000, perRequest ?? 0) })
             let kept = (r.samples ?? []).filter { $0.intended >= d / 10 && $0.status.map { $0 < 400 } == true }
                 .compactMap { s in s.latency.map { (time: s.intended, latency: $0) } }
             guard let p50 = BatchMeans.percentile(kept, 50), let p99 = BatchMeans.percentile(kept, 99),
@@ -196,12 +203,20 @@ struct Calibrate: ParsableCommand {
         // Long enough that the model's own percentiles are sharp: ~200k requests per replication.
         let simSeconds = min(1800, max(60, 200_000 / max(1, saturation * (fractions.min() ?? 0.3))))
         let comparisons = try Calibrator.compare(model, levels: measured, duration: simSeconds, replications: replications, seed: seed)
+        let costs = levelCost.compactMap { $0 }
+        let given = costs.count == measured.count
+            ? try Calibrator.compare(model, levels: measured, duration: simSeconds, replications: replications, seed: seed, means: costs) : []
 
         // The scenario on disk names its histogram beside itself, so the folder can move.
-        var written = model
-        if model.shape == .empirical { written.histogramFile = "\(name).histogram.csv" }
+        // The station as it is at the highest level, the rate the file is fed at.
+        let topRate = measured.map(\.measured.rate).max() ?? (fractions.max() ?? 0.9) * saturation
+        var written = model.at(rate: topRate)
+        if written.shape == .empirical && !written.bins.isEmpty {
+            try emit(written.histogramCSV, to: "\(out)/\(name).histogram.csv")
+            written.histogramFile = "\(name).histogram.csv"
+        }
         let scenarioPath = "\(out)/\(name).yaml"
-        try emit(written.scenarioYAML(rate: (fractions.max() ?? 0.9) * saturation, duration: 600) + "\n", to: scenarioPath)
+        try emit(written.scenarioYAML(rate: topRate, duration: 600) + "\n", to: scenarioPath)
 
         switch format {
         case .json:
@@ -209,28 +224,34 @@ struct Calibrate: ParsableCommand {
             e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             var m = written
             m.bins = []
-            print(String(decoding: try e.encode(Report(target: target, model: m, scenario: scenarioPath, comparisons: comparisons)), as: UTF8.self))
+            print(String(decoding: try e.encode(Report(target: target, model: m, scenario: scenarioPath, comparisons: comparisons, givenMeasuredCost: given)), as: UTF8.self))
         case .table:
-            print(Self.render(model: model, target: target, scenarioPath: scenarioPath, comparisons: comparisons, utilization: utilization))
+            print(Self.render(model: model, target: target, scenarioPath: scenarioPath, comparisons: comparisons, utilization: utilization,
+                              given: given, costs: costs))
         }
     }
 
-    static func render(model: RouteModel, target: String, scenarioPath: String, comparisons: [Calibration.Comparison], utilization: [Double?]) -> String {
+    static func render(model: RouteModel, target: String, scenarioPath: String, comparisons: [Calibration.Comparison], utilization: [Double?],
+                       given: [Calibration.Comparison] = [], costs: [Double] = []) -> String {
         func ms(_ v: Double) -> String { v < 0.01 ? String(format: "%.3fms", v * 1000) : String(format: "%.2fms", v * 1000) }
         func msCI(_ v: Double, _ h: Double?) -> String { h.map { ms(v) + " ±" + String(format: "%.0f%%", v > 0 ? 100 * $0 / v : 0) } ?? ms(v) }
         func pct(_ v: Double) -> String { String(format: "%+.1f%%", v * 100) }
         var lines: [String] = []
-        lines.append(String(format: "%@ %@: saturation %.1f req/s; the model's capacity %.1f req/s", target, model.route, model.saturation, model.capacity))
-        lines.append("fit: \(model.concurrency) slot\(model.concurrency == 1 ? "" : "s"), mean service \(ms(model.meanServiceTime)) (\(model.shape.rawValue), "
-                     + (model.usedServerTiming ? "the server's handler time" : "no Server-Timing: the round trip at low load")
+        lines.append(String(format: "%@ %@: saturation %.1f req/s", target, model.route, model.saturation))
+        lines.append("fit: \(model.concurrency) slot\(model.concurrency == 1 ? "" : "s"), mean service \(ms(model.meanServiceTime))"
+                     + (model.fitRate.map { String(format: " at %.1f/s", $0) } ?? "")
+                     + " (\(model.shape.rawValue), " + (model.usedServerTiming ? "the server's handler time" : "no Server-Timing: the round trip at low load")
                      + "), p99 \(ms(model.p99ServiceTime)); constant overhead \(ms(model.overhead))")
+        if model.fitRate != nil {
+            lines.append("load-dependent: \(ms(model.meanServiceTime(at: model.saturation))) at saturation (slots ÷ saturation), linear in the rate in between")
+        }
         lines.append("calibrated scenario: \(scenarioPath)")
         lines.append("")
         var t = TextTable(["level", "req/s", "server CPU", "model ρ", "measured p50", "simulated", "error", "measured p95", "simulated", "error", "measured p99", "simulated", "error", "throughput", "targets"])
         for (i, c) in comparisons.enumerated() {
             let u = i < utilization.count ? utilization[i] : nil
             t.add([Percent(fraction: c.level).description, String(format: "%.0f", c.measured.rate),
-                   u.map { String(format: "%.0f%%", $0 * 100) } ?? "-", String(format: "%.0f%%", 100 * c.measured.rate / model.capacity),
+                   u.map { String(format: "%.0f%%", $0 * 100) } ?? "-", String(format: "%.0f%%", 100 * model.utilization(at: c.measured.rate)),
                    msCI(c.measured.p50, c.measured.p50HalfWidth), msCI(c.simulated.p50, c.simulated.p50HalfWidth), pct(c.p50Error),
                    ms(c.measured.p95), ms(c.simulated.p95), pct(c.p95Error),
                    msCI(c.measured.p99, c.measured.p99HalfWidth), msCI(c.simulated.p99, c.simulated.p99HalfWidth), pct(c.p99Error),
@@ -240,12 +261,26 @@ struct Calibrate: ParsableCommand {
         lines.append("")
         lines.append("± is a 95 % interval: measured, batch means over 10 slices of the run; simulated, over the replications.")
         if utilization.contains(where: { $0 != nil }) {
-            lines.append("server CPU: the server's CPU seconds per second during the level (its /metrics); model ρ: the level's rate over the model's capacity.")
+            lines.append("server CPU: the server's CPU seconds per second during the level (its /metrics); model ρ: the level's rate × the model's mean service time there ÷ slots.")
         }
+        if !given.isEmpty && given.count == costs.count {
+            lines.append("")
+            lines.append("The same levels simulated with the cost per request the server measured at each (the queueing alone, apart from the capacity forecast):")
+            lines.append("")
+            var g = TextTable(["level", "cost/request", "model ρ", "simulated p50", "error", "simulated p99", "error", "targets"])
+            for (c, cost) in zip(given, costs) {
+                g.add([Percent(fraction: c.level).description, ms(cost), String(format: "%.0f%%", 100 * c.measured.rate * cost / Double(model.concurrency)),
+                       msCI(c.simulated.p50, c.simulated.p50HalfWidth), pct(c.p50Error), msCI(c.simulated.p99, c.simulated.p99HalfWidth), pct(c.p99Error),
+                       c.withinTargets ? "met" : "missed"])
+            }
+            lines.append(g.render())
+        }
+        lines.append("")
         for c in comparisons where !c.withinTargets {
-            let noise = c.measuredP99Noise ?? 0
-            if abs(c.p50Error) <= 0.10 && abs(c.p99Error) <= 0.20 + noise {
-                lines.append("\(Percent(fraction: c.level)): the p99 miss is inside the measurement's own ±\(String(format: "%.0f", noise * 100)) %: measure longer to tell.")
+            let p50Noise = c.measured.p50HalfWidth.map { c.measured.p50 > 0 ? $0 / c.measured.p50 : 0 } ?? 0
+            let p99Noise = c.measuredP99Noise ?? 0
+            if abs(c.p50Error) <= 0.10 + p50Noise && abs(c.p99Error) <= 0.20 + p99Noise {
+                lines.append("\(Percent(fraction: c.level)): the miss is inside the measurement's own noise (p50 ±\(String(format: "%.0f", p50Noise * 100)) %, p99 ±\(String(format: "%.0f", p99Noise * 100)) %): measure longer to tell.")
             } else {
                 lines.append("\(Percent(fraction: c.level)): missed beyond the measurement's noise: the one-station model leaves something out at that load (see BENCHMARKS.md).")
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import CapsimModel
 import ServiceCore
 
 /// `capsim serve`: the thin real service (Hummingbird over SQLite) with the seed platform's hot
@@ -24,6 +25,8 @@ struct Serve: ParsableCommand {
     @Option(help: "Products to generate in a new database.") var products = 100_000
     @Option(help: "Search pages kept in the LRU cache (0: off).") var cache = 1_024
     @Option(help: "PBKDF2-HMAC-SHA256 iterations for seeded passwords.") var iterations = 10_000
+    @Option(help: "How often the rewards worker polls the outbox (0s: no worker; payments then stay in the outbox).") var rewardsInterval = "200ms"
+    @Option(help: "Outbox rows the rewards worker handles per transaction (it holds SQLite's one writer meanwhile).") var rewardsBatch = 500
 
     func validate() throws {
         if !(0...65_535).contains(port) { throw ValidationError("--port expects 0 to 65535") }
@@ -32,6 +35,10 @@ struct Serve: ParsableCommand {
         if products < 1 { throw ValidationError("--products expects a positive count") }
         if cache < 0 { throw ValidationError("--cache expects a count of 0 or more") }
         if iterations < 1_000 { throw ValidationError("--iterations expects at least 1000") }
+        if (CapsimModel.Duration(parsing: rewardsInterval)?.seconds ?? -1) < 0 {
+            throw ValidationError("--rewards-interval expects a duration like 200ms (0s: no worker)")
+        }
+        if rewardsBatch < 1 { throw ValidationError("--rewards-batch expects a positive count") }
     }
 
     func run() throws {
@@ -48,6 +55,10 @@ struct Serve: ParsableCommand {
         config.catalogueSize = products
         config.cacheCapacity = cache
         config.pbkdf2Iterations = iterations
+        let interval = CapsimModel.Duration(parsing: rewardsInterval)?.seconds ?? 0.2
+        config.runRewardsWorker = interval > 0
+        config.rewardsInterval = .microseconds(Int64((interval * 1e6).rounded()))
+        config.rewardsBatchSize = rewardsBatch
         if let secret = ProcessInfo.processInfo.environment["CAPSIM_TOKEN_SECRET"], !secret.isEmpty {
             config.tokenSecret = Array(secret.utf8)
         }

@@ -55,12 +55,36 @@ struct CalibrationTests {
         #expect(m.concurrency == 1)                                  // 125/s × 9.9 ms = 1.24 → 1
         #expect(abs(m.meanServiceTime - 0.0099) < 1e-12)             // CPU per request > handler time
         #expect(abs(m.capacity - 1 / 0.0099) < 1e-9)
-        #expect(abs(m.overhead - 0.0011) < 1e-12)                    // measured at light load
+        #expect(abs(m.overhead - 0.0002) < 1e-12)                    // 1.1 ms at light load, less the 0.9 ms now in the station
         #expect(m.usedServerTiming && m.shape == .empirical)
         // The handler's shape is kept, scaled by 9.9/9 so its mean becomes the CPU cost.
         #expect(m.bins.map(\.count) == [90, 10])
         #expect(abs(m.bins[0].seconds - 0.008 * 1.1) < 1e-12 && abs(m.bins[1].seconds - 0.018 * 1.1) < 1e-12)
         #expect(abs(m.p99ServiceTime - 0.018 * 1.1) < 1e-12)
+    }
+
+    /// Measured on a one-core server: 8.68 ms per request at 61/s, saturation 122.2/s (8.18 ms).
+    /// In between, and below, the mean moves along that line; the shape follows it.
+    @Test("the mean service time is linear in the rate between the fitting run and saturation")
+    func loadDependentMean() throws {
+        let bins = [LowLoadProfile.Bin(seconds: 0.008, count: 90), LowLoadProfile.Bin(seconds: 0.0128, count: 10)]   // mean 8.48 ms
+        let profile = LowLoadProfile(rate: 61, roundTripMean: 0.014, roundTripP99: 0.03, queueMean: 0.0049, handlerMean: 0.00848,
+                                     handlerP99: 0.0128, handlerBins: bins, cpuPerRequest: 0.00868, lightOverhead: 0.0007)
+        let m = RouteModel.fit(route: "r", saturation: 122.2, lowLoad: profile, shape: .empirical)
+        #expect(m.fitRate == 61 && m.fitMeanServiceTime == 0.00868)
+        #expect(abs(m.meanServiceTime(at: 61) - 0.00868) < 1e-12)
+        #expect(abs(m.meanServiceTime(at: 122.2) - 1 / 122.2) < 1e-12)
+        let mid = (61 + 122.2) / 2
+        #expect(abs(m.meanServiceTime(at: mid) - (0.00868 + 1 / 122.2) / 2) < 1e-12)
+        #expect(m.meanServiceTime(at: 30) > 0.00868)                  // slower at light load
+        #expect(abs(m.utilization(at: 122.2) - 1) < 1e-12)             // saturates where measured
+        let at110 = m.at(rate: 110)
+        let k = at110.meanServiceTime / m.meanServiceTime
+        #expect(abs(at110.bins[1].seconds - m.bins[1].seconds * k) < 1e-15)
+        #expect(abs(at110.p99ServiceTime - m.p99ServiceTime * k) < 1e-15)
+        // The written station is the one at the scenario's rate, and it loads.
+        let s = try ScenarioLoader.parse(at110.scenarioYAML(rate: 110, duration: 60), file: "c.yaml")
+        #expect(s.services["core"] != nil)
     }
 
     @Test("a route waiting on I/O holds its slot for the handler's wall time, not its small CPU cost")
