@@ -18,6 +18,7 @@ public final class ServiceMetrics: @unchecked Sendable {
     private var statuses: [String: Int] = [:]  // "route|status"
     private var inFlight = 0
     private var granted = 0, rewardErrors = 0
+    private var batches = 0, batchTime = 0.0, batchMax = 0.0
 
     public init() {}
 
@@ -41,12 +42,20 @@ public final class ServiceMetrics: @unchecked Sendable {
         }
     }
 
-    func rewardsGranted(_ n: Int) { lock.withLock { granted += n } }
+    /// A rewards batch: its rows and how long it held the database's one writer. A batch grows
+    /// with the payment rate (rate × interval rows), and payments wait behind it.
+    func rewardsGranted(_ n: Int, batchSeconds: Double = 0) {
+        lock.withLock {
+            granted += n
+            if n > 0 { batches += 1; batchTime += batchSeconds; batchMax = max(batchMax, batchSeconds) }
+        }
+    }
     func rewardsFailed() { lock.withLock { rewardErrors += 1 } }
 
     /// The text exposition format (version 0.0.4).
     func render(admission: AdmissionController, cache: (hits: Int, misses: Int, size: Int)?, outboxLag: Int?) -> String {
         let (hs, st, flight, g, re) = lock.withLock { (histograms, statuses, inFlight, granted, rewardErrors) }
+        let (nb, tb, mb) = lock.withLock { (batches, batchTime, batchMax) }
         var out = ""
         out += "# HELP http_request_duration_seconds Request duration by route.\n# TYPE http_request_duration_seconds histogram\n"
         for route in hs.keys.sorted() {
@@ -81,6 +90,9 @@ public final class ServiceMetrics: @unchecked Sendable {
         }
         out += "# HELP process_cpu_seconds_total User and system CPU time of this process.\n# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total \(Self.processCPUSeconds())\n"
         out += "# HELP rewards_granted_total Rewards granted by the worker.\n# TYPE rewards_granted_total counter\nrewards_granted_total \(g)\n"
+        out += "# HELP rewards_batches_total Rewards batches that granted at least one reward.\n# TYPE rewards_batches_total counter\nrewards_batches_total \(nb)\n"
+        out += "# HELP rewards_batch_seconds_total Time those batches held the database writer.\n# TYPE rewards_batch_seconds_total counter\nrewards_batch_seconds_total \(tb)\n"
+        out += "# HELP rewards_batch_seconds_max The longest batch.\n# TYPE rewards_batch_seconds_max gauge\nrewards_batch_seconds_max \(mb)\n"
         out += "# HELP rewards_errors_total Failed worker batches.\n# TYPE rewards_errors_total counter\nrewards_errors_total \(re)\n"
         return out
     }

@@ -90,8 +90,10 @@ struct RewardsWorker: Service {
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
+                let start = ContinuousClock.now
                 let granted = try await processor.processBatch(now: unixNow())
-                metrics.rewardsGranted(granted)
+                let d = ContinuousClock.now - start
+                metrics.rewardsGranted(granted, batchSeconds: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
                 if granted == processor.batchSize { continue }  // behind: go again at once
             } catch {
                 metrics.rewardsFailed()

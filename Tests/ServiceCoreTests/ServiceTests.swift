@@ -116,7 +116,12 @@ import Testing
             #expect(loyalty["payments"] as? Int == 3)
             #expect(loyalty["cashback_etb"] as? Double == 60)  // 2 % of 3,000 ETB
             #expect(loyalty["tier"] as? String == "silver")
-            #expect(try await client.get("/metrics").body.contains("outbox_lag 0"))
+            let metrics = try await client.get("/metrics").body
+            #expect(metrics.contains("outbox_lag 0"))
+            // The worker's batches and the time they held the writer are on the page.
+            let line = try #require(metrics.split(separator: "\n").first { $0.hasPrefix("rewards_batches_total ") })
+            #expect((Int(line.split(separator: " ")[1]) ?? 0) >= 1)
+            #expect(metrics.contains("rewards_batch_seconds_total "))
         }
     }
 
