@@ -190,6 +190,11 @@ public struct RouteModel: Hashable, Sendable, Codable {
     /// The model's utilization at `rate`.
     public func utilization(at rate: Double) -> Double { rate * meanServiceTime(at: rate) / Double(concurrency) }
 
+    /// The route as a name that is safe in a file or folder name: `GET:/a/b?q=x` → `GET_a_b-q-x`.
+    public var fileSafeName: String {
+        route.replacingOccurrences(of: ":/", with: "_").map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." ? String($0) : $0 == "/" ? "_" : "-" }.joined()
+    }
+
     /// One line on how the mean moves with load, for the scenario's header.
     var loadLaw: String {
         guard let r0 = fitRate, let d0 = fitMeanServiceTime else { return "The mean service time does not depend on the load in this fit." }
@@ -220,7 +225,7 @@ public struct RouteModel: Hashable, Sendable, Codable {
         # saturation \(String(format: "%.1f", saturation)) req/s (model capacity \(String(format: "%.1f", capacity))); station: \(concurrency) slot\(concurrency == 1 ? "" : "s"), mean service \(formatDuration((meanServiceTime * 1e6).rounded() / 1e6)) (\(shape.rawValue)\(usedServerTiming ? ", the handler time from Server-Timing" : ", from the round trip")); overhead \(formatDuration((overhead * 1e6).rounded() / 1e6)).
         # \(loadLaw)
         capsim: 1
-        name: calibrated-\(route.replacingOccurrences(of: "/", with: "_"))
+        name: calibrated-\(fileSafeName)
         services:
           overhead:
             # Loopback, HTTP parsing and the client: time that queues nowhere.

@@ -175,8 +175,7 @@ struct Calibrate: ParsableCommand {
                                      handlerBins: bins(low.bins(of: low.serverAppHistogram)),
                                      cpuPerRequest: cpuPerRequest, lightOverhead: lightOverhead)
         let model = RouteModel.fit(route: routeKey, saturation: saturation, lowLoad: profile, shape: fit)
-        let name = routeKey.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "?", with: "-")
-            .replacingOccurrences(of: "=", with: "-").replacingOccurrences(of: "&", with: "-")
+        let name = model.fileSafeName
         // 3. Each level, measured (latency from intended sends, the first tenth dropped as
         //    warm-up, 95 % intervals by batch means) and simulated.
         var measured: [(fraction: Double, measured: LevelMeasurement)] = []

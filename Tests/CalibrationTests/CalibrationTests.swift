@@ -121,6 +121,10 @@ struct CalibrationTests {
     func scenarioLoads() throws {
         let s = try ScenarioLoader.parse(Self.truth.scenarioYAML(rate: 100, duration: 60), file: "c.yaml")
         #expect(s.services.keys.sorted() == ["core", "overhead"])
+        var m = Self.truth
+        m.route = "GET:/marketplace/products?q=coffee&page=2"
+        #expect(m.fileSafeName == "GET_marketplace_products-q-coffee-page-2")
+        #expect(try ScenarioLoader.parse(m.scenarioYAML(rate: 1, duration: 60), file: "c.yaml").name == "calibrated-GET_marketplace_products-q-coffee-page-2")
     }
 }
 
