@@ -89,19 +89,9 @@ struct Load: ParsableCommand {
             throw ExitCode(1)
         }
         let record = LoadPlanRecord(plan)
-        var recorded = ""
-        if let db {
-            let id = try db.saveLoad(result, plan: record, capsimVersion: Capsim.version, createdAt: nowISO())
-            recorded = "; recorded as run \(id)"
-            if let report {
-                try emit(try ReportWriter.render(store: db, info: try RunLookup.info(db, id), format: ReportWriter.format(of: report)), to: report)
-                recorded += "; report \(report)"
-            }
-        } else if let report {
-            try emit(ReportWriter.format(of: report) == .html ? HTMLReport.load(result, plan: record, runID: nil)
-                                                              : MarkdownReport.load(result, plan: record, runID: nil), to: report)
-            recorded = "; report \(report)"
-        }
+        let recorded = try ReportWriter.record(
+            in: db, save: { try $0.saveLoad(result, plan: record, capsimVersion: Capsim.version, createdAt: nowISO()) }, report: report,
+            unstored: { $0 == .html ? HTMLReport.load(result, plan: record, runID: nil) : MarkdownReport.load(result, plan: record, runID: nil) })
         switch format {
         case .json:
             print(LoadRenderer.json(result), terminator: "")

@@ -48,6 +48,26 @@ enum ReportWriter {
     }
 
     /// The format a `--report FILE` asks for, by its extension.
+    /// Records a run (when a store is open) and writes its report to `report` (when asked):
+    /// from the store, so the report is the stored run's, or, with no store, from the result in
+    /// hand via `unstored`. Returns what to tell the user: "; recorded as run N; report FILE".
+    static func record(in db: ResultsStore?, save: (ResultsStore) throws -> Int64, report: String?,
+                       unstored: (Report.Format) -> String) throws -> String {
+        var told = ""
+        if let db {
+            let id = try save(db)
+            told = "; recorded as run \(id)"
+            if let report {
+                try emit(try render(store: db, info: try RunLookup.info(db, id), format: format(of: report)), to: report)
+                told += "; report \(report)"
+            }
+        } else if let report {
+            try emit(unstored(format(of: report)), to: report)
+            told = "; report \(report)"
+        }
+        return told
+    }
+
     static func format(of path: String) -> Report.Format {
         path.hasSuffix(".md") || path.hasSuffix(".markdown") ? .markdown : .html
     }

@@ -70,22 +70,13 @@ struct Simulate: ParsableCommand {
         try emit(SimulationRenderer.timelineCSV(result), to: dir + "/timeline.csv")
         try emit(SimulationRenderer.routesCSV(result), to: dir + "/routes.csv")
         try emit(SimulationRenderer.eventsCSV(result), to: dir + "/events.csv")
-        var recorded = ""
-        if !store.noStore {
-            let params = RunParameters(command: "simulate", file: file, overrides: overrides, seed: options.seed, duration: options.duration, warmup: options.warmup)
-            let db = try openStore(store.db)
-            let id = try db.saveSimulation(result, scenarioText: try String(contentsOfFile: file, encoding: .utf8), parameters: params.json(),
-                                           capsimVersion: Capsim.version, createdAt: nowISO())
-            recorded = "; recorded as run \(id)"
-            if let report {
-                try emit(try ReportWriter.render(store: db, info: try RunLookup.info(db, id), format: ReportWriter.format(of: report)), to: report)
-                recorded += "; report \(report)"
-            }
-        } else if let report {
-            try emit(ReportWriter.format(of: report) == .html ? HTMLReport.simulation(result, scenario: scenario, runID: nil)
-                                                              : MarkdownReport.simulation(result, scenario: scenario, runID: nil), to: report)
-            recorded = "; report \(report)"
-        }
+        let params = RunParameters(command: "simulate", file: file, overrides: overrides, seed: options.seed, duration: options.duration, warmup: options.warmup)
+        let recorded = try ReportWriter.record(
+            in: store.noStore ? nil : try openStore(store.db),
+            save: { try $0.saveSimulation(result, scenarioText: try String(contentsOfFile: file, encoding: .utf8), parameters: params.json(),
+                                          capsimVersion: Capsim.version, createdAt: nowISO()) },
+            report: report,
+            unstored: { $0 == .html ? HTMLReport.simulation(result, scenario: scenario, runID: nil) : MarkdownReport.simulation(result, scenario: scenario, runID: nil) })
         switch format {
         case .table: print(SimulationRenderer.table(result) + "\nWrote \(dir)/summary.json, timeline.csv, routes.csv, events.csv\(recorded)", terminator: "\n")
         case .json: print(SimulationRenderer.summaryJSON(result), terminator: "")
