@@ -143,6 +143,16 @@ public struct Publication: Hashable, Sendable, Codable {
     public let perRequest: Double
 }
 
+/// Work an instance does on a timer — a batch job, a flush, a checkpoint: every `every`
+/// seconds each ready instance queues one job that holds a slot for `work` seconds, in FIFO
+/// order with the requests, which wait behind it. Payments queueing behind the rewards
+/// worker's batch on SQLite's one writer are the case that asked for it (BENCHMARKS.md).
+public struct PeriodicJob: Hashable, Sendable, Codable {
+    public let every: Double
+    public let work: Double
+    public init(every: Double, work: Double) { self.every = every; self.work = work }
+}
+
 public struct Service: Hashable, Sendable, Codable {
     public let name: String
     /// Current peak load (requests/s) at this service; a range when the peak is uncertain.
@@ -164,6 +174,8 @@ public struct Service: Hashable, Sendable, Codable {
     public let cache: CacheSettings?
     public let queriesPerRequest: Double
     public let publishes: [Publication]
+    /// Background work on a timer, per instance.
+    public let jobs: [PeriodicJob]
     /// Per-service overrides of the platform planning factors.
     public let factors: PlanningFactors
 }

@@ -170,6 +170,10 @@ struct ScenarioDecoder {
                 guard let po = Obj(r, n, p, kind: "publication", required: ["topic"]) else { return nil }
                 return Publication(topic: po.string("topic") ?? "", perRequest: po.number("per_request") ?? 1)
             } ?? [],
+            jobs: o.items("jobs") { n, p in
+                guard let jo = Obj(r, n, p, kind: "job", required: ["every", "work"]) else { return nil }
+                return PeriodicJob(every: jo.duration("every") ?? 0, work: jo.duration("work") ?? 0)
+            } ?? [],
             factors: factors(planningObj, defaults: nil).withOverridesOnly(planningObj))
     }
 

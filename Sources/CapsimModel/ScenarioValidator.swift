@@ -103,6 +103,14 @@ struct ScenarioValidator {
         check(sv.costPerInstanceHour.amount >= 0, join(base, "cost_per_instance_hour"), "expected a non-negative cost, got \(sv.costPerInstanceHour)")
         if let l = sv.queue.limit { check(l >= 0, join(base, "queue.limit"), "expected a non-negative queue limit, got \(l)") }
         if let t = sv.queue.timeout { check(t > 0, join(base, "queue.timeout"), "expected a positive timeout") }
+        for (i, job) in sv.jobs.enumerated() {
+            check(job.every > 0, join(base, "jobs[\(i)].every"), "expected a positive period like \"200ms\"")
+            check(job.work > 0, join(base, "jobs[\(i)].work"), "expected a positive amount of work like \"10ms\"")
+            if job.every > 0 && job.work > 0 {
+                check(job.work < job.every, join(base, "jobs[\(i)].work"),
+                      "\(formatDuration(job.work)) of work every \(formatDuration(job.every)) never lets the slot go: expected less work than the period")
+            }
+        }
         if let db = sv.database { known(db, in: s.databaseNames, what: "database", join(base, "database")) }
         if let cache = sv.cache { check(cache.hitRatio >= 0 && cache.hitRatio <= 1, join(base, "cache.hit_ratio"), "expected a hit ratio from 0% to 100%, got \(Percent(fraction: cache.hitRatio))") }
         check(sv.queriesPerRequest >= 0, join(base, "queries_per_request"), "expected a non-negative number of queries")

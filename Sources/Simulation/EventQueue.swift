@@ -15,6 +15,8 @@ public enum EventKind: UInt8, Sendable {
     /// A retried attempt leaving after its backoff.
     case retry = 8
     case end = 9
+    /// A station's timed job is due (a = station, b = job index).
+    case job = 10
 }
 
 /// One scheduled event: 24 bytes, no references, so the heap never allocates per event.

@@ -107,6 +107,8 @@ public final class Simulator {
     let shares: [Double]
     /// Σ shares: 1 plus the CDN origin routes' weight.
     let shareTotal: Double
+    /// Each station's timed jobs (`services.NAME.jobs`).
+    let jobs: [[PeriodicJob]]
     /// Route multipliers of the seasons in force (scratch, reused: no allocation per arrival).
     var routeMultipliers: [Double]
     var routeWeights: [Double]
@@ -264,6 +266,7 @@ public final class Simulator {
         hopLatency = traffic.hopLatency
         shares = weights
         shareTotal = totalWeight
+        jobs = stations.map { $0.spec.service?.jobs ?? [] }
         seasons = SeasonSchedule(scenario: scenario, routes: allRoutes, duration: options.duration)
         routeMultipliers = shares.map { _ in 1 }
         routeWeights = shares
@@ -319,6 +322,9 @@ public final class Simulator {
             queue.schedule(.controllerSync, at: stations[i].spec.hpa?.syncPeriod ?? Defaults.hpaSyncPeriod, Int32(i))
         }
         queue.schedule(.end, at: options.duration)
+        for (s, list) in jobs.enumerated() {
+            for (j, job) in list.enumerated() { queue.schedule(.job, at: job.every, Int32(s), Int32(j)) }
+        }
         let check = options.checkInvariants
         while let e = queue.pop() {
             if check && e.time < now { violation = "the clock went back: \(e.time) < \(now)"; return finish() }
@@ -335,6 +341,7 @@ public final class Simulator {
             case .sample: sample()
             case .controllerSync: controllerSync(Int(e.a))
             case .end: return finish()
+            case .job: jobDue(Int(e.a), Int(e.b))
             }
             if check { checkInvariants(); if violation != nil { return finish() } }
             if processed & 0xFFFFF == 0, let p = options.progress { p(now, processed) }
@@ -403,6 +410,26 @@ public final class Simulator {
 
     @inline(__always)
     func release(_ r: Int32) { finished += 1; freeRequests.append(r) }
+
+    /// The route index that marks a timed job's request (−1 marks event-bus messages).
+    static let jobRoute: Int32 = -2
+
+    /// A station's timed job is due: each ready instance's job joins the station's queue like a
+    /// request (it holds a slot for the job's work, FIFO with the requests), and the next one is
+    /// scheduled a period later.
+    func jobDue(_ s: Int, _ j: Int) {
+        let job = jobs[s][j]
+        for _ in 0..<stations[s].routable.count {
+            let r = newRequest(route: Self.jobRoute)
+            requests[Int(r)].born = job.work
+            visit(r, station: s)
+            // Jobs are in no statistic: take back the arrival `enter` counted (here rather
+            // than a test in `enter`, which every request passes).
+            stations[s].wArrivals -= 1
+            if measuring { stations[s].arrivals -= 1 }
+        }
+        queue.schedule(.job, at: now + job.every, Int32(s), Int32(j))
+    }
 
     func arrive() {
         let u = routeRNG.uniform()
@@ -479,7 +506,8 @@ public final class Simulator {
         st.pods[p].busy += 1
         st.totalBusy += 1
         requests[Int(r)].pod = Int32(p)
-        var d = st.sampler.draw(&st.serviceRNG)
+        // A timed job carries its work in `born` (it has no end-to-end latency to measure).
+        var d = requests[Int(r)].route == Self.jobRoute ? requests[Int(r)].born : st.sampler.draw(&st.serviceRNG)
         let demand = Double(st.pods[p].busy) * st.cpuPerRequest / st.sampler.mean
         if demand > st.limitCores { d *= demand / st.limitCores }
         st.pods[p].cpuWindow += st.cpuPerRequest
@@ -492,6 +520,11 @@ public final class Simulator {
         let p = Int(req.pod)
         st.pods[p].busy -= 1
         st.totalBusy -= 1
+        if req.route == Self.jobRoute {          // a timed job done: it is in no statistic
+            release(r)
+            pull(st, pod: p)
+            return
+        }
         let sojourn = now - req.arrivedAtStation
         let micros = UInt64(max(0, sojourn) * 1e6)
         st.wCompleted += 1
