@@ -1,6 +1,20 @@
 import CapsimModel
 import Foundation
 
+/// Background work the service does in batches on a timer, measured from its `/metrics`
+/// (capsim serve's rewards worker: `rewards_interval_seconds`, and the batches' seconds over the
+/// requests served): every `interval` one batch of `secondsPerRequest × rate × interval`
+/// seconds holds the service, and requests that arrive meanwhile wait for it.
+public struct BackgroundBatch: Hashable, Sendable, Codable {
+    public var interval: Double
+    /// Batch seconds per request of the route (per-row cost × rows per request).
+    public var secondsPerRequest: Double
+    public init(interval: Double, secondsPerRequest: Double) { self.interval = interval; self.secondsPerRequest = secondsPerRequest }
+
+    /// One batch's work at `rate` requests per second, kept below the period.
+    public func work(at rate: Double) -> Double { min(secondsPerRequest * rate * interval, interval * 0.95) }
+}
+
 /// What the fitting run says about a route: the client's round trip and, when the service
 /// sends `Server-Timing`, the time each request waited for a worker and held one (its handler
 /// time). The fitting run is at a moderate load (50 % of saturation by default): the server's
@@ -21,6 +35,8 @@ public struct LowLoadProfile: Hashable, Sendable, Codable {
     /// that difference also holds waiting the server cannot see (for the one core, before the
     /// request is even read), which is queueing, not overhead.
     public var lightOverhead: Double?
+    /// The service's timed batches over the fitting run, when its `/metrics` shows them.
+    public var batch: BackgroundBatch?
     /// Mean round trip from the actual send (seconds): network, server and client together.
     public var roundTripMean: Double
     /// Handler time (seconds) from `Server-Timing: app;dur=…`; nil when the service does not say.
@@ -38,10 +54,32 @@ public struct LowLoadProfile: Hashable, Sendable, Codable {
         public init(seconds: Double, count: Double) { self.seconds = seconds; self.count = count }
     }
 
+    /// The bins without their top `share` of the counts (the largest values), cut inside a bin
+    /// where the share ends there.
+    public static func trimTop(_ bins: [Bin], share: Double) -> [Bin] {
+        let sorted = bins.sorted { $0.seconds < $1.seconds }
+        var drop = sorted.reduce(0) { $0 + $1.count } * max(0, min(1, share))
+        var kept = sorted
+        while drop > 0, let last = kept.last {
+            if last.count <= drop { drop -= last.count; kept.removeLast() } else { kept[kept.count - 1].count -= drop; drop = 0 }
+        }
+        return kept
+    }
+
+    /// The nearest-rank quantile (0…1) of binned values.
+    public static func quantile(_ bins: [Bin], _ q: Double) -> Double {
+        let sorted = bins.sorted { $0.seconds < $1.seconds }
+        let rank = q * sorted.reduce(0) { $0 + $1.count }
+        var seen = 0.0
+        for b in sorted { seen += b.count; if seen >= rank { return b.seconds } }
+        return sorted.last?.seconds ?? 0
+    }
+
     public init(rate: Double, roundTripMean: Double, roundTripP99: Double, roundTripBins: [Bin]? = nil,
                 queueMean: Double? = nil, handlerMean: Double? = nil, handlerP99: Double? = nil, handlerBins: [Bin]? = nil,
-                cpuPerRequest: Double? = nil, lightOverhead: Double? = nil) {
+                cpuPerRequest: Double? = nil, lightOverhead: Double? = nil, batch: BackgroundBatch? = nil) {
         self.rate = rate
+        self.batch = batch
         self.queueMean = queueMean
         self.cpuPerRequest = cpuPerRequest
         self.lightOverhead = lightOverhead
@@ -110,6 +148,9 @@ public struct RouteModel: Hashable, Sendable, Codable {
     /// Nil without Server-Timing (the mean is then `concurrency ÷ saturation` at every load).
     public var fitRate: Double?
     public var fitMeanServiceTime: Double?
+    /// The service's timed batches, written as the station's `jobs` (their work at the
+    /// scenario's rate).
+    public var batch: BackgroundBatch?
 
     public init(route: String, saturation: Double, concurrency: Int, meanServiceTime: Double, p99ServiceTime: Double,
                 overhead: Double = 0, shape: Shape = .lognormal, bins: [LowLoadProfile.Bin] = [], usedServerTiming: Bool = false) {
@@ -126,24 +167,25 @@ public struct RouteModel: Hashable, Sendable, Codable {
 
     /// Fits the model from the saturation throughput and a fitting run (see the type).
     public static func fit(route: String, saturation: Double, lowLoad: LowLoadProfile, shape: Shape) -> RouteModel {
-        if let handler = lowLoad.handlerMean, handler > 0 {
-            // A slot is held at least for the handler's wall time (all of it, for a route that
-            // waits on I/O) and at least for the CPU a request costs (more than the handler
-            // time, for a CPU-bound route, by the work around the handler).
-            let mean = max(handler, lowLoad.cpuPerRequest ?? 0)
-            let c = max(1, Int((saturation * mean).rounded()))
-            let scale = mean / handler
-            let bins = (lowLoad.handlerBins ?? []).map { LowLoadProfile.Bin(seconds: $0.seconds * scale, count: $0.count) }
-            // The round trip's rest outside the server's wait and handler; the server's work
-            // outside the handler (mean − handler) is in the station now, so not here too.
-            let overhead = (lowLoad.lightOverhead ?? (lowLoad.roundTripMean - (lowLoad.queueMean ?? 0) - handler)) - (mean - handler)
-            var m = RouteModel(route: route, saturation: saturation, concurrency: c, meanServiceTime: mean,
-                               p99ServiceTime: clampP99((lowLoad.handlerP99 ?? handler) * scale, mean: mean),
-                               overhead: max(0, overhead), shape: bins.isEmpty ? .lognormal : shape, bins: bins, usedServerTiming: true)
-            if lowLoad.rate < saturation * 0.95 {
-                m.fitRate = lowLoad.rate
-                m.fitMeanServiceTime = mean
+        if var handler = lowLoad.handlerMean, handler > 0 {
+            var profile = lowLoad
+            if let b = lowLoad.batch, b.secondsPerRequest > 0 {
+                // The batches are modelled as jobs, so the requests that waited for one inside
+                // the handler (the top share of handler times: the share of time a batch runs,
+                // secondsPerRequest × rate) leave the handler's histogram, and the batches'
+                // CPU leaves the cost per request.
+                let share = min(0.5, b.secondsPerRequest * lowLoad.rate)
+                if let bins = lowLoad.handlerBins, !bins.isEmpty {
+                    let kept = LowLoadProfile.trimTop(bins, share: share)
+                    profile.handlerBins = kept
+                    let n = kept.reduce(0) { $0 + $1.count }
+                    handler = kept.reduce(0) { $0 + $1.seconds * $1.count } / max(n, 1)
+                    profile.handlerP99 = LowLoadProfile.quantile(kept, 0.99)
+                }
+                profile.cpuPerRequest = lowLoad.cpuPerRequest.map { max(0, $0 - b.secondsPerRequest) }
             }
+            var m = fitServerTimed(route: route, saturation: saturation, lowLoad: profile, handler: handler, shape: shape)
+            m.batch = lowLoad.batch
             return m
         }
         let hold = lowLoad.roundTripMean
@@ -154,6 +196,28 @@ public struct RouteModel: Hashable, Sendable, Codable {
         return RouteModel(route: route, saturation: saturation, concurrency: c, meanServiceTime: mean,
                           p99ServiceTime: clampP99(lowLoad.roundTripP99 * scale, mean: mean),
                           overhead: 0, shape: bins.isEmpty ? .lognormal : shape, bins: bins, usedServerTiming: false)
+    }
+
+    /// The fit with `Server-Timing` (see the type); `handler` is the handler's mean.
+    static func fitServerTimed(route: String, saturation: Double, lowLoad: LowLoadProfile, handler: Double, shape: Shape) -> RouteModel {
+        // A slot is held at least for the handler's wall time (all of it, for a route that
+        // waits on I/O) and at least for the CPU a request costs (more than the handler time,
+        // for a CPU-bound route, by the work around the handler).
+        let mean = max(handler, lowLoad.cpuPerRequest ?? 0)
+        let c = max(1, Int((saturation * mean).rounded()))
+        let scale = mean / handler
+        let bins = (lowLoad.handlerBins ?? []).map { LowLoadProfile.Bin(seconds: $0.seconds * scale, count: $0.count) }
+        // The round trip's rest outside the server's wait and handler; the server's work
+        // outside the handler (mean − handler) is in the station now, so not here too.
+        let overhead = (lowLoad.lightOverhead ?? (lowLoad.roundTripMean - (lowLoad.queueMean ?? 0) - handler)) - (mean - handler)
+        var m = RouteModel(route: route, saturation: saturation, concurrency: c, meanServiceTime: mean,
+                           p99ServiceTime: clampP99((lowLoad.handlerP99 ?? handler) * scale, mean: mean),
+                           overhead: max(0, overhead), shape: bins.isEmpty ? .lognormal : shape, bins: bins, usedServerTiming: true)
+        if lowLoad.rate < saturation * 0.95 {
+            m.fitRate = lowLoad.rate
+            m.fitMeanServiceTime = mean
+        }
+        return m
     }
 
     /// A lognormal needs p99 > mean and p99/mean ≤ e^{z²/2} ≈ 14.9; clamp into that range.
@@ -167,7 +231,9 @@ public struct RouteModel: Hashable, Sendable, Codable {
     /// run away; the fitting run's mean when there is only that point.
     public func meanServiceTime(at rate: Double) -> Double {
         guard let r0 = fitRate, let d0 = fitMeanServiceTime, saturation > r0 else { return meanServiceTime }
-        let d1 = Double(concurrency) / saturation
+        // At saturation the service also ran its batches: their share of each request's cost
+        // is the jobs' now, not the station's.
+        let d1 = Double(concurrency) / saturation - (batch?.secondsPerRequest ?? 0)
         let d = d0 + (d1 - d0) * (rate - r0) / (saturation - r0)
         return min(max(d, d0 / 2), d0 * 2)
     }
@@ -187,12 +253,20 @@ public struct RouteModel: Hashable, Sendable, Codable {
         return m
     }
 
-    /// The model's utilization at `rate`.
-    public func utilization(at rate: Double) -> Double { rate * meanServiceTime(at: rate) / Double(concurrency) }
+    /// The model's utilization at `rate`: the requests' work and the timed batches'.
+    public func utilization(at rate: Double) -> Double {
+        (rate * meanServiceTime(at: rate) + (batch.map { $0.work(at: rate) / $0.interval } ?? 0)) / Double(concurrency)
+    }
 
     /// The route as a name that is safe in a file or folder name: `GET:/a/b?q=x` → `GET_a_b-q-x`.
     public var fileSafeName: String {
         route.replacingOccurrences(of: ":/", with: "_").map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." ? String($0) : $0 == "/" ? "_" : "-" }.joined()
+    }
+
+    /// The background batches as the station's timed job at `rate`, or nothing.
+    func jobsYAML(rate: Double) -> String {
+        guard let b = batch, b.work(at: rate) > 0 else { return "" }
+        return "\n    # The service's timed batches (its /metrics): \(String(format: "%.1f", b.secondsPerRequest * 1e6)) µs per request, one batch every \(formatDuration(b.interval)).\n    jobs: [{every: \(seconds(b.interval)), work: \(seconds(b.work(at: rate)))}]"
     }
 
     /// One line on how the mean moves with load, for the scenario's header.
@@ -237,7 +311,7 @@ public struct RouteModel: Hashable, Sendable, Codable {
             capacity: {service_time: \(serviceTimeYAML), concurrency: \(concurrency)}
             replicas: 1
             startup: 0s
-            queue: {discipline: shared}
+            queue: {discipline: shared}\(jobsYAML(rate: rate))
         traffic:
           entry: overhead
           peak: \(String(format: "%.3f", rate))/s

@@ -50,7 +50,8 @@ public func buildApplication(_ config: ServiceConfiguration) async throws -> som
         signer: TokenSigner(secret: config.tokenSecret, ttlSeconds: config.tokenTTLSeconds),
         admission: AdmissionController(workers: config.workers, queueLimit: config.queueLimit),
         cache: config.cacheCapacity > 0 ? LRUCache<String>(capacity: config.cacheCapacity) : nil,
-        metrics: ServiceMetrics(),
+        metrics: ServiceMetrics(rewardsInterval: config.runRewardsWorker
+                                    ? Double(config.rewardsInterval.components.seconds) + Double(config.rewardsInterval.components.attoseconds) / 1e18 : 0),
         rewards: RewardsProcessor(database: database, cashbackBasisPoints: config.cashbackBasisPoints, batchSize: config.rewardsBatchSize),
         retryAfter: config.retryAfterSeconds)
 

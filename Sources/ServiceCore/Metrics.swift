@@ -20,7 +20,10 @@ public final class ServiceMetrics: @unchecked Sendable {
     private var granted = 0, rewardErrors = 0
     private var batches = 0, batchTime = 0.0, batchMax = 0.0
 
-    public init() {}
+    /// The rewards worker's polling period in seconds (0: no worker), for `/metrics`.
+    let rewardsInterval: Double
+
+    public init(rewardsInterval: Double = 0) { self.rewardsInterval = rewardsInterval }
 
     /// The route label for a request: a known route, or "other" (so labels stay bounded).
     public static func route(method: String, path: String) -> String {
@@ -90,6 +93,7 @@ public final class ServiceMetrics: @unchecked Sendable {
         }
         out += "# HELP process_cpu_seconds_total User and system CPU time of this process.\n# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total \(Self.processCPUSeconds())\n"
         out += "# HELP rewards_granted_total Rewards granted by the worker.\n# TYPE rewards_granted_total counter\nrewards_granted_total \(g)\n"
+        out += "# HELP rewards_interval_seconds How often the rewards worker polls the outbox (0: no worker).\n# TYPE rewards_interval_seconds gauge\nrewards_interval_seconds \(rewardsInterval)\n"
         out += "# HELP rewards_batches_total Rewards batches that granted at least one reward.\n# TYPE rewards_batches_total counter\nrewards_batches_total \(nb)\n"
         out += "# HELP rewards_batch_seconds_total Time those batches held the database writer.\n# TYPE rewards_batch_seconds_total counter\nrewards_batch_seconds_total \(tb)\n"
         out += "# HELP rewards_batch_seconds_max The longest batch.\n# TYPE rewards_batch_seconds_max gauge\nrewards_batch_seconds_max \(mb)\n"

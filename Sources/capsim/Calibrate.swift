@@ -114,12 +114,22 @@ struct Calibrate: ParsableCommand {
         }
         /// A run with the server's CPU seconds read before and after, when it exposes them:
         /// (CPU seconds per completed request, CPU seconds per wall second).
-        func measureCPU(_ rate: Double, seconds: Double, samples: Bool = false) throws -> (LoadResult, perRequest: Double?, utilization: Double?) {
-            let before = MetricsProbe.cpuSeconds(url), t0 = Date()
+        func measureCPU(_ rate: Double, seconds: Double, samples: Bool = false) throws -> (LoadResult, perRequest: Double?, utilization: Double?, batch: BackgroundBatch?) {
+            let before = MetricsProbe.fetch(url), t0 = Date()
             let r = try measure(rate, seconds: seconds, samples: samples)
-            let after = MetricsProbe.cpuSeconds(url), wall = Date().timeIntervalSince(t0)
-            guard let before, let after, after >= before, r.completed > 0 else { return (r, nil, nil) }
-            return (r, (after - before) / Double(r.completed), (after - before) / wall)
+            let after = MetricsProbe.fetch(url), wall = Date().timeIntervalSince(t0)
+            func delta(_ name: String) -> Double? {
+                guard let b = before.flatMap({ MetricsProbe.value(name, in: $0) }), let a = after.flatMap({ MetricsProbe.value(name, in: $0) }), a >= b else { return nil }
+                return a - b
+            }
+            // Timed batches (capsim serve's rewards worker): their seconds over this run's requests.
+            var batch: BackgroundBatch?
+            if let interval = after.flatMap({ MetricsProbe.value("rewards_interval_seconds", in: $0) }), interval > 0,
+               let busy = delta("rewards_batch_seconds_total"), busy > 0, r.completed > 0 {
+                batch = BackgroundBatch(interval: interval, secondsPerRequest: busy / Double(r.completed))
+            }
+            guard let cpu = delta("process_cpu_seconds_total"), r.completed > 0 else { return (r, nil, nil, batch) }
+            return (r, cpu / Double(r.completed), cpu / wall, batch)
         }
         func goodput(_ r: LoadResult) -> Double {
             Double(r.statuses.filter { (Int($0.key) ?? 500) < 400 }.values.reduce(0, +)) / r.elapsed
@@ -156,7 +166,7 @@ struct Calibrate: ParsableCommand {
         //    handler works as it will at the predicted loads; without it at 10 %, where the round
         //    trip is nearly all service time.
         let fitRate = max(2, (sawServerTiming ? fitFraction : 0.1) * saturation)
-        let (low, cpuPerRequest, _) = try measureCPU(fitRate, seconds: d)
+        let (low, cpuPerRequest, _, batch) = try measureCPU(fitRate, seconds: d)
         printErr(String(format: "calibrate: fitting run %.1f/s: round trip mean %.3f ms%@%@", fitRate, low.serviceTime.mean,
                         low.serverTime.map { String(format: ", waiting %.3f ms, handler %.3f ms (Server-Timing)", $0.queue.mean, $0.app.mean) } ?? ", no Server-Timing",
                         cpuPerRequest.map { String(format: ", server CPU %.3f ms per request", $0 * 1000) } ?? ""))
@@ -173,7 +183,7 @@ struct Calibrate: ParsableCommand {
                                      queueMean: low.serverTime.map { $0.queue.mean / 1000 },
                                      handlerMean: low.serverTime.map { $0.app.mean / 1000 }, handlerP99: low.serverTime.map { $0.app.p99 / 1000 },
                                      handlerBins: bins(low.bins(of: low.serverAppHistogram)),
-                                     cpuPerRequest: cpuPerRequest, lightOverhead: lightOverhead)
+                                     cpuPerRequest: cpuPerRequest, lightOverhead: lightOverhead, batch: batch)
         let model = RouteModel.fit(route: routeKey, saturation: saturation, lowLoad: profile, shape: fit)
         let name = model.fileSafeName
         // 3. Each level, measured (latency from intended sends, the first tenth dropped as
@@ -182,10 +192,16 @@ struct Calibrate: ParsableCommand {
         var utilization: [Double?] = []
         var levelCost: [Double?] = []
         for f in fractions {
-            let (r, perRequest, u) = try measureCPU(f * saturation, seconds: d, samples: true)
+            let (r, perRequest, u, levelBatch) = try measureCPU(f * saturation, seconds: d, samples: true)
             utilization.append(u)
             // What a request really cost the server at this level, by the fit's own rule.
-            levelCost.append(r.serverTime.map { max($0.app.mean / 1000, perRequest ?? 0) })
+            // With timed batches the handler time holds the waits for them (they are jobs in the
+            // model), so the CPU cost less the batches' is the request's own.
+            if let levelBatch, let perRequest {
+                levelCost.append(perRequest - levelBatch.secondsPerRequest)
+            } else {
+                levelCost.append(r.serverTime.map { max($0.app.mean / 1000, perRequest ?? 0) })
+            }
             let kept = (r.samples ?? []).filter { $0.intended >= d / 10 && $0.status.map { $0 < 400 } == true }
                 .compactMap { s in s.latency.map { (time: s.intended, latency: $0) } }
             guard let p50 = BatchMeans.percentile(kept, 50), let p99 = BatchMeans.percentile(kept, 99),
@@ -241,8 +257,12 @@ struct Calibrate: ParsableCommand {
                      + (model.fitRate.map { String(format: " at %.1f/s", $0) } ?? "")
                      + " (\(model.shape.rawValue), " + (model.usedServerTiming ? "the server's handler time" : "no Server-Timing: the round trip at low load")
                      + "), p99 \(ms(model.p99ServiceTime)); constant overhead \(ms(model.overhead))")
+        if let b = model.batch {
+            lines.append(String(format: "timed batches (from /metrics): %.1f µs of batch work per request, one batch every %@ — a job of rate × %.1f µs × %@ at the station",
+                                b.secondsPerRequest * 1e6, formatDuration(b.interval), b.secondsPerRequest * 1e6, formatDuration(b.interval)))
+        }
         if model.fitRate != nil {
-            lines.append("load-dependent: \(ms(model.meanServiceTime(at: model.saturation))) at saturation (slots ÷ saturation), linear in the rate in between")
+            lines.append("load-dependent: \(ms(model.meanServiceTime(at: model.saturation))) at saturation (slots ÷ saturation\(model.batch == nil ? "" : ", less the batches' share")), linear in the rate in between")
         }
         lines.append("calibrated scenario: \(scenarioPath)")
         lines.append("")
@@ -268,7 +288,7 @@ struct Calibrate: ParsableCommand {
             lines.append("")
             var g = TextTable(["level", "cost/request", "model ρ", "simulated p50", "error", "simulated p99", "error", "targets"])
             for (c, cost) in zip(given, costs) {
-                g.add([Percent(fraction: c.level).description, ms(cost), String(format: "%.0f%%", 100 * c.measured.rate * cost / Double(model.concurrency)),
+                g.add([Percent(fraction: c.level).description, ms(cost), String(format: "%.0f%%", 100 * model.withMean(cost).utilization(at: c.measured.rate)),
                        msCI(c.simulated.p50, c.simulated.p50HalfWidth), pct(c.p50Error), msCI(c.simulated.p99, c.simulated.p99HalfWidth), pct(c.p99Error),
                        c.withinTargets ? "met" : "missed"])
             }

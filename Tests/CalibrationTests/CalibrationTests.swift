@@ -87,6 +87,32 @@ struct CalibrationTests {
         #expect(s.services["core"] != nil)
     }
 
+    /// Payments on capsim serve: the rewards worker's batches cost 49.6 µs per payment, one batch
+    /// every 200 ms. They become the station's timed job (rate × 49.6 µs × 200 ms), and leave
+    /// the request's own cost — the CPU, the handler's tail that waited for them, and the
+    /// saturation point's share.
+    @Test("timed batches become a job; their cost leaves the request's")
+    func batchesBecomeAJob() throws {
+        // 95 handler times of 0.2 ms and 5 that waited for a batch (10 ms).
+        let bins = [LowLoadProfile.Bin(seconds: 0.0002, count: 95), LowLoadProfile.Bin(seconds: 0.01, count: 5)]
+        let batch = BackgroundBatch(interval: 0.2, secondsPerRequest: 0.0000496)
+        let profile = LowLoadProfile(rate: 1_000, roundTripMean: 0.002, roundTripP99: 0.02, queueMean: 0.001, handlerMean: 0.00069,
+                                     handlerP99: 0.01, handlerBins: bins, cpuPerRequest: 0.00026, lightOverhead: 0.0002, batch: batch)
+        let m = RouteModel.fit(route: "POST:/payments", saturation: 3_000, lowLoad: profile, shape: .empirical)
+        // The batches run 1000/s × 49.6 µs = 4.96 % of the time: the top 4.96 % of handler
+        // times (all but 0.04 of the 10 ms bin) leave; the request costs its CPU less the batch's.
+        #expect(abs(m.meanServiceTime - (0.00026 - 0.0000496)) < 1e-12)
+        #expect(m.batch == batch)
+        #expect(abs(batch.work(at: 2_000) - 0.01984) < 1e-12)
+        #expect(batch.work(at: 1e9) == 0.2 * 0.95)                    // never the whole period
+        #expect(abs(m.meanServiceTime(at: 3_000) - (1 / 3_000.0 - 0.0000496)) < 1e-12)
+        #expect(abs(m.utilization(at: 2_000) - (2_000 * m.meanServiceTime(at: 2_000) + 0.0992)) < 1e-12)
+        let s = try ScenarioLoader.parse(m.scenarioYAML(rate: 2_000, duration: 60), file: "c.yaml")
+        #expect(s.services["core"]?.jobs == [PeriodicJob(every: 0.2, work: 0.01984)])
+        let trimmed = LowLoadProfile.trimTop(bins, share: 0.0496)
+        #expect(trimmed.count == 2 && abs(trimmed[1].count - 0.04) < 1e-9)
+    }
+
     @Test("a route waiting on I/O holds its slot for the handler's wall time, not its small CPU cost")
     func fitIOBound() {
         let profile = LowLoadProfile(rate: 100, roundTripMean: 0.0042, roundTripP99: 0.01, queueMean: 0.0002, handlerMean: 0.003,

@@ -122,6 +122,7 @@ import Testing
             let line = try #require(metrics.split(separator: "\n").first { $0.hasPrefix("rewards_batches_total ") })
             #expect((Int(line.split(separator: " ")[1]) ?? 0) >= 1)
             #expect(metrics.contains("rewards_batch_seconds_total "))
+            #expect(metrics.contains("\nrewards_interval_seconds 0.05\n"))   // the test configuration's 50 ms
         }
     }
 
