@@ -273,7 +273,7 @@ public struct RouteModel: Hashable, Sendable, Codable {
     var loadLaw: String {
         guard let r0 = fitRate, let d0 = fitMeanServiceTime else { return "The mean service time does not depend on the load in this fit." }
         return String(format: "Mean service time %@ at %.1f/s and %@ at saturation (%.1f/s), linear in between: this file is the station at %@.",
-                      formatDuration((d0 * 1e6).rounded() / 1e6), r0, formatDuration((Double(concurrency) / saturation * 1e6).rounded() / 1e6),
+                      formatDuration((d0 * 1e6).rounded() / 1e6), r0, formatDuration((meanServiceTime(at: saturation) * 1e6).rounded() / 1e6),
                       saturation, "the rate below")
     }
 

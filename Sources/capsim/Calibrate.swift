@@ -19,7 +19,7 @@ struct Calibrate: ParsableCommand {
         the server's own handler time (Server-Timing, which capsim serve sends) and as its mean the \
         larger of that and the server's CPU seconds per request (process_cpu_seconds_total on its \
         /metrics); the concurrency is Little's law at saturation, and the round trip's rest at the \
-        lightest probe is constant overhead. Without Server-Timing the round trip at 10 % stands in. \
+        lightest probe (by medians) is constant overhead. Without Server-Timing the round trip at 10 % stands in. \
         It writes the calibrated scenario under --out, then measures and simulates (5 seeds) each \
         --levels fraction of saturation and prints both with 95 % intervals, relative errors and \
         the server's measured CPU utilization. Targets: p50 within 10 %, p99 within 20 %.
@@ -170,10 +170,11 @@ struct Calibrate: ParsableCommand {
         printErr(String(format: "calibrate: fitting run %.1f/s: round trip mean %.3f ms%@%@", fitRate, low.serviceTime.mean,
                         low.serverTime.map { String(format: ", waiting %.3f ms, handler %.3f ms (Server-Timing)", $0.queue.mean, $0.app.mean) } ?? ", no Server-Timing",
                         cpuPerRequest.map { String(format: ", server CPU %.3f ms per request", $0 * 1000) } ?? ""))
-        // The overhead from the first probe when it was light (under a quarter of saturation).
+        // The overhead from the first probe when it was light (under a quarter of saturation),
+        // by medians: a few slow wake-ups in a short probe move its mean by tens of per cent.
         var lightOverhead: Double?
         if let p = firstProbe, let t = p.serverTime, p.requestedRate < 0.25 * saturation {
-            lightOverhead = max(0, (p.serviceTime.mean - t.queue.mean - t.app.mean) / 1000)
+            lightOverhead = max(0, (p.serviceTime.p50 - t.queue.p50 - t.app.p50) / 1000)
         }
         func bins(_ b: [(seconds: Double, count: Double)]?) -> [LowLoadProfile.Bin]? {
             b.map { $0.map { LowLoadProfile.Bin(seconds: $0.seconds, count: $0.count) } }
