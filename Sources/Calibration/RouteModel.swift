@@ -30,11 +30,10 @@ public struct LowLoadProfile: Hashable, Sendable, Codable {
     /// difference over the requests): the service demand by the utilization law, which counts
     /// the work outside the handler (accepting, parsing, writing) that the handler time misses.
     public var cpuPerRequest: Double?
-    /// Round trip minus the server's wait and handler time, measured at a light load (the first
-    /// saturation probe, when it is under a quarter of saturation): at the fitting run's load
-    /// that difference also holds waiting the server cannot see (for the one core, before the
-    /// request is even read), which is queueing, not overhead.
-    public var lightOverhead: Double?
+    /// Round trip minus the server's wait and handler time by medians, measured by the caller
+    /// (`capsim calibrate`: the smaller of its values at the lightest probe and at the fitting
+    /// run, each inflated for a known reason); nil: the means of this profile are used instead.
+    public var measuredOverhead: Double?
     /// The service's timed batches over the fitting run, when its `/metrics` shows them.
     public var batch: BackgroundBatch?
     /// Mean round trip from the actual send (seconds): network, server and client together.
@@ -77,12 +76,12 @@ public struct LowLoadProfile: Hashable, Sendable, Codable {
 
     public init(rate: Double, roundTripMean: Double, roundTripP99: Double, roundTripBins: [Bin]? = nil,
                 queueMean: Double? = nil, handlerMean: Double? = nil, handlerP99: Double? = nil, handlerBins: [Bin]? = nil,
-                cpuPerRequest: Double? = nil, lightOverhead: Double? = nil, batch: BackgroundBatch? = nil) {
+                cpuPerRequest: Double? = nil, measuredOverhead: Double? = nil, batch: BackgroundBatch? = nil) {
         self.rate = rate
         self.batch = batch
         self.queueMean = queueMean
         self.cpuPerRequest = cpuPerRequest
-        self.lightOverhead = lightOverhead
+        self.measuredOverhead = measuredOverhead
         self.roundTripMean = roundTripMean
         self.roundTripP99 = roundTripP99
         self.roundTripBins = roundTripBins
@@ -100,8 +99,8 @@ public struct LowLoadProfile: Hashable, Sendable, Codable {
 /// time measured at the fitting run — its histogram, or a lognormal with its p99-to-mean
 /// ratio — and as its mean the larger of the handler's mean and the server's CPU seconds per
 /// request (when `/metrics` has `process_cpu_seconds_total`); the overhead is the round trip
-/// minus the server's wait and handler time at a light load, less the server's work outside
-/// the handler (which the station's mean now holds). The concurrency is what Little's
+/// minus the server's wait and handler time (by medians, at the fitting run), less the
+/// server's work outside the handler (which the station's mean now holds). The concurrency is what Little's
 /// law says was busy at saturation, `saturation × handler mean`, rounded (at least 1): with one
 /// core and one worker it is 1, with four workers on one core still 1 (they share the core),
 /// with two cores 2. The model's capacity, `concurrency ÷ mean`, can sit a few per cent below
@@ -209,7 +208,7 @@ public struct RouteModel: Hashable, Sendable, Codable {
         let bins = (lowLoad.handlerBins ?? []).map { LowLoadProfile.Bin(seconds: $0.seconds * scale, count: $0.count) }
         // The round trip's rest outside the server's wait and handler; the server's work
         // outside the handler (mean − handler) is in the station now, so not here too.
-        let overhead = (lowLoad.lightOverhead ?? (lowLoad.roundTripMean - (lowLoad.queueMean ?? 0) - handler)) - (mean - handler)
+        let overhead = (lowLoad.measuredOverhead ?? (lowLoad.roundTripMean - (lowLoad.queueMean ?? 0) - handler)) - (mean - handler)
         var m = RouteModel(route: route, saturation: saturation, concurrency: c, meanServiceTime: mean,
                            p99ServiceTime: clampP99((lowLoad.handlerP99 ?? handler) * scale, mean: mean),
                            overhead: max(0, overhead), shape: bins.isEmpty ? .lognormal : shape, bins: bins, usedServerTiming: true)

@@ -50,12 +50,12 @@ struct CalibrationTests {
     func fitWithServerTiming() {
         let bins = [LowLoadProfile.Bin(seconds: 0.008, count: 90), LowLoadProfile.Bin(seconds: 0.018, count: 10)]
         let profile = LowLoadProfile(rate: 60, roundTripMean: 0.0142, roundTripP99: 0.04, queueMean: 0.004, handlerMean: 0.009,
-                                     handlerP99: 0.018, handlerBins: bins, cpuPerRequest: 0.0099, lightOverhead: 0.0011)
+                                     handlerP99: 0.018, handlerBins: bins, cpuPerRequest: 0.0099, measuredOverhead: 0.0011)
         let m = RouteModel.fit(route: "r", saturation: 125, lowLoad: profile, shape: .empirical)
         #expect(m.concurrency == 1)                                  // 125/s × 9.9 ms = 1.24 → 1
         #expect(abs(m.meanServiceTime - 0.0099) < 1e-12)             // CPU per request > handler time
         #expect(abs(m.capacity - 1 / 0.0099) < 1e-9)
-        #expect(abs(m.overhead - 0.0002) < 1e-12)                    // 1.1 ms at light load, less the 0.9 ms now in the station
+        #expect(abs(m.overhead - 0.0002) < 1e-12)                    // 1.1 ms measured, less the 0.9 ms now in the station
         #expect(m.usedServerTiming && m.shape == .empirical)
         // The handler's shape is kept, scaled by 9.9/9 so its mean becomes the CPU cost.
         #expect(m.bins.map(\.count) == [90, 10])
@@ -69,7 +69,7 @@ struct CalibrationTests {
     func loadDependentMean() throws {
         let bins = [LowLoadProfile.Bin(seconds: 0.008, count: 90), LowLoadProfile.Bin(seconds: 0.0128, count: 10)]   // mean 8.48 ms
         let profile = LowLoadProfile(rate: 61, roundTripMean: 0.014, roundTripP99: 0.03, queueMean: 0.0049, handlerMean: 0.00848,
-                                     handlerP99: 0.0128, handlerBins: bins, cpuPerRequest: 0.00868, lightOverhead: 0.0007)
+                                     handlerP99: 0.0128, handlerBins: bins, cpuPerRequest: 0.00868, measuredOverhead: 0.0007)
         let m = RouteModel.fit(route: "r", saturation: 122.2, lowLoad: profile, shape: .empirical)
         #expect(m.fitRate == 61 && m.fitMeanServiceTime == 0.00868)
         #expect(abs(m.meanServiceTime(at: 61) - 0.00868) < 1e-12)
@@ -97,7 +97,7 @@ struct CalibrationTests {
         let bins = [LowLoadProfile.Bin(seconds: 0.0002, count: 95), LowLoadProfile.Bin(seconds: 0.01, count: 5)]
         let batch = BackgroundBatch(interval: 0.2, secondsPerRequest: 0.0000496)
         let profile = LowLoadProfile(rate: 1_000, roundTripMean: 0.002, roundTripP99: 0.02, queueMean: 0.001, handlerMean: 0.00069,
-                                     handlerP99: 0.01, handlerBins: bins, cpuPerRequest: 0.00026, lightOverhead: 0.0002, batch: batch)
+                                     handlerP99: 0.01, handlerBins: bins, cpuPerRequest: 0.00026, measuredOverhead: 0.0002, batch: batch)
         let m = RouteModel.fit(route: "POST:/payments", saturation: 3_000, lowLoad: profile, shape: .empirical)
         // The batches run 1000/s × 49.6 µs = 4.96 % of the time: the top 4.96 % of handler
         // times (all but 0.04 of the 10 ms bin) leave; the request costs its CPU less the batch's.
