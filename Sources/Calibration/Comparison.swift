@@ -88,16 +88,8 @@ public enum Calibrator {
         guard x.count >= 2 else { return nil }
         let m = mean(x)
         let variance = x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1)
-        return tQuantile975(degreesOfFreedom: x.count - 1) * (variance / Double(x.count)).squareRoot()
+        return StudentT.quantile975(degreesOfFreedom: x.count - 1) * (variance / Double(x.count)).squareRoot()
     }
-}
-
-/// Student's t 97.5 % quantiles for small degrees of freedom (tables), 1.96 beyond 30.
-func tQuantile975(degreesOfFreedom df: Int) -> Double {
-    let table: [Double] = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                           2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-                           2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
-    return df >= 1 && df <= table.count ? table[df - 1] : 1.96
 }
 
 /// Confidence intervals for percentiles of an autocorrelated series (latencies of a queue are:

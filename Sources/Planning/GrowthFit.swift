@@ -1,3 +1,4 @@
+import CapsimModel
 import Foundation
 
 /// Monthly growth fitted to a history by log-linear least squares:
@@ -41,7 +42,7 @@ public struct GrowthFit: Hashable, Sendable, Codable {
         let sse = residuals.reduce(0) { $0 + $1 * $1 }
         let syy = y.reduce(0) { $0 + ($1 - my) * ($1 - my) }
         let se = (sse / (n - 2) / sxx).squareRoot()
-        let q = studentT975(p.count - 2)
+        let q = StudentT.quantile975(degreesOfFreedom: p.count - 2)
         let r1 = lag1(residuals)
         return GrowthFit(metric: p[0].metric, service: p[0].service, points: p.count, firstDay: p[0].day, lastDay: p[p.count - 1].day,
                          growthMonthly: exp(b) - 1, low: exp(b - q * se) - 1, high: exp(b + q * se) - 1,
@@ -92,15 +93,6 @@ public struct GrowthFit: Hashable, Sendable, Codable {
         let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
         let mp = (5 * doy + 2) / 153
         return (mp < 10 ? mp + 3 : mp - 9) - 1
-    }
-
-    /// t(0.975, df): a table for small df, then the normal approximation with a Cornish–Fisher term.
-    static func studentT975(_ df: Int) -> Double {
-        let table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-                     2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
-        if df >= 1 && df <= 30 { return table[df - 1] }
-        let z = 1.959964, d = Double(df)
-        return z + (z * z * z + z) / (4 * d) + (5 * pow(z, 5) + 16 * z * z * z + 3 * z) / (96 * d * d)
     }
 
     /// F(0.99; d1, d2), via the Wilson–Hilferty normal approximation of the F distribution.
