@@ -7,16 +7,18 @@ public enum EventKind: UInt8, Sendable {
     /// A side visit (a database query) reaching its station.
     case visit = 2
     case serviceDone = 3
-    case podReady = 4
-    case sample = 5
-    case controllerSync = 6
+    /// A timed job's work done (a = station, b = request): request flow, like `serviceDone`.
+    case jobDone = 4
+    case podReady = 5
+    case sample = 6
+    case controllerSync = 7
     /// A timed call's deadline (a = request, b = call id).
-    case callTimeout = 7
+    case callTimeout = 8
     /// A retried attempt leaving after its backoff.
-    case retry = 8
-    case end = 9
+    case retry = 9
+    case end = 10
     /// A station's timed job is due (a = station, b = job index).
-    case job = 10
+    case job = 11
 }
 
 /// One scheduled event: 24 bytes, no references, so the heap never allocates per event.

@@ -342,6 +342,7 @@ public final class Simulator {
             case .controllerSync: controllerSync(Int(e.a))
             case .end: return finish()
             case .job: jobDue(Int(e.a), Int(e.b))
+            case .jobDone: jobDone(Int(e.a), e.b)
             }
             if check { checkInvariants(); if violation != nil { return finish() } }
             if processed & 0xFFFFF == 0, let p = options.progress { p(now, processed) }
@@ -410,6 +411,16 @@ public final class Simulator {
 
     @inline(__always)
     func release(_ r: Int32) { finished += 1; freeRequests.append(r) }
+
+    /// A timed job's work is done: it frees its slot and is in no statistic.
+    func jobDone(_ s: Int, _ r: Int32) {
+        let st = stations[s]
+        let p = Int(requests[Int(r)].pod)
+        st.pods[p].busy -= 1
+        st.totalBusy -= 1
+        release(r)
+        pull(st, pod: p)
+    }
 
     /// The route index that marks a timed job's request (−1 marks event-bus messages).
     static let jobRoute: Int32 = -2
@@ -506,12 +517,14 @@ public final class Simulator {
         st.pods[p].busy += 1
         st.totalBusy += 1
         requests[Int(r)].pod = Int32(p)
-        // A timed job carries its work in `born` (it has no end-to-end latency to measure).
-        var d = requests[Int(r)].route == Self.jobRoute ? requests[Int(r)].born : st.sampler.draw(&st.serviceRNG)
+        // A timed job carries its work in `born` (it has no end-to-end latency to measure) and
+        // ends in its own event, so `serviceDone` needs no test for it.
+        let job = requests[Int(r)].route == Self.jobRoute
+        var d = job ? requests[Int(r)].born : st.sampler.draw(&st.serviceRNG)
         let demand = Double(st.pods[p].busy) * st.cpuPerRequest / st.sampler.mean
         if demand > st.limitCores { d *= demand / st.limitCores }
         st.pods[p].cpuWindow += st.cpuPerRequest
-        queue.schedule(.serviceDone, at: now + d, Int32(st.index), r)
+        queue.schedule(job ? .jobDone : .serviceDone, at: now + d, Int32(st.index), r)
     }
 
     func serviceDone(_ s: Int, _ r: Int32) {
@@ -520,11 +533,6 @@ public final class Simulator {
         let p = Int(req.pod)
         st.pods[p].busy -= 1
         st.totalBusy -= 1
-        if req.route == Self.jobRoute {          // a timed job done: it is in no statistic
-            release(r)
-            pull(st, pod: p)
-            return
-        }
         let sojourn = now - req.arrivedAtStation
         let micros = UInt64(max(0, sojourn) * 1e6)
         st.wCompleted += 1
