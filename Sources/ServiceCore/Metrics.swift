@@ -77,27 +77,32 @@ public final class ServiceMetrics: @unchecked Sendable {
             out += "http_requests_total{route=\"\(parts[0])\",status=\"\(parts[1])\"} \(st[key]!)\n"
         }
         let a = admission.snapshot
-        out += "# HELP http_requests_in_flight Requests being handled now.\n# TYPE http_requests_in_flight gauge\nhttp_requests_in_flight \(flight)\n"
-        out += "# HELP admission_workers Worker slots.\n# TYPE admission_workers gauge\nadmission_workers \(admission.workers)\n"
-        out += "# HELP admission_running Requests holding a worker slot.\n# TYPE admission_running gauge\nadmission_running \(a.running)\n"
-        out += "# HELP admission_queue_depth Requests waiting for a worker slot.\n# TYPE admission_queue_depth gauge\nadmission_queue_depth \(a.queued)\n"
-        out += "# HELP admission_queue_limit Most requests allowed to wait.\n# TYPE admission_queue_limit gauge\nadmission_queue_limit \(admission.queueLimit)\n"
-        out += "# HELP admission_rejected_total Requests shed with 503.\n# TYPE admission_rejected_total counter\nadmission_rejected_total \(a.rejected)\n"
+        enum Kind: String { case gauge, counter }
+        /// One unlabelled sample with its HELP and TYPE lines.
+        func sample(_ name: String, _ kind: Kind, _ help: String, _ value: some CustomStringConvertible) {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) \(kind.rawValue)\n\(name) \(value)\n"
+        }
+        sample("http_requests_in_flight", .gauge, "Requests being handled now.", flight)
+        sample("admission_workers", .gauge, "Worker slots.", admission.workers)
+        sample("admission_running", .gauge, "Requests holding a worker slot.", a.running)
+        sample("admission_queue_depth", .gauge, "Requests waiting for a worker slot.", a.queued)
+        sample("admission_queue_limit", .gauge, "Most requests allowed to wait.", admission.queueLimit)
+        sample("admission_rejected_total", .counter, "Requests shed with 503.", a.rejected)
         if let cache {
-            out += "# HELP search_cache_hits_total Search cache hits.\n# TYPE search_cache_hits_total counter\nsearch_cache_hits_total \(cache.hits)\n"
-            out += "# HELP search_cache_misses_total Search cache misses.\n# TYPE search_cache_misses_total counter\nsearch_cache_misses_total \(cache.misses)\n"
-            out += "# HELP search_cache_entries Entries in the search cache.\n# TYPE search_cache_entries gauge\nsearch_cache_entries \(cache.size)\n"
+            sample("search_cache_hits_total", .counter, "Search cache hits.", cache.hits)
+            sample("search_cache_misses_total", .counter, "Search cache misses.", cache.misses)
+            sample("search_cache_entries", .gauge, "Entries in the search cache.", cache.size)
         }
         if let outboxLag {
-            out += "# HELP outbox_lag Unprocessed outbox rows.\n# TYPE outbox_lag gauge\noutbox_lag \(outboxLag)\n"
+            sample("outbox_lag", .gauge, "Unprocessed outbox rows.", outboxLag)
         }
-        out += "# HELP process_cpu_seconds_total User and system CPU time of this process.\n# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total \(Self.processCPUSeconds())\n"
-        out += "# HELP rewards_granted_total Rewards granted by the worker.\n# TYPE rewards_granted_total counter\nrewards_granted_total \(g)\n"
-        out += "# HELP rewards_interval_seconds How often the rewards worker polls the outbox (0: no worker).\n# TYPE rewards_interval_seconds gauge\nrewards_interval_seconds \(rewardsInterval)\n"
-        out += "# HELP rewards_batches_total Rewards batches that granted at least one reward.\n# TYPE rewards_batches_total counter\nrewards_batches_total \(nb)\n"
-        out += "# HELP rewards_batch_seconds_total Time those batches held the database writer.\n# TYPE rewards_batch_seconds_total counter\nrewards_batch_seconds_total \(tb)\n"
-        out += "# HELP rewards_batch_seconds_max The longest batch.\n# TYPE rewards_batch_seconds_max gauge\nrewards_batch_seconds_max \(mb)\n"
-        out += "# HELP rewards_errors_total Failed worker batches.\n# TYPE rewards_errors_total counter\nrewards_errors_total \(re)\n"
+        sample("process_cpu_seconds_total", .counter, "User and system CPU time of this process.", Self.processCPUSeconds())
+        sample("rewards_granted_total", .counter, "Rewards granted by the worker.", g)
+        sample("rewards_interval_seconds", .gauge, "How often the rewards worker polls the outbox (0: no worker).", rewardsInterval)
+        sample("rewards_batches_total", .counter, "Rewards batches that granted at least one reward.", nb)
+        sample("rewards_batch_seconds_total", .counter, "Time those batches held the database writer.", tb)
+        sample("rewards_batch_seconds_max", .gauge, "The longest batch.", mb)
+        sample("rewards_errors_total", .counter, "Failed worker batches.", re)
         return out
     }
 
