@@ -21,7 +21,7 @@ public struct BackgroundBatch: Hashable, Sendable, Codable {
 /// per-request cost there is what it is at the loads being predicted, which neither a nearly
 /// idle server (slower: cold caches, a wake-up per request) nor a flooded one (faster:
 /// back-to-back work) shows.
-public struct LowLoadProfile: Hashable, Sendable, Codable {
+public struct FitProfile: Hashable, Sendable, Codable {
     /// Offered rate of the fitting run, requests per second.
     public var rate: Double
     /// Mean wait for a worker (seconds), from `Server-Timing: queue;dur=…`.
@@ -137,7 +137,7 @@ public struct RouteModel: Hashable, Sendable, Codable {
     public var overhead: Double
     public var shape: Shape
     /// Service-time bins (seconds, count), already scaled to `meanServiceTime`, for `.empirical`.
-    public var bins: [LowLoadProfile.Bin]
+    public var bins: [FitProfile.Bin]
     /// True when the service sent `Server-Timing` and the fit used it.
     public var usedServerTiming: Bool
     /// Where the scenario will find the bins (written by the caller), for `.empirical`.
@@ -152,7 +152,7 @@ public struct RouteModel: Hashable, Sendable, Codable {
     public var batch: BackgroundBatch?
 
     public init(route: String, saturation: Double, concurrency: Int, meanServiceTime: Double, p99ServiceTime: Double,
-                overhead: Double = 0, shape: Shape = .lognormal, bins: [LowLoadProfile.Bin] = [], usedServerTiming: Bool = false) {
+                overhead: Double = 0, shape: Shape = .lognormal, bins: [FitProfile.Bin] = [], usedServerTiming: Bool = false) {
         self.route = route
         self.saturation = saturation
         self.concurrency = concurrency
@@ -165,55 +165,55 @@ public struct RouteModel: Hashable, Sendable, Codable {
     }
 
     /// Fits the model from the saturation throughput and a fitting run (see the type).
-    public static func fit(route: String, saturation: Double, lowLoad: LowLoadProfile, shape: Shape) -> RouteModel {
-        if var handler = lowLoad.handlerMean, handler > 0 {
-            var profile = lowLoad
-            if let b = lowLoad.batch, b.secondsPerRequest > 0 {
+    public static func fit(route: String, saturation: Double, measured: FitProfile, shape: Shape) -> RouteModel {
+        if var handler = measured.handlerMean, handler > 0 {
+            var profile = measured
+            if let b = measured.batch, b.secondsPerRequest > 0 {
                 // The batches are modelled as jobs, so the requests that waited for one inside
                 // the handler (the top share of handler times: the share of time a batch runs,
                 // secondsPerRequest × rate) leave the handler's histogram, and the batches'
                 // CPU leaves the cost per request.
-                let share = min(0.5, b.secondsPerRequest * lowLoad.rate)
-                if let bins = lowLoad.handlerBins, !bins.isEmpty {
-                    let kept = LowLoadProfile.trimTop(bins, share: share)
+                let share = min(0.5, b.secondsPerRequest * measured.rate)
+                if let bins = measured.handlerBins, !bins.isEmpty {
+                    let kept = FitProfile.trimTop(bins, share: share)
                     profile.handlerBins = kept
                     let n = kept.reduce(0) { $0 + $1.count }
                     handler = kept.reduce(0) { $0 + $1.seconds * $1.count } / max(n, 1)
-                    profile.handlerP99 = LowLoadProfile.quantile(kept, 0.99)
+                    profile.handlerP99 = FitProfile.quantile(kept, 0.99)
                 }
-                profile.cpuPerRequest = lowLoad.cpuPerRequest.map { max(0, $0 - b.secondsPerRequest) }
+                profile.cpuPerRequest = measured.cpuPerRequest.map { max(0, $0 - b.secondsPerRequest) }
             }
-            var m = fitServerTimed(route: route, saturation: saturation, lowLoad: profile, handler: handler, shape: shape)
-            m.batch = lowLoad.batch
+            var m = fitServerTimed(route: route, saturation: saturation, measured: profile, handler: handler, shape: shape)
+            m.batch = measured.batch
             return m
         }
-        let hold = lowLoad.roundTripMean
+        let hold = measured.roundTripMean
         let c = max(1, Int((saturation * hold).rounded()))
         let mean = Double(c) / saturation
         let scale = mean / hold
-        let bins = (lowLoad.roundTripBins ?? []).map { LowLoadProfile.Bin(seconds: $0.seconds * scale, count: $0.count) }
+        let bins = (measured.roundTripBins ?? []).map { FitProfile.Bin(seconds: $0.seconds * scale, count: $0.count) }
         return RouteModel(route: route, saturation: saturation, concurrency: c, meanServiceTime: mean,
-                          p99ServiceTime: clampP99(lowLoad.roundTripP99 * scale, mean: mean),
+                          p99ServiceTime: clampP99(measured.roundTripP99 * scale, mean: mean),
                           overhead: 0, shape: bins.isEmpty ? .lognormal : shape, bins: bins, usedServerTiming: false)
     }
 
     /// The fit with `Server-Timing` (see the type); `handler` is the handler's mean.
-    static func fitServerTimed(route: String, saturation: Double, lowLoad: LowLoadProfile, handler: Double, shape: Shape) -> RouteModel {
+    static func fitServerTimed(route: String, saturation: Double, measured: FitProfile, handler: Double, shape: Shape) -> RouteModel {
         // A slot is held at least for the handler's wall time (all of it, for a route that
         // waits on I/O) and at least for the CPU a request costs (more than the handler time,
         // for a CPU-bound route, by the work around the handler).
-        let mean = max(handler, lowLoad.cpuPerRequest ?? 0)
+        let mean = max(handler, measured.cpuPerRequest ?? 0)
         let c = max(1, Int((saturation * mean).rounded()))
         let scale = mean / handler
-        let bins = (lowLoad.handlerBins ?? []).map { LowLoadProfile.Bin(seconds: $0.seconds * scale, count: $0.count) }
+        let bins = (measured.handlerBins ?? []).map { FitProfile.Bin(seconds: $0.seconds * scale, count: $0.count) }
         // The round trip's rest outside the server's wait and handler; the server's work
         // outside the handler (mean − handler) is in the station now, so not here too.
-        let overhead = (lowLoad.measuredOverhead ?? (lowLoad.roundTripMean - (lowLoad.queueMean ?? 0) - handler)) - (mean - handler)
+        let overhead = (measured.measuredOverhead ?? (measured.roundTripMean - (measured.queueMean ?? 0) - handler)) - (mean - handler)
         var m = RouteModel(route: route, saturation: saturation, concurrency: c, meanServiceTime: mean,
-                           p99ServiceTime: clampP99((lowLoad.handlerP99 ?? handler) * scale, mean: mean),
+                           p99ServiceTime: clampP99((measured.handlerP99 ?? handler) * scale, mean: mean),
                            overhead: max(0, overhead), shape: bins.isEmpty ? .lognormal : shape, bins: bins, usedServerTiming: true)
-        if lowLoad.rate < saturation * 0.95 {
-            m.fitRate = lowLoad.rate
+        if measured.rate < saturation * 0.95 {
+            m.fitRate = measured.rate
             m.fitMeanServiceTime = mean
         }
         return m
@@ -248,7 +248,7 @@ public struct RouteModel: Hashable, Sendable, Codable {
         var m = self
         m.meanServiceTime = mean
         m.p99ServiceTime = p99ServiceTime * k
-        m.bins = bins.map { LowLoadProfile.Bin(seconds: $0.seconds * k, count: $0.count) }
+        m.bins = bins.map { FitProfile.Bin(seconds: $0.seconds * k, count: $0.count) }
         return m
     }
 

@@ -166,9 +166,9 @@ struct Calibrate: ParsableCommand {
         //    handler works as it will at the predicted loads; without it at 10 %, where the round
         //    trip is nearly all service time.
         let fitRate = max(2, (sawServerTiming ? fitFraction : 0.1) * saturation)
-        let (low, cpuPerRequest, _, batch) = try measureCPU(fitRate, seconds: d)
-        printErr(String(format: "calibrate: fitting run %.1f/s: round trip mean %.3f ms%@%@", fitRate, low.serviceTime.mean,
-                        low.serverTime.map { String(format: ", waiting %.3f ms, handler %.3f ms (Server-Timing)", $0.queue.mean, $0.app.mean) } ?? ", no Server-Timing",
+        let (fitRun, cpuPerRequest, _, batch) = try measureCPU(fitRate, seconds: d)
+        printErr(String(format: "calibrate: fitting run %.1f/s: round trip mean %.3f ms%@%@", fitRate, fitRun.serviceTime.mean,
+                        fitRun.serverTime.map { String(format: ", waiting %.3f ms, handler %.3f ms (Server-Timing)", $0.queue.mean, $0.app.mean) } ?? ", no Server-Timing",
                         cpuPerRequest.map { String(format: ", server CPU %.3f ms per request", $0 * 1000) } ?? ""))
         // The overhead — the round trip outside the server's wait and handler — by medians (a
         // few slow wake-ups move a mean by tens of per cent). Both places to measure it
@@ -179,19 +179,19 @@ struct Calibrate: ParsableCommand {
         func medianOverhead(_ p: LoadResult) -> Double? {
             p.serverTime.map { max(0, (p.serviceTime.p50 - $0.queue.p50 - $0.app.p50) / 1000) }
         }
-        var overheads = [medianOverhead(low)].compactMap { $0 }
+        var overheads = [medianOverhead(fitRun)].compactMap { $0 }
         if let p = firstProbe, p.requestedRate < 0.25 * saturation, let o = medianOverhead(p) { overheads.append(o) }
         let measuredOverhead = overheads.min()
-        func bins(_ b: [(seconds: Double, count: Double)]?) -> [LowLoadProfile.Bin]? {
-            b.map { $0.map { LowLoadProfile.Bin(seconds: $0.seconds, count: $0.count) } }
+        func bins(_ b: [(seconds: Double, count: Double)]?) -> [FitProfile.Bin]? {
+            b.map { $0.map { FitProfile.Bin(seconds: $0.seconds, count: $0.count) } }
         }
-        let profile = LowLoadProfile(rate: low.requestedRate, roundTripMean: low.serviceTime.mean / 1000, roundTripP99: low.serviceTime.p99 / 1000,
-                                     roundTripBins: bins(low.bins(of: low.serviceTimeHistogram)),
-                                     queueMean: low.serverTime.map { $0.queue.mean / 1000 },
-                                     handlerMean: low.serverTime.map { $0.app.mean / 1000 }, handlerP99: low.serverTime.map { $0.app.p99 / 1000 },
-                                     handlerBins: bins(low.bins(of: low.serverAppHistogram)),
+        let profile = FitProfile(rate: fitRun.requestedRate, roundTripMean: fitRun.serviceTime.mean / 1000, roundTripP99: fitRun.serviceTime.p99 / 1000,
+                                     roundTripBins: bins(fitRun.bins(of: fitRun.serviceTimeHistogram)),
+                                     queueMean: fitRun.serverTime.map { $0.queue.mean / 1000 },
+                                     handlerMean: fitRun.serverTime.map { $0.app.mean / 1000 }, handlerP99: fitRun.serverTime.map { $0.app.p99 / 1000 },
+                                     handlerBins: bins(fitRun.bins(of: fitRun.serverAppHistogram)),
                                      cpuPerRequest: cpuPerRequest, measuredOverhead: measuredOverhead, batch: batch)
-        let model = RouteModel.fit(route: routeKey, saturation: saturation, lowLoad: profile, shape: fit)
+        let model = RouteModel.fit(route: routeKey, saturation: saturation, measured: profile, shape: fit)
         let name = model.fileSafeName
         // 3. Each level, measured (latency from intended sends, the first tenth dropped as
         //    warm-up, 95 % intervals by batch means) and simulated.

@@ -29,9 +29,9 @@ struct CalibrationTests {
         // At 10 % of saturation the round trip is overhead + service; the "server" reports the
         // service time itself, as Server-Timing does.
         let low = try simulate(Self.truth, rate: 40)
-        let profile = LowLoadProfile(rate: 40, roundTripMean: try #require(low.latency?.mean), roundTripP99: try #require(low.latency?.p99),
+        let profile = FitProfile(rate: 40, roundTripMean: try #require(low.latency?.mean), roundTripP99: try #require(low.latency?.p99),
                                      handlerMean: 0.02, handlerP99: 0.08)
-        let model = RouteModel.fit(route: "truth", saturation: 400, lowLoad: profile, shape: .lognormal)
+        let model = RouteModel.fit(route: "truth", saturation: 400, measured: profile, shape: .lognormal)
         #expect(model.concurrency == 8)
         #expect(abs(model.meanServiceTime - 0.02) < 1e-12)
         // The overhead is the round trip's mean minus the service mean: 2 ms, up to the sample
@@ -48,10 +48,10 @@ struct CalibrationTests {
 
     @Test("with Server-Timing: the handler's shape, the CPU cost per request as the mean, the light-load rest as overhead")
     func fitWithServerTiming() {
-        let bins = [LowLoadProfile.Bin(seconds: 0.008, count: 90), LowLoadProfile.Bin(seconds: 0.018, count: 10)]
-        let profile = LowLoadProfile(rate: 60, roundTripMean: 0.0142, roundTripP99: 0.04, queueMean: 0.004, handlerMean: 0.009,
+        let bins = [FitProfile.Bin(seconds: 0.008, count: 90), FitProfile.Bin(seconds: 0.018, count: 10)]
+        let profile = FitProfile(rate: 60, roundTripMean: 0.0142, roundTripP99: 0.04, queueMean: 0.004, handlerMean: 0.009,
                                      handlerP99: 0.018, handlerBins: bins, cpuPerRequest: 0.0099, measuredOverhead: 0.0011)
-        let m = RouteModel.fit(route: "r", saturation: 125, lowLoad: profile, shape: .empirical)
+        let m = RouteModel.fit(route: "r", saturation: 125, measured: profile, shape: .empirical)
         #expect(m.concurrency == 1)                                  // 125/s × 9.9 ms = 1.24 → 1
         #expect(abs(m.meanServiceTime - 0.0099) < 1e-12)             // CPU per request > handler time
         #expect(abs(m.capacity - 1 / 0.0099) < 1e-9)
@@ -67,10 +67,10 @@ struct CalibrationTests {
     /// In between, and below, the mean moves along that line; the shape follows it.
     @Test("the mean service time is linear in the rate between the fitting run and saturation")
     func loadDependentMean() throws {
-        let bins = [LowLoadProfile.Bin(seconds: 0.008, count: 90), LowLoadProfile.Bin(seconds: 0.0128, count: 10)]   // mean 8.48 ms
-        let profile = LowLoadProfile(rate: 61, roundTripMean: 0.014, roundTripP99: 0.03, queueMean: 0.0049, handlerMean: 0.00848,
+        let bins = [FitProfile.Bin(seconds: 0.008, count: 90), FitProfile.Bin(seconds: 0.0128, count: 10)]   // mean 8.48 ms
+        let profile = FitProfile(rate: 61, roundTripMean: 0.014, roundTripP99: 0.03, queueMean: 0.0049, handlerMean: 0.00848,
                                      handlerP99: 0.0128, handlerBins: bins, cpuPerRequest: 0.00868, measuredOverhead: 0.0007)
-        let m = RouteModel.fit(route: "r", saturation: 122.2, lowLoad: profile, shape: .empirical)
+        let m = RouteModel.fit(route: "r", saturation: 122.2, measured: profile, shape: .empirical)
         #expect(m.fitRate == 61 && m.fitMeanServiceTime == 0.00868)
         #expect(abs(m.meanServiceTime(at: 61) - 0.00868) < 1e-12)
         #expect(abs(m.meanServiceTime(at: 122.2) - 1 / 122.2) < 1e-12)
@@ -94,11 +94,11 @@ struct CalibrationTests {
     @Test("timed batches become a job; their cost leaves the request's")
     func batchesBecomeAJob() throws {
         // 95 handler times of 0.2 ms and 5 that waited for a batch (10 ms).
-        let bins = [LowLoadProfile.Bin(seconds: 0.0002, count: 95), LowLoadProfile.Bin(seconds: 0.01, count: 5)]
+        let bins = [FitProfile.Bin(seconds: 0.0002, count: 95), FitProfile.Bin(seconds: 0.01, count: 5)]
         let batch = BackgroundBatch(interval: 0.2, secondsPerRequest: 0.0000496)
-        let profile = LowLoadProfile(rate: 1_000, roundTripMean: 0.002, roundTripP99: 0.02, queueMean: 0.001, handlerMean: 0.00069,
+        let profile = FitProfile(rate: 1_000, roundTripMean: 0.002, roundTripP99: 0.02, queueMean: 0.001, handlerMean: 0.00069,
                                      handlerP99: 0.01, handlerBins: bins, cpuPerRequest: 0.00026, measuredOverhead: 0.0002, batch: batch)
-        let m = RouteModel.fit(route: "POST:/payments", saturation: 3_000, lowLoad: profile, shape: .empirical)
+        let m = RouteModel.fit(route: "POST:/payments", saturation: 3_000, measured: profile, shape: .empirical)
         // The batches run 1000/s × 49.6 µs = 4.96 % of the time: the top 4.96 % of handler
         // times (all but 0.04 of the 10 ms bin) leave; the request costs its CPU less the batch's.
         #expect(abs(m.meanServiceTime - (0.00026 - 0.0000496)) < 1e-12)
@@ -109,15 +109,15 @@ struct CalibrationTests {
         #expect(abs(m.utilization(at: 2_000) - (2_000 * m.meanServiceTime(at: 2_000) + 0.0992)) < 1e-12)
         let s = try ScenarioLoader.parse(m.scenarioYAML(rate: 2_000, duration: 60), file: "c.yaml")
         #expect(s.services["core"]?.jobs == [PeriodicJob(every: 0.2, work: 0.01984)])
-        let trimmed = LowLoadProfile.trimTop(bins, share: 0.0496)
+        let trimmed = FitProfile.trimTop(bins, share: 0.0496)
         #expect(trimmed.count == 2 && abs(trimmed[1].count - 0.04) < 1e-9)
     }
 
     @Test("a route waiting on I/O holds its slot for the handler's wall time, not its small CPU cost")
     func fitIOBound() {
-        let profile = LowLoadProfile(rate: 100, roundTripMean: 0.0042, roundTripP99: 0.01, queueMean: 0.0002, handlerMean: 0.003,
+        let profile = FitProfile(rate: 100, roundTripMean: 0.0042, roundTripP99: 0.01, queueMean: 0.0002, handlerMean: 0.003,
                                      handlerP99: 0.006, cpuPerRequest: 0.0002)
-        let m = RouteModel.fit(route: "r", saturation: 330, lowLoad: profile, shape: .lognormal)
+        let m = RouteModel.fit(route: "r", saturation: 330, measured: profile, shape: .lognormal)
         #expect(abs(m.meanServiceTime - 0.003) < 1e-12)
         #expect(m.concurrency == 1)                                  // 330/s × 3 ms ≈ 0.99 → 1: one writer
         // No light-load probe: the overhead is the fitting run's round trip minus wait and handler.
@@ -126,8 +126,8 @@ struct CalibrationTests {
 
     @Test("without Server-Timing the round trip is the service time: no overhead, more slots")
     func fitWithoutServerTiming() {
-        let profile = LowLoadProfile(rate: 100, roundTripMean: 0.0002, roundTripP99: 0.0004)
-        let m = RouteModel.fit(route: "r", saturation: 39_000, lowLoad: profile, shape: .empirical)
+        let profile = FitProfile(rate: 100, roundTripMean: 0.0002, roundTripP99: 0.0004)
+        let m = RouteModel.fit(route: "r", saturation: 39_000, measured: profile, shape: .empirical)
         #expect(!m.usedServerTiming)
         #expect(m.concurrency == 8)                                  // 39k/s × 0.2 ms = 7.8 → 8
         #expect(abs(m.meanServiceTime - 8 / 39_000.0) < 1e-15)
@@ -137,9 +137,9 @@ struct CalibrationTests {
 
     @Test("a lognormal's p99 is clamped into what a lognormal with that mean can have")
     func lognormalClamp() {
-        let wide = RouteModel.fit(route: "r", saturation: 10, lowLoad: LowLoadProfile(rate: 1, roundTripMean: 0.1, roundTripP99: 5), shape: .lognormal)
+        let wide = RouteModel.fit(route: "r", saturation: 10, measured: FitProfile(rate: 1, roundTripMean: 0.1, roundTripP99: 5), shape: .lognormal)
         #expect(abs(wide.p99ServiceTime - wide.meanServiceTime * 14.5) < 1e-12)
-        let narrow = RouteModel.fit(route: "r", saturation: 10, lowLoad: LowLoadProfile(rate: 1, roundTripMean: 0.1, roundTripP99: 0.05), shape: .lognormal)
+        let narrow = RouteModel.fit(route: "r", saturation: 10, measured: FitProfile(rate: 1, roundTripMean: 0.1, roundTripP99: 0.05), shape: .lognormal)
         #expect(abs(narrow.p99ServiceTime - narrow.meanServiceTime * 1.01) < 1e-12)
     }
 
