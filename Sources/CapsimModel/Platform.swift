@@ -198,10 +198,15 @@ public struct Expectation: Hashable, Sendable, Codable {
         case metric(Metric, Bound, Double)
         /// No alert raised by the named service, database or consumer group.
         case noAlert
+        /// No growing backlog at the named service, database or consumer group (`all`: anywhere).
+        case noBacklog
         /// The service adds an instance within `seconds` of the named surge's start.
         case scalesUpWithin(seconds: Double, surge: String)
     }
     public let name: String
     public let target: String?
     public let kind: Kind
+
+    /// `no_backlog: all`: the expectation covers every station.
+    public static let everywhere = "all"
 }

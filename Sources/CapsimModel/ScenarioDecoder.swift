@@ -533,7 +533,7 @@ struct ScenarioDecoder {
         guard let o = Obj(r, node, path, kind: "expectation") else { return nil }
         let name = o.string("name")
         let target = o.string("service")
-        let forms = ["no_alert", "scales_up_within", "metric"].filter(o.has)
+        let forms = ["no_alert", "no_backlog", "scales_up_within", "metric"].filter(o.has)
         if forms.count > 1 {
             r.error(at: node.mark, path, "expected one kind of expectation, got \(forms.joined(separator: " and "))")
             return nil
@@ -546,6 +546,14 @@ struct ScenarioDecoder {
         if let t = o.string("no_alert") {
             return Expectation(name: name ?? "no alert on \(t)", target: t, kind: .noAlert)
         }
+        if o.has("no_backlog") {
+            for extra in ["service", "metric", "below", "at_most", "above", "at_least", "equals", "after"] where o.has(extra) {
+                r.error(o.sub(extra), "no_backlog takes only the name of what must not build a backlog (or all)")
+            }
+        }
+        if let t = o.string("no_backlog") {
+            return Expectation(name: name ?? (t == Expectation.everywhere ? "no backlog anywhere" : "no backlog at \(t)"), target: t, kind: .noBacklog)
+        }
         if o.has("scales_up_within") {
             guard let d = o.duration("scales_up_within") else { return nil }
             guard let surge = o.string("after") else { r.error(at: node.mark, o.sub("after"), "missing: the surge the scale-up must follow"); return nil }
@@ -553,7 +561,7 @@ struct ScenarioDecoder {
             return Expectation(name: name ?? "\(target ?? "?") scales up within \(formatDuration(d)) of \(surge)", target: target, kind: .scalesUpWithin(seconds: d, surge: surge))
         }
         guard let metric = o.choice("metric", Metric.self) else {
-            if !o.has("metric") { r.error(at: node.mark, path, "expected metric with a bound (below, at_most, above, at_least, equals), no_alert, or scales_up_within") }
+            if !o.has("metric") { r.error(at: node.mark, path, "expected metric with a bound (below, at_most, above, at_least, equals), no_alert, no_backlog, or scales_up_within") }
             return nil
         }
         let bounds = ["below", "at_most", "above", "at_least", "equals"].filter(o.has)

@@ -361,6 +361,10 @@ struct ScenarioValidator {
             switch e.kind {
             case .noAlert:
                 known(e.target ?? "", in: entities, what: "service, database or consumer group", join(p, "no_alert"))
+            case .noBacklog:
+                if e.target != Expectation.everywhere {
+                    known(e.target ?? "", in: entities, what: "service, database or consumer group (or all)", join(p, "no_backlog"))
+                }
             case .scalesUpWithin(_, let surge):
                 if let t = e.target { known(t, in: s.serviceNames, what: "service", join(p, "service")) }
                 known(surge, in: s.traffic?.surges.map(\.name) ?? [], what: "surge", join(p, "after"))

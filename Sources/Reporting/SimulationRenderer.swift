@@ -23,9 +23,11 @@ public enum SimulationRenderer {
         struct Summary: Encodable {
             let scenario: String; let seed: UInt64; let duration: Double; let warmup: Double; let samplePeriod: Double
             let events: UInt64; let services: [ServiceSummary]; let routes: [RouteSummary]; let scalingDecisions: Int
+            let backlogs: [Backlog]; let warnings: [String]
         }
         let s = Summary(scenario: r.scenario, seed: r.seed, duration: r.duration, warmup: r.warmup, samplePeriod: r.samplePeriod,
-                        events: r.events, services: r.services, routes: r.routes, scalingDecisions: r.scaling.count)
+                        events: r.events, services: r.services, routes: r.routes, scalingDecisions: r.scaling.count,
+                        backlogs: r.backlogs, warnings: r.findings.map(\.message))
         let e = JSONEncoder()
         e.keyEncodingStrategy = .convertToSnakeCase
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -34,7 +36,7 @@ public enum SimulationRenderer {
 
     public static let timelineColumns = ["time_s", "service", "replicas", "ready", "starting", "cpu_utilization", "in_flight", "queue_length",
                                          "arrival_rate", "throughput", "latency_mean_s", "latency_p50_s", "latency_p95_s", "latency_p99_s",
-                                         "dropped", "timed_out"]
+                                         "dropped", "timed_out", "blocked", "wait_mean_s", "blocked_wait_mean_s"]
 
     /// Built into one string (not an array of lines joined), so a months-long run's timeline
     /// costs its own size once, not twice.
@@ -44,16 +46,18 @@ public enum SimulationRenderer {
         for s in r.timeline {
             out += csvLine([f(s.time, 3), s.service, "\(s.replicas)", "\(s.ready)", "\(s.starting)", f(s.cpuUtilization, 4), "\(s.inFlight)",
                             "\(s.queueLength)", f(s.arrivalRate, 3), f(s.throughput, 3), f(s.latencyMean), f(s.latencyP50), f(s.latencyP95),
-                            f(s.latencyP99), "\(s.dropped)", "\(s.timedOut)"])
+                            f(s.latencyP99), "\(s.dropped)", "\(s.timedOut)", s.blocked.map { "\($0)" } ?? "", f(s.waitMean), f(s.blockedWaitMean)])
             out += "\n"
         }
         return out
     }
 
     public static func routesCSV(_ r: SimulationResult) -> String {
-        var out = csvLine(["time_s", "route", "completed", "latency_p50_s", "latency_p99_s"]) + "\n"
-        out.reserveCapacity(r.routeTimeline.count * 50)
-        for s in r.routeTimeline { out += csvLine([f(s.time, 3), s.route, "\(s.completed)", f(s.latencyP50), f(s.latencyP99)]) + "\n" }
+        var out = csvLine(["time_s", "route", "completed", "latency_p50_s", "latency_p99_s", "in_flight"]) + "\n"
+        out.reserveCapacity(r.routeTimeline.count * 55)
+        for s in r.routeTimeline {
+            out += csvLine([f(s.time, 3), s.route, "\(s.completed)", f(s.latencyP50), f(s.latencyP99), s.inFlight.map { "\($0)" } ?? ""]) + "\n"
+        }
         return out
     }
 
@@ -68,20 +72,33 @@ public enum SimulationRenderer {
     }
 
     public static func table(_ r: SimulationResult) -> String {
-        var t = TextTable(["service", "arrivals", "completed", "dropped", "timed out", "mean", "p50", "p95", "p99", "max queue", "replicas",
-                           "instance-h", "ETB", "scale ↑/↓", "alerts", "SLO breaches"])
+        var t = TextTable(["service", "arrivals", "completed", "dropped", "timed out", "left", "mean", "p50", "p95", "p99", "wait p99", "max queue",
+                           "replicas", "instance-h", "ETB", "scale ↑/↓", "alerts", "SLO breaches"])
         for s in r.services {
-            t.add([s.service, "\(s.arrivals)", "\(s.completed)", "\(s.dropped)", "\(s.timedOut)", ms(s.latency?.mean), ms(s.latency?.p50),
-                   ms(s.latency?.p95), ms(s.latency?.p99), "\(s.maxQueue)", "\(s.minReplicas)–\(s.maxReplicas)", String(format: "%.2f", s.instanceHours),
+            t.add([s.service, "\(s.arrivals)", "\(s.completed)", "\(s.dropped)", "\(s.timedOut)", "\(s.backlogAtEnd)", ms(s.latency?.mean), ms(s.latency?.p50),
+                   ms(s.latency?.p95), ms(s.latency?.p99), ms(s.wait?.p99), "\(s.maxQueue)", "\(s.minReplicas)–\(s.maxReplicas)", String(format: "%.2f", s.instanceHours),
                    String(format: "%.0f", s.costEtb), "\(s.scaleUps)/\(s.scaleDowns)", "\(s.alerts)",
                    s.sloMetric.map { "\(s.sloBreaches) (\($0.replacingOccurrences(of: "latency_", with: "")))" } ?? "—"])
         }
-        var rt = TextTable(["route", "completed", "mean", "p50", "p95", "p99", "max"])
+        var rt = TextTable(["route", "arrivals", "completed", "failed", "in flight", "mean", "p50", "p95", "p99", "max"])
         for x in r.routes {
-            rt.add([x.route, "\(x.completed)", ms(x.latency?.mean), ms(x.latency?.p50), ms(x.latency?.p95), ms(x.latency?.p99), ms(x.latency?.max)])
+            let failed = (x.failed ?? 0) + (x.dropped ?? 0) + (x.timedOut ?? 0)
+            rt.add([x.route, x.arrivals.map { "\($0)" } ?? "—", "\(x.completed)", "\(failed)", x.inFlightAtEnd.map { "\($0)" } ?? "—",
+                    ms(x.latency?.mean), ms(x.latency?.p50), ms(x.latency?.p95), ms(x.latency?.p99), ms(x.latency?.max)])
         }
         let head = "capsim simulate: \(r.scenario) (seed \(r.seed), \(formatDuration(r.duration)) simulated, \(formatDuration(r.warmup)) warm-up excluded, \(r.events) events)"
-        var out = [head, "", t.render(), "", "End to end per route:", rt.render()]
+        var out = [head] + verdictLines(r) + ["", t.render(),
+                   "  left: still queued, in service or waiting outside (for a connection, a row lock, a pool) when the run ended; wait p99: time queued before a slot",
+                   "", "End to end per route (failed: every retry failed, turned away by a full queue, or timed out in one; in flight: not finished when the run ended):",
+                   rt.render()]
+        let outside = r.services.filter { ($0.maxBlocked ?? 0) > 0 }
+        if !outside.isEmpty {
+            out += ["", "Waiting outside a station (for a database connection, a hot row's lock, or a caller's connection pool):"]
+            for s in outside {
+                let w = s.blockedWait.map { "; waited p50 \(ms($0.p50)), p99 \(ms($0.p99))" } ?? ""
+                out.append("  \(s.service): up to \(s.maxBlocked ?? 0) at once, \(s.blockedAtEnd ?? 0) at the end\(w)")
+            }
+        }
         let cached = r.services.filter { $0.cacheHitRatio != nil }
         if !cached.isEmpty {
             out += ["", "Caches: " + cached.map { "\($0.service) \(String(format: "%.1f%%", ($0.cacheHitRatio ?? 0) * 100)) hits, \($0.databaseQueries ?? 0) queries sent" }.joined(separator: "; ")]
@@ -108,6 +125,13 @@ public enum SimulationRenderer {
             if changes.count > 12 { out.append("  … \(changes.count - 12) more") }
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The verdict, first: every finding as a warning line, or one line saying there are none.
+    public static func verdictLines(_ r: SimulationResult) -> [String] {
+        let findings = r.findings
+        if findings.isEmpty { return ["verdict: no station's backlog grew and every route completed its traffic"] }
+        return findings.map { "warning: " + $0.message }
     }
 
     /// mm:ss or h:mm:ss of simulated time.

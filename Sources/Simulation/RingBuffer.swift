@@ -28,6 +28,11 @@ public struct RingBuffer: Sendable {
         return x
     }
 
+    /// Visits the queued indices, oldest first (for the end-of-run census, not the hot path).
+    func forEach(_ body: (Int32) -> Void) {
+        for i in 0..<count { body(storage[(head + i) % storage.count]) }
+    }
+
     mutating func grow() {
         var bigger = ContiguousArray<Int32>(repeating: 0, count: storage.count * 2)
         for i in 0..<count { bigger[i] = storage[(head + i) % storage.count] }

@@ -11,11 +11,17 @@ public struct SimulationResult: Hashable, Sendable, Codable {
     public let events: UInt64
     public let services: [ServiceSummary]
     public let routes: [RouteSummary]
-    public let timeline: [ServiceSample]
-    public let routeTimeline: [RouteSample]
+    public internal(set) var timeline: [ServiceSample]
+    public internal(set) var routeTimeline: [RouteSample]
     public let scaling: [ScalingEvent]
     /// The CDN paths simulated (origin misses as routes of their own), with their offload.
     public var cdn: [CDNPathSummary]? = nil
+}
+
+extension SimulationResult {
+    /// Stations whose backlog grew for a sustained stretch (see `Backlog`), found from the
+    /// timeline each time they are asked for, so a stored run shows what a fresh one does.
+    public var backlogs: [Backlog] { Backlog.find(in: timeline, services: services, period: samplePeriod) }
 }
 
 public struct LatencySummary: Hashable, Sendable, Codable {
@@ -53,6 +59,24 @@ public struct ServiceSummary: Hashable, Sendable, Codable {
     public var cacheHitRatio: Double? = nil
     /// Queries the service sent to its database (cache misses).
     public var databaseQueries: Int? = nil
+    /// Requests queued here or holding a slot when measurement began and when the run ended:
+    /// in flight at the start + arrivals = completed + dropped + timed out + in flight at the end.
+    public var inFlightAtStart: Int? = nil
+    public var inFlightAtEnd: Int? = nil
+    /// Time queued before a slot, for requests that took one after warm-up.
+    public var wait: LatencySummary? = nil
+    /// Mean time holding a slot (the service time, stretched by CPU throttling), and the longest.
+    public var serviceMean: Double? = nil
+    public var longestService: Double? = nil
+    /// Requests waiting outside the station to reach it — for a database connection, a hot
+    /// row's lock or a caller's connection pool: the most at once after warm-up, how many were
+    /// still waiting at the end, and how long those that got through waited.
+    public var maxBlocked: Int? = nil
+    public var blockedAtEnd: Int? = nil
+    public var blockedWait: LatencySummary? = nil
+
+    /// Queued + waiting outside at the end of the run: requests this station left unserved.
+    public var backlogAtEnd: Int { (inFlightAtEnd ?? 0) + (blockedAtEnd ?? 0) }
 }
 
 public struct RouteSummary: Hashable, Sendable, Codable {
@@ -63,6 +87,17 @@ public struct RouteSummary: Hashable, Sendable, Codable {
     /// Requests whose call failed for good (every attempt timed out); nil for routes without
     /// call policies.
     public var failed: Int? = nil
+    /// Requests that entered the route after warm-up.
+    public var arrivals: Int? = nil
+    /// Requests that failed for good because a station on their path turned them away: its
+    /// queue was full (`dropped`) or they waited past its queue timeout (`timedOut`).
+    public var dropped: Int? = nil
+    public var timedOut: Int? = nil
+    /// In flight when measurement began and when the run ended (queued, in service, waiting
+    /// for a connection, between hops): in flight at the start + arrivals = completed + failed +
+    /// dropped + timed out + in flight at the end.
+    public var inFlightAtStart: Int? = nil
+    public var inFlightAtEnd: Int? = nil
 }
 
 /// One metrics sample of one service (the timeline; default every 15 s).
@@ -84,6 +119,15 @@ public struct ServiceSample: Hashable, Sendable, Codable {
     public let latencyP99: Double?
     public let dropped: Int
     public let timedOut: Int
+    /// Requests waiting outside the station at the sample (connection, row lock, call pool).
+    public var blocked: Int? = nil
+    /// Mean time queued by the requests that took a slot in this window.
+    public var waitMean: Double? = nil
+    /// Mean time waited outside by the requests that got through in this window.
+    public var blockedWaitMean: Double? = nil
+
+    /// Everything waiting at or for this station: its queues and the waits outside.
+    public var backlog: Int { queueLength + (blocked ?? 0) }
 }
 
 public struct RouteSample: Hashable, Sendable, Codable {
@@ -92,6 +136,8 @@ public struct RouteSample: Hashable, Sendable, Codable {
     public let completed: Int
     public let latencyP50: Double?
     public let latencyP99: Double?
+    /// Requests of this route in flight at the sample.
+    public var inFlight: Int? = nil
 }
 
 /// A scaling decision or alert, as written to events.csv.

@@ -20,45 +20,90 @@ public struct SimulationOptions: Sendable {
 }
 
 public struct SimulationError: Error, CustomStringConvertible, Sendable {
+    /// Bad input is the user's to fix (exit 2); an engine fault is capsim's (exit 3).
+    public enum Kind: Sendable { case badInput, engine }
+    public let kind: Kind
     public let description: String
+
+    public init(description: String) { kind = .badInput; self.description = description }
+    init(engine description: String) { kind = .engine; self.description = description }
 }
+
+/// What a pooled request stands for. The engine dispatches on this, never on a special value
+/// of another field: an earlier engine marked abandoned attempts and timed jobs with two
+/// negative route numbers, they collided, and abandoned attempts ran as hour-long "jobs".
+enum RequestKind: UInt8 {
+    /// A user request walking its route (`route` says which).
+    case routed
+    /// An attempt its caller gave up on at a timeout: it keeps its place at the callee (queue,
+    /// slot, connection, row lock), its work is wasted, and it leaves when that work is done.
+    case abandoned
+    /// An event-bus message, delivered to one consumer group.
+    case message
+    /// A timed job's turn on one instance: `work` seconds of a slot, in no statistic.
+    case job
+}
+
+/// Why a routed request failed for good.
+public enum FailureCause: UInt8, Sendable {
+    /// Turned away by a full queue (`queue.limit`).
+    case dropped
+    /// Waited in a queue past its station's `queue.timeout`.
+    case queueTimeout
+    /// Every attempt of a call timed out.
+    case callTimeout
+}
+
+/// The hot-row lock a write holds: which tracked database, which of its hottest rows.
+struct RowLock { let database: Int32; let row: Int32 }
 
 /// A request in flight; stored in a pool and referred to by index, so events carry no references.
 struct Request {
-    /// Route index; −1 for an event-bus message.
+    var kind: RequestKind
+    /// Route index (routed requests and abandoned attempts).
     var route: Int32
     var hop: Int32
-    var pod: Int32
+    /// The pod it queues at or works on, once it has one.
+    var pod: Int32 = 0
     var born: Double
     var arrivedAtStation: Double
+    /// When it took a slot at its current station (its wait is `startedAt − arrivedAtStation`).
+    var startedAt = 0.0
+    /// When it began waiting outside a station (for a connection, a row lock, a pool).
+    var blockedSince = 0.0
+    /// A timed job's work, seconds (jobs only).
+    var work = 0.0
     /// Database queries still to make before the request moves on.
     var pendingQueries: Int32 = 0
     /// The service station whose work (and queries) the request is doing.
-    var at: Int32 = -1
-    /// Calls with policies: the fan-out member this entry is (−1 for the request itself), its
-    /// parent request, children still outstanding, the attempt, the timed call's id (−1: none),
-    /// the connection pool held (−1: none), and whether a call failed for good.
-    var member: Int16 = -1
+    var at: Int32 = 0
+    /// Calls with policies: the fan-out member this entry is (nil for the request itself), its
+    /// parent request, children still outstanding, the attempt, the armed timeout's call id, the
+    /// connection pool held, and why a call failed for good.
+    var member: Int16?
     var attempt: Int16 = 0
-    var parent: Int32 = -1
+    var parent: Int32?
     var pending: Int32 = 0
-    var callId: Int32 = -1
-    var pool: Int32 = -1
-    var failed = false
-    /// The hot-row lock a write holds (database << 8 | row), −1 for none.
-    var lock: Int32 = -1
+    var callId: Int32?
+    var pool: Int32?
+    var failure: FailureCause?
+    /// The hot-row lock a write holds while it runs.
+    var lock: RowLock?
+
+    init(kind: RequestKind, route: Int32 = 0, born: Double) {
+        self.kind = kind; self.route = route; hop = 0; self.born = born; arrivedAtStation = born
+    }
 }
 
 /// A call as the engine runs it: the callee station and the policy.
 struct CallSpec {
     let station: Int32
     let probability: Double
-    /// 0 = no timeout.
-    let timeout: Double
+    let timeout: Double?
     let retries: Int16
     let backoff: Double
-    /// Index into `Simulator.pools`, −1 for none.
-    let pool: Int32
+    /// Index into `Simulator.pools`.
+    let pool: Int32?
 }
 
 /// A connection pool shared by the callers of one call step.
@@ -122,12 +167,17 @@ public final class Simulator {
     var routeCompleted: [Int]
     var routeRunSum: [Double]
     var routeWindowCompleted: [Int]
+    /// Per route, after warm-up: requests that arrived, and those that failed for good by cause.
+    var routeArrivals: [Int]
+    var routeFailures: [FailureCounts]
+    /// Per route, requests in flight now (for the route timeline).
+    var routeLive: [Int]
 
     var hpas: [Int: HPAController] = [:]
     var lagScalers: [Int: LagScalerPolicy] = [:]
 
     /// A service's database: where its reads and writes go, and how many its cache absorbs.
-    struct DatabaseLink { let primary: Int32; let replicas: Int32?; let readRatio: Double; let hitRatio: Double; let queries: Double; let hot: Int }
+    struct DatabaseLink { let primary: Int32; let replicas: Int32?; let readRatio: Double; let hitRatio: Double; let queries: Double; let hot: Int? }
     /// Row locks of one database's hottest keys: a write to one of them holds its lock while it
     /// runs, so writes to a hot row queue behind each other however many cores are free.
     struct HotRows {
@@ -166,7 +216,8 @@ public final class Simulator {
     var minSeen: [Int]
     var maxSeen: [Int]
     var processed: UInt64 = 0
-    var boundSliceEnd = -1.0
+    /// The sample slice whose arrival-rate bound is `boundValue` (nil before the first).
+    var boundSliceEnd: Double?
     var boundValue = 0.0
     var measuring: Bool { now >= options.warmup }
 
@@ -198,7 +249,7 @@ public final class Simulator {
             guard let d = scenario.services[n]!.database, let db = scenario.databases[d] else { return nil }
             return DatabaseLink(primary: index[db.name]!, replicas: index[db.name + "/replicas"], readRatio: db.readRatio,
                                 hitRatio: scenario.services[n]!.cache?.hitRatio ?? 0, queries: scenario.services[n]!.queriesPerRequest,
-                                hot: db.keySkew > 0 ? scenario.databaseNames.filter { scenario.databases[$0]!.keySkew > 0 }.firstIndex(of: db.name)! : -1)
+                                hot: db.keySkew > 0 ? scenario.databaseNames.filter { scenario.databases[$0]!.keySkew > 0 }.firstIndex(of: db.name)! : nil)
         }
         publishTo = names.map { n in
             scenario.services[n]!.publishes.map { pub in
@@ -245,9 +296,9 @@ public final class Simulator {
         routeSteps = routeNames.map { rn in
             routeByName[rn]!.steps.map { step in
                 step.calls.map { c -> CallSpec in
-                    var pool: Int32 = -1
+                    var pool: Int32?
                     if let n = c.pool { pool = Int32(poolList.count); poolList.append(ConnectionPool(capacity: n)) }
-                    return CallSpec(station: index[c.service]!, probability: c.probability, timeout: c.timeout ?? 0,
+                    return CallSpec(station: index[c.service]!, probability: c.probability, timeout: c.timeout,
                                     retries: Int16(c.retries), backoff: c.backoff, pool: pool)
                 }
             }
@@ -278,6 +329,9 @@ public final class Simulator {
         routeCompleted = routeNames.map { _ in 0 }
         routeRunSum = routeNames.map { _ in 0 }
         routeWindowCompleted = routeCompleted
+        routeArrivals = routeCompleted
+        routeFailures = routeNames.map { _ in FailureCounts() }
+        routeLive = routeArrivals
         let links = dbOf, pubs = publishTo
         hasSideWork = names.indices.map { links[$0] != nil || !pubs[$0].isEmpty }
         scaleUps = stations.map { _ in 0 }
@@ -315,7 +369,8 @@ public final class Simulator {
 
     // MARK: the loop
 
-    public func run() -> SimulationResult {
+    /// Runs to the end. Throws an engine error when the run's accounts do not balance.
+    public func run() throws -> SimulationResult {
         scheduleNextArrival(from: 0)
         queue.schedule(.sample, at: options.samplePeriod)
         for i in Set(hpas.keys).union(lagScalers.keys).sorted() {
@@ -326,8 +381,11 @@ public final class Simulator {
             for (j, job) in list.enumerated() { queue.schedule(.job, at: job.every, Int32(s), Int32(j)) }
         }
         let check = options.checkInvariants
+        // The accounts open at the first event of the measured period, before it is handled.
+        var opening = options.warmup
         while let e = queue.pop() {
-            if check && e.time < now { violation = "the clock went back: \(e.time) < \(now)"; return finish() }
+            if check && e.time < now { violation = "the clock went back: \(e.time) < \(now)"; return try finish() }
+            if e.time >= opening { openAccounts(popped: e); opening = .infinity }
             now = e.time
             processed &+= 1
             switch e.kind {
@@ -340,14 +398,14 @@ public final class Simulator {
             case .podReady: podReady(Int(e.a), Int(e.b))
             case .sample: sample()
             case .controllerSync: controllerSync(Int(e.a))
-            case .end: return finish()
+            case .end: return try finish()
             case .job: jobDue(Int(e.a), Int(e.b))
             case .jobDone: jobDone(Int(e.a), e.b)
             }
-            if check { checkInvariants(); if violation != nil { return finish() } }
+            if check { checkInvariants(); if violation != nil { return try finish() } }
             if processed & 0xFFFFF == 0, let p = options.progress { p(now, processed) }
         }
-        return finish()
+        return try finish()
     }
 
     /// Thinning against the bound of the current sample slice; past the slice's end, restart
@@ -401,11 +459,10 @@ public final class Simulator {
     }
 
     @inline(__always)
-    func newRequest(route: Int32) -> Int32 {
+    func newRequest(_ q: Request) -> Int32 {
         created += 1
-        let r = Request(route: route, hop: 0, pod: -1, born: now, arrivedAtStation: now)
-        if let i = freeRequests.popLast() { requests[Int(i)] = r; return i }
-        requests.append(r)
+        if let i = freeRequests.popLast() { requests[Int(i)] = q; return i }
+        requests.append(q)
         return Int32(requests.count - 1)
     }
 
@@ -422,22 +479,17 @@ public final class Simulator {
         pull(st, pod: p)
     }
 
-    /// The route index that marks a timed job's request (−1 marks event-bus messages).
-    static let jobRoute: Int32 = -2
-
-    /// A station's timed job is due: each ready instance's job joins the station's queue like a
-    /// request (it holds a slot for the job's work, FIFO with the requests), and the next one is
-    /// scheduled a period later.
+    /// A station's timed job is due: each ready instance's job joins that instance's work like
+    /// a request (it holds a slot for the job's work, FIFO with the requests; no queue limit
+    /// or timeout turns it away, and it is in no statistic), and the next one is scheduled a
+    /// period later.
     func jobDue(_ s: Int, _ j: Int) {
-        let job = jobs[s][j]
-        for _ in 0..<stations[s].routable.count {
-            let r = newRequest(route: Self.jobRoute)
-            requests[Int(r)].born = job.work
-            visit(r, station: s)
-            // Jobs are in no statistic: take back the arrival `enter` counted (here rather
-            // than a test in `enter`, which every request passes).
-            stations[s].wArrivals -= 1
-            if measuring { stations[s].arrivals -= 1 }
+        let job = jobs[s][j], st = stations[s]
+        for p in st.routable {
+            var q = Request(kind: .job, born: now)
+            q.work = job.work
+            let r = newRequest(q)
+            if st.perInstance { place(r, st, pod: Int(p), mayTurnAway: false) } else { admitShared(r, st, mayTurnAway: false) }
         }
         queue.schedule(.job, at: now + job.every, Int32(s), Int32(j))
     }
@@ -455,7 +507,9 @@ public final class Simulator {
             var acc = routeWeights[0], target = u * total
             while route < shares.count - 1 && target >= acc { route += 1; acc += routeWeights[route] }
         }
-        let r = newRequest(route: Int32(route))
+        if measuring { routeArrivals[route] += 1 }
+        routeLive[route] += 1
+        let r = newRequest(Request(kind: .routed, route: Int32(route), born: now))
         enter(r, station: Int(routeFlat[routeStart[route]]))
         scheduleNextArrival(from: now)
     }
@@ -473,41 +527,69 @@ public final class Simulator {
         enter(r, station: Int(routeFlat[routeStart[Int(req.route)] + Int(req.hop)]))
     }
 
+    /// A request (or message, or query) reaches a station: it is counted, then admitted.
     @inline(__always)
     func enter(_ r: Int32, station s: Int) {
         let st = stations[s]
         st.wArrivals += 1
         if measuring { st.arrivals += 1 }
         if st.perInstance {
-            guard let p = st.choosePod() else { drop(r, st); return }
-            let pi = Int(p)
-            if st.pods[pi].busy < st.slots && st.pods[pi].queue.isEmpty {
-                start(r, st, pod: pi)
-            } else if let limit = st.queueLimit, st.pods[pi].queue.count >= limit {
-                drop(r, st)
-            } else {
-                st.pods[pi].queue.push(r)
-                requests[Int(r)].pod = p
-                if measuring, st.pods[pi].queue.count > st.maxQueue { st.maxQueue = st.pods[pi].queue.count }
-            }
+            guard let p = st.choosePod() else { turnAway(r, st, .dropped); return }
+            place(r, st, pod: Int(p), mayTurnAway: true)
         } else {
-            if st.shared.isEmpty && st.totalBusy < st.parallelCap {
-                for p in st.routable where st.pods[Int(p)].busy < st.slots {
-                    start(r, st, pod: Int(p))
-                    return
-                }
-            }
-            if let limit = st.queueLimit, st.shared.count >= limit { drop(r, st); return }
-            st.shared.push(r)
-            if measuring, st.shared.count > st.maxQueue { st.maxQueue = st.shared.count }
+            admitShared(r, st, mayTurnAway: true)
         }
     }
 
+    /// Per-instance queues: starts the request on the pod's free slot, or queues it at the pod
+    /// (turned away when that queue is full and `mayTurnAway`).
     @inline(__always)
-    func drop(_ r: Int32, _ st: Station) {
-        st.wDropped += 1
-        if measuring { st.dropped += 1 }
-        release(r)
+    func place(_ r: Int32, _ st: Station, pod pi: Int, mayTurnAway: Bool) {
+        if st.pods[pi].busy < st.slots && st.pods[pi].queue.isEmpty {
+            start(r, st, pod: pi)
+        } else if mayTurnAway, let limit = st.queueLimit, st.pods[pi].queue.count >= limit {
+            turnAway(r, st, .dropped)
+        } else {
+            st.pods[pi].queue.push(r)
+            requests[Int(r)].pod = Int32(pi)
+            if measuring, st.pods[pi].queue.count > st.maxQueue { st.maxQueue = st.pods[pi].queue.count }
+        }
+    }
+
+    /// A shared queue: starts the request on any ready pod's free slot, or queues it.
+    @inline(__always)
+    func admitShared(_ r: Int32, _ st: Station, mayTurnAway: Bool) {
+        if st.shared.isEmpty && st.totalBusy < st.parallelCap {
+            for p in st.routable where st.pods[Int(p)].busy < st.slots {
+                start(r, st, pod: Int(p))
+                return
+            }
+        }
+        if mayTurnAway, let limit = st.queueLimit, st.shared.count >= limit { turnAway(r, st, .dropped); return }
+        st.shared.push(r)
+        if measuring, st.shared.count > st.maxQueue { st.maxQueue = st.shared.count }
+    }
+
+    /// A request turned away at a station: its queue was full, or it waited there past the
+    /// station's queue timeout. It gives back what it holds (its database connection, a row
+    /// lock) and its route hears of it: a call with retries left tries again after its
+    /// backoff; anything else fails for good, counted by cause.
+    func turnAway(_ r: Int32, _ st: Station, _ cause: FailureCause) {
+        if cause == .dropped {
+            st.wDropped += 1
+            if measuring { st.dropped += 1 }
+        } else {
+            st.wTimedOut += 1
+            if measuring { st.timedOut += 1 }
+        }
+        if st.isDatabasePrimary { releaseConnection(st.index) }
+        if requests[Int(r)].lock != nil { unlock(r) }
+        switch requests[Int(r)].kind {
+        case .message, .abandoned, .job:
+            release(r)
+        case .routed:
+            if plainRoute[Int(requests[Int(r)].route)] { fail(r, cause) } else { callFailed(r, cause) }
+        }
     }
 
     /// Starts service on a pod's free slot. CPU beyond the pod's limit stretches the work
@@ -516,11 +598,22 @@ public final class Simulator {
     func start(_ r: Int32, _ st: Station, pod p: Int) {
         st.pods[p].busy += 1
         st.totalBusy += 1
-        requests[Int(r)].pod = Int32(p)
-        // A timed job carries its work in `born` (it has no end-to-end latency to measure) and
-        // ends in its own event, so `serviceDone` needs no test for it.
-        let job = requests[Int(r)].route == Self.jobRoute
-        var d = job ? requests[Int(r)].born : st.sampler.draw(&st.serviceRNG)
+        let ri = Int(r)
+        requests[ri].pod = Int32(p)
+        requests[ri].startedAt = now
+        // A timed job's work is its own and it ends in its own event, so `serviceDone` needs
+        // no test for it; everything else draws from the station's service time and is timed.
+        let job = requests[ri].kind == .job
+        var d: Double
+        if job {
+            d = requests[ri].work
+        } else {
+            d = st.sampler.draw(&st.serviceRNG)
+            let wait = now - requests[ri].arrivedAtStation
+            st.wWaitSum += wait
+            st.wStarted += 1
+            if measuring { st.runWait.record(UInt64(max(0, wait) * 1e6)); st.runWaitSum += wait }
+        }
         let demand = Double(st.pods[p].busy) * st.cpuPerRequest / st.sampler.mean
         if demand > st.limitCores { d *= demand / st.limitCores }
         st.pods[p].cpuWindow += st.cpuPerRequest
@@ -535,22 +628,25 @@ public final class Simulator {
         st.totalBusy -= 1
         let sojourn = now - req.arrivedAtStation
         let micros = UInt64(max(0, sojourn) * 1e6)
+        let held = now - req.startedAt
+        if held > st.longestService { st.longestService = held }
         st.wCompleted += 1
         st.wLatencySum += sojourn
         st.wLatency.record(micros)
-        if !st.routeWindows.isEmpty, st.routeWindows[Int(req.route)] != nil { st.routeWindows[Int(req.route)]!.record(micros) }
-        if measuring { st.completed += 1; st.runLatencySum += sojourn; st.runLatency.record(micros) }
-        if req.lock >= 0 { unlock(r) }
+        if req.kind == .routed, !st.routeWindows.isEmpty, st.routeWindows[Int(req.route)] != nil { st.routeWindows[Int(req.route)]!.record(micros) }
+        if measuring { st.completed += 1; st.runLatencySum += sojourn; st.runLatency.record(micros); st.runServiceSum += held }
+        if req.lock != nil { unlock(r) }
         if st.isDatabasePrimary { releaseConnection(s) }
-        if req.route < 0 {
+        switch req.kind {
+        case .routed:
+            if s < serviceCount {
+                // The service's own work is done: publish its events, then make its queries.
+                requests[Int(r)].at = Int32(s)
+                if hasSideWork[s] { sideWork(s, r) }
+            }
+            proceed(r)                       // on to a query, the next hop, or done
+        case .message, .abandoned, .job:
             release(r)                       // an event-bus message consumed, or an abandoned attempt's wasted work done
-        } else if s < serviceCount {
-            // The service's own work is done: publish its events, then make its queries.
-            requests[Int(r)].at = Int32(s)
-            if hasSideWork[s] { sideWork(s, r) }
-            proceed(r)
-        } else {
-            proceed(r)                       // back from a database query
         }
         pull(st, pod: p)
     }
@@ -558,12 +654,12 @@ public final class Simulator {
     /// Publications and database queries of a service's completed request (off the fast path:
     /// most services do neither).
     func sideWork(_ s: Int, _ r: Int32) {
-            if !publishTo[s].isEmpty { publish(from: s) }
-            if let link = dbOf[s] {
-                let q = link.queries
-                let whole = q.rounded(.down)
-                requests[Int(r)].pendingQueries = Int32(whole) + (queryRNG[s].uniform() < q - whole ? 1 : 0)
-            }
+        if !publishTo[s].isEmpty { publish(from: s) }
+        if let link = dbOf[s] {
+            let q = link.queries
+            let whole = q.rounded(.down)
+            requests[Int(r)].pendingQueries = Int32(whole) + (queryRNG[s].uniform() < q - whole ? 1 : 0)
+        }
     }
 
     /// Sends a request on: its next database query (past the service's cache), else its next
@@ -579,13 +675,13 @@ public final class Simulator {
             if link.hitRatio > 0 && queryRNG[svc].uniform() < link.hitRatio { cacheHits[svc] += 1; continue }
             let read = queryRNG[svc].uniform() < link.readRatio
             let target = read ? (link.replicas ?? link.primary) : link.primary
-            if !read && link.hot >= 0 {
+            if !read, let h = link.hot {
                 // A write's key, by Zipf rank: a hot row's lock is taken or waited for.
-                let u = hotRows[link.hot].rng.uniform()
-                if let k = hotRows[link.hot].cdf.firstIndex(where: { u < $0 }) {
-                    requests[Int(r)].lock = Int32(link.hot << 8 | k)
-                    if hotRows[link.hot].locked[k] { hotRows[link.hot].waiting[k].push(r); return }
-                    hotRows[link.hot].locked[k] = true
+                let u = hotRows[h].rng.uniform()
+                if let k = hotRows[h].cdf.firstIndex(where: { u < $0 }) {
+                    requests[Int(r)].lock = RowLock(database: Int32(h), row: Int32(k))
+                    if hotRows[h].locked[k] { block(r, at: link.primary); hotRows[h].waiting[k].push(r); return }
+                    hotRows[h].locked[k] = true
                 }
             }
             toDatabase(r, target)
@@ -609,6 +705,7 @@ public final class Simulator {
         routeWindow[ri].record(e2e)
         routeWindowCompleted[ri] += 1
         if measuring { routeRun[ri].record(e2e); routeCompleted[ri] += 1; routeRunSum[ri] += now - req.born }
+        routeLive[ri] -= 1
         release(r)
     }
 
@@ -617,9 +714,9 @@ public final class Simulator {
     /// The callee's work for this attempt (and its queries) is done: the call returns.
     func callReturned(_ r: Int32) {
         let ri = Int(r)
-        requests[ri].callId = -1
-        if requests[ri].pool >= 0 { releasePool(Int(requests[ri].pool)); requests[ri].pool = -1 }
-        if requests[ri].parent >= 0 { childDone(r, failed: false) } else { advance(r) }
+        requests[ri].callId = nil
+        if let p = requests[ri].pool { requests[ri].pool = nil; releasePool(Int(p)) }
+        if requests[ri].parent != nil { childDone(r, failure: nil) } else { advance(r) }
     }
 
     /// Moves a request to its next step that is not skipped by probability and sends its
@@ -641,48 +738,50 @@ public final class Simulator {
             } else {
                 var n: Int32 = 0
                 for (m, c) in calls.enumerated() where c.probability >= 1 || callRNG[route].uniform() < c.probability {
-                    created += 1
                     var child = requests[ri]
-                    child.member = Int16(m); child.parent = r; child.pending = 0; child.attempt = 0; child.callId = -1; child.pool = -1; child.failed = false
-                    let ci: Int32
-                    if let f = freeRequests.popLast() { requests[Int(f)] = child; ci = f } else { requests.append(child); ci = Int32(requests.count - 1) }
-                    sendCall(ci, c)
+                    child.member = Int16(m); child.parent = r; child.pending = 0; child.attempt = 0
+                    child.callId = nil; child.pool = nil; child.failure = nil
+                    sendCall(newRequest(child), c)
                     n += 1
                 }
                 if n > 0 { requests[ri].pending = n; waitingParents += 1; return }
             }
             step += 1
         }
-        if requests[ri].failed { fail(r) } else { complete(r) }
+        if let cause = requests[ri].failure { fail(r, cause) } else { complete(r) }
     }
 
     /// The call spec an entry is making: its step's call, or its fan-out member's.
     @inline(__always)
     func spec(_ r: Int32) -> CallSpec {
         let q = requests[Int(r)]
-        return routeSteps[Int(q.route)][Int(q.hop)][max(0, Int(q.member))]
+        return routeSteps[Int(q.route)][Int(q.hop)][Int(q.member ?? 0)]
     }
 
     /// Takes a pooled connection (or waits for one), then sends the call, arming its timeout.
     func sendCall(_ r: Int32, _ c: CallSpec) {
-        if c.pool >= 0 && requests[Int(r)].pool < 0 {
-            let p = Int(c.pool)
-            if pools[p].inUse >= pools[p].capacity { pools[p].waiters.push(r); return }
-            pools[p].inUse += 1
-            requests[Int(r)].pool = c.pool
+        if let p = c.pool, requests[Int(r)].pool == nil {
+            let pi = Int(p)
+            if pools[pi].inUse >= pools[pi].capacity { block(r, at: c.station); pools[pi].waiters.push(r); return }
+            pools[pi].inUse += 1
+            requests[Int(r)].pool = p
         }
-        if c.timeout > 0 {
+        if let timeout = c.timeout {
             let id = nextCallId
             nextCallId = nextCallId == .max ? 0 : nextCallId + 1
             requests[Int(r)].callId = id
-            queue.schedule(.callTimeout, at: now + hopLatency + c.timeout, r, id)
+            queue.schedule(.callTimeout, at: now + hopLatency + timeout, r, id)
         }
         queue.schedule(.visit, at: now + hopLatency, r, c.station)
     }
 
     func releasePool(_ p: Int) {
         pools[p].inUse -= 1
-        if let w = pools[p].waiters.pop() { sendCall(w, spec(w)) }
+        if let w = pools[p].waiters.pop() {
+            let c = spec(w)
+            unblock(w, at: c.station)
+            sendCall(w, c)
+        }
     }
 
     /// An attempt outlived its timeout: the caller abandons it (the callee finishes the work
@@ -690,61 +789,97 @@ public final class Simulator {
     /// call fails for good. Retries are how a slow dependency turns into a retry storm.
     func callTimedOut(_ r: Int32, id: Int32) {
         let ri = Int(r)
-        guard requests[ri].route >= 0, requests[ri].callId == id else { return }
+        guard requests[ri].kind == .routed, requests[ri].callId == id else { return }
         let c = spec(r)
         var copy = requests[ri]
-        copy.lock = -1                           // a hot-row lock stays with the abandoned attempt
-        requests[ri].route = -2                  // the abandoned attempt, still queued or in service
-        requests[ri].callId = -1
-        if copy.pool >= 0 { let p = Int(copy.pool); requests[ri].pool = -1; copy.pool = -1; releasePool(p) }
+        copy.lock = nil                          // a hot-row lock stays with the abandoned attempt
+        copy.callId = nil
+        requests[ri].kind = .abandoned           // still in transit, queued, in service or waiting for a database
+        requests[ri].callId = nil
+        if let p = copy.pool { requests[ri].pool = nil; copy.pool = nil; releasePool(Int(p)) }
         if copy.attempt < c.retries {
             copy.attempt += 1
-            copy.callId = -1
             copy.pendingQueries = 0
-            created += 1
-            let ni: Int32
-            if let f = freeRequests.popLast() { requests[Int(f)] = copy; ni = f } else { requests.append(copy); ni = Int32(requests.count - 1) }
+            let ni = newRequest(copy)
             queue.schedule(.retry, at: now + c.backoff * Double(1 << Int(copy.attempt - 1)), ni)
-        } else if copy.parent >= 0 {
-            created += 1                          // a placeholder for the failed child, released at once
-            let ni: Int32
-            if let f = freeRequests.popLast() { requests[Int(f)] = copy; ni = f } else { requests.append(copy); ni = Int32(requests.count - 1) }
-            childDone(ni, failed: true)
+        } else if copy.parent != nil {
+            childDone(newRequest(copy), failure: .callTimeout)   // a placeholder for the failed child, released at once
         } else {
-            created += 1
-            let ni: Int32
-            if let f = freeRequests.popLast() { requests[Int(f)] = copy; ni = f } else { requests.append(copy); ni = Int32(requests.count - 1) }
-            fail(ni)
+            fail(newRequest(copy), .callTimeout)
+        }
+    }
+
+    /// An attempt came back at once as failed (turned away at the callee): the caller frees
+    /// its connection and retries after its backoff, or the call fails for good.
+    func callFailed(_ r: Int32, _ cause: FailureCause) {
+        let ri = Int(r)
+        requests[ri].callId = nil                // a timeout armed for this attempt no longer applies
+        if let p = requests[ri].pool { requests[ri].pool = nil; releasePool(Int(p)) }
+        let c = spec(r)
+        if requests[ri].attempt < c.retries {
+            requests[ri].attempt += 1
+            requests[ri].pendingQueries = 0
+            queue.schedule(.retry, at: now + c.backoff * Double(1 << Int(requests[ri].attempt - 1)), r)
+        } else if requests[ri].parent != nil {
+            childDone(r, failure: cause)
+        } else {
+            fail(r, cause)
         }
     }
 
     func retry(_ r: Int32) { sendCall(r, spec(r)) }
 
     /// A fan-out member answered (or failed for good); the last one moves the parent on.
-    func childDone(_ r: Int32, failed: Bool) {
-        let parent = Int(requests[Int(r)].parent)
+    func childDone(_ r: Int32, failure: FailureCause?) {
+        let parent = Int(requests[Int(r)].parent!)
         release(r)
-        if failed { requests[parent].failed = true }
+        if let failure { requests[parent].failure = failure }
         requests[parent].pending -= 1
         if requests[parent].pending == 0 {
             waitingParents -= 1
-            if requests[parent].failed { fail(Int32(parent)) } else { advance(Int32(parent)) }
+            if let cause = requests[parent].failure { fail(Int32(parent), cause) } else { advance(Int32(parent)) }
         }
     }
 
-    /// A request whose call failed for good: counted per route, and it leaves.
-    func fail(_ r: Int32) {
-        if measuring { routeFailed[Int(requests[Int(r)].route)] += 1 }
+    /// A request that failed for good: counted per route and cause, and it leaves.
+    func fail(_ r: Int32, _ cause: FailureCause) {
+        let route = Int(requests[Int(r)].route)
+        if measuring { routeFailures[route].count(cause) }
+        routeLive[route] -= 1
         release(r)
+    }
+
+    // MARK: waiting outside a station (database connections, hot-row locks, call pools)
+
+    /// A request starts waiting to reach station `s` outside its queue.
+    @inline(__always)
+    func block(_ r: Int32, at s: Int32) {
+        requests[Int(r)].blockedSince = now
+        let st = stations[Int(s)]
+        st.blocked += 1
+        if measuring, st.blocked > st.maxBlocked { st.maxBlocked = st.blocked }
+    }
+
+    /// A request stops waiting outside station `s`: its wait is timed.
+    @inline(__always)
+    func unblock(_ r: Int32, at s: Int32) {
+        let st = stations[Int(s)]
+        st.blocked -= 1
+        let wait = now - requests[Int(r)].blockedSince
+        st.wBlockedWaitSum += wait
+        st.wUnblocked += 1
+        if measuring { st.runBlockedWait.record(UInt64(max(0, wait) * 1e6)); st.runBlockedWaitSum += wait }
     }
 
     /// A write on a hot row finished: the row's next waiting write goes to the primary.
     func unlock(_ r: Int32) {
-        let l = Int(requests[Int(r)].lock), db = l >> 8, k = l & 0xFF
-        requests[Int(r)].lock = -1
+        guard let l = requests[Int(r)].lock else { return }
+        let db = Int(l.database), k = Int(l.row)
+        requests[Int(r)].lock = nil
         if let next = hotRows[db].waiting[k].pop() {
-            let svc = Int(requests[Int(next)].at)
-            toDatabase(next, dbOf[svc]!.primary)
+            let primary = dbOf[Int(requests[Int(next)].at)]!.primary
+            unblock(next, at: primary)
+            toDatabase(next, primary)
         } else {
             hotRows[db].locked[k] = false
         }
@@ -755,7 +890,7 @@ public final class Simulator {
     func toDatabase(_ r: Int32, _ target: Int32) {
         let t = Int(target)
         if hasConnections[t] {
-            if connections[t]!.inUse >= connections[t]!.limit { connections[t]!.waiting.push(r); return }
+            if connections[t]!.inUse >= connections[t]!.limit { block(r, at: target); connections[t]!.waiting.push(r); return }
             connections[t]!.inUse += 1
         }
         queue.schedule(.visit, at: now + hopLatency, r, target)
@@ -766,6 +901,7 @@ public final class Simulator {
     func releaseConnection(_ s: Int) {
         guard hasConnections[s] else { return }
         if let next = connections[s]!.waiting.pop() {
+            unblock(next, at: Int32(s))
             queue.schedule(.visit, at: now + hopLatency, next, Int32(s))
         } else {
             connections[s]!.inUse -= 1
@@ -779,19 +915,14 @@ public final class Simulator {
             let whole = pub.perRequest.rounded(.down)
             let n = Int(whole) + (publishRNG[s].uniform() < pub.perRequest - whole ? 1 : 0)
             for _ in 0..<n {
-                for g in pub.groups {
-                    created += 1
-                    let m = Request(route: -1, hop: 0, pod: -1, born: now, arrivedAtStation: now)
-                    let i: Int32
-                    if let f = freeRequests.popLast() { requests[Int(f)] = m; i = f } else { requests.append(m); i = Int32(requests.count - 1) }
-                    enter(i, station: Int(g))
-                }
+                for g in pub.groups { enter(newRequest(Request(kind: .message, born: now)), station: Int(g)) }
             }
         }
     }
 
     /// Gives a pod's free slot its next request: from its own queue, or (if it still takes new
-    /// work) from the shared queue. Requests that waited past the timeout are abandoned here.
+    /// work) from the shared queue. Requests that waited past the station's queue timeout are
+    /// turned away here (timed jobs never are).
     @inline(__always)
     func pull(_ st: Station, pod p: Int) {
         while st.pods[p].busy < st.slots && st.totalBusy < st.parallelCap {
@@ -804,10 +935,8 @@ public final class Simulator {
                 next = nil
             }
             guard let r = next else { break }
-            if let limit = st.timeout, now - requests[Int(r)].arrivedAtStation > limit {
-                st.wTimedOut += 1
-                if measuring { st.timedOut += 1 }
-                release(r)
+            if let limit = st.timeout, now - requests[Int(r)].arrivedAtStation > limit, requests[Int(r)].kind != .job {
+                turnAway(r, st, .queueTimeout)
                 continue
             }
             start(r, st, pod: p)
@@ -893,6 +1022,10 @@ public final class Simulator {
     // MARK: metrics
 
     var lastMetrics: [Int: [Metric: Double]] = [:]
+    /// The accounts' opening balances (see `openAccounts`).
+    var presentAtStart: [Int] = []
+    var routesAtStart: [Int] = []
+    var accountsOpen = false
 
     /// Mean (exact), p50, p90, p95 and p99 of a window, in seconds.
     func stats(_ h: LogHistogram, sum: Double, count: Int) -> (mean: Double, p50: Double, p90: Double, p95: Double, p99: Double)? {
@@ -919,7 +1052,9 @@ public final class Simulator {
                                           cpuUtilization: cpu, inFlight: st.busySlots + queueLength, queueLength: queueLength,
                                           arrivalRate: Double(st.wArrivals) / period, throughput: Double(st.wCompleted) / period,
                                           latencyMean: lat?.mean, latencyP50: lat?.p50, latencyP95: lat?.p95, latencyP99: lat?.p99,
-                                          dropped: st.wDropped, timedOut: st.wTimedOut)
+                                          dropped: st.wDropped, timedOut: st.wTimedOut, blocked: st.blocked,
+                                          waitMean: st.wStarted > 0 ? st.wWaitSum / Double(st.wStarted) : nil,
+                                          blockedWaitMean: st.wUnblocked > 0 ? st.wBlockedWaitSum / Double(st.wUnblocked) : nil)
             timeline.append(sampleRow)
             var m: [Metric: Double] = [.cpuUtilization: cpu, .queueLength: Double(queueLength), .inFlight: Double(sampleRow.inFlight),
                                        .throughput: sampleRow.throughput,
@@ -962,11 +1097,13 @@ public final class Simulator {
             }
             if st.wCompleted > 0 { st.wLatency.reset() }
             st.wArrivals = 0; st.wCompleted = 0; st.wDropped = 0; st.wTimedOut = 0; st.wLatencySum = 0
+            st.wWaitSum = 0; st.wStarted = 0; st.wBlockedWaitSum = 0; st.wUnblocked = 0
         }
         for (ri, name) in routeNames.enumerated() {
             let h = routeWindow[ri]
             let v = h.total > 0 ? h.values(atPercentiles: [50, 99]).map { Double($0) / 1e6 } : nil
-            routeTimeline.append(RouteSample(time: now, route: name, completed: routeWindowCompleted[ri], latencyP50: v?[0], latencyP99: v?[1]))
+            routeTimeline.append(RouteSample(time: now, route: name, completed: routeWindowCompleted[ri], latencyP50: v?[0], latencyP99: v?[1],
+                                             inFlight: routeLive[ri]))
             if routeWindowCompleted[ri] > 0 { routeWindow[ri].reset() }
             routeWindowCompleted[ri] = 0
         }
@@ -1012,7 +1149,10 @@ public final class Simulator {
                               p99: Double(h.valueAtPercentile(99)) / 1e6, max: Double(h.max) / 1e6)
     }
 
-    func finish() -> SimulationResult {
+    func finish() throws -> SimulationResult {
+        if !accountsOpen { openAccounts(popped: nil) }
+        let census = census()
+        try closeAccounts(census)
         let rate = scenario.currency.etbPerUSD
         let services = stations.map { st -> ServiceSummary in
             st.accountPods(now, measuring: true)
@@ -1026,11 +1166,19 @@ public final class Simulator {
                                   alerts: alerts[st.index], sloBreaches: st.sloBreaches, sloMetric: st.spec.slo?.metric.rawValue,
                                   kind: st.spec.kind == .service ? nil : st.spec.kind.rawValue,
                                   cacheHitRatio: i < serviceCount && cacheLookups[i] > 0 ? Double(cacheHits[i]) / Double(cacheLookups[i]) : nil,
-                                  databaseQueries: i < serviceCount && dbOf[i] != nil ? cacheLookups[i] - cacheHits[i] : nil)
+                                  databaseQueries: i < serviceCount && dbOf[i] != nil ? cacheLookups[i] - cacheHits[i] : nil,
+                                  inFlightAtStart: presentAtStart[i], inFlightAtEnd: census.present[i],
+                                  wait: Simulator.summary(st.runWait, st.runWaitSum),
+                                  serviceMean: st.completed > 0 ? st.runServiceSum / Double(st.completed) : nil,
+                                  longestService: st.longestService > 0 ? st.longestService : nil,
+                                  maxBlocked: st.maxBlocked, blockedAtEnd: census.blocked[i],
+                                  blockedWait: Simulator.summary(st.runBlockedWait, st.runBlockedWaitSum))
         }
         let routes = routeNames.enumerated().map { i, n in
             RouteSummary(route: n, completed: routeCompleted[i], latency: Simulator.summary(routeRun[i], routeRunSum[i]),
-                         failed: plainRoute[i] ? nil : routeFailed[i])
+                         failed: plainRoute[i] ? nil : routeFailures[i].callTimeout, arrivals: routeArrivals[i],
+                         dropped: routeFailures[i].dropped, timedOut: routeFailures[i].queueTimeout,
+                         inFlightAtStart: routesAtStart[i], inFlightAtEnd: census.routes[i])
         }
         return SimulationResult(scenario: scenario.name, seed: options.seed, duration: options.duration, warmup: options.warmup,
                                 samplePeriod: options.samplePeriod, events: processed, services: services, routes: routes,

@@ -59,11 +59,28 @@ final class Station {
     var sloBreaches = 0
     var runLatency = runHistogram()
     var runLatencySum = 0.0
+    /// Time in the queue before a slot (requests that started after warm-up), and time
+    /// holding the slot (requests completed after warm-up).
+    var runWait = runHistogram()
+    var runWaitSum = 0.0
+    var runServiceSum = 0.0
+    /// The longest any request held a slot here, over the whole run: a check that no service
+    /// time exceeds what the station's distribution (stretched by CPU throttling) can give.
+    var longestService = 0.0
+    /// Requests waiting outside the station to reach it: for a database connection, a hot
+    /// row's lock, or a caller's connection pool. Now, the most after warm-up, and their waits.
+    var blocked = 0
+    var maxBlocked = 0
+    var runBlockedWait = runHistogram()
+    var runBlockedWaitSum = 0.0
 
     // This sample window.
     var wArrivals = 0, wCompleted = 0, wDropped = 0, wTimedOut = 0
     var wLatency = windowHistogram()
     var wLatencySum = 0.0
+    /// Queue waits of the requests that started this window; waits outside that ended.
+    var wWaitSum = 0.0, wStarted = 0
+    var wBlockedWaitSum = 0.0, wUnblocked = 0
     /// Route-scoped latency windows for triggers with `route`: route index → histogram.
     var routeWindows: [Int: LogHistogram] = [:]
 

@@ -175,26 +175,27 @@ public final class ResultsStore: Sendable {
     private static func insertTimeline(_ db: Database, id: Int64, _ samples: [ServiceSample]) throws {
         var insert = try RowInserter(db, sql: """
             INSERT INTO service_sample (run_id, seq, time, service, replicas, ready, starting, cpu_utilization, in_flight, queue_length,
-                                        arrival_rate, throughput, latency_mean, latency_p50, latency_p95, latency_p99, dropped, timed_out)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        arrival_rate, throughput, latency_mean, latency_p50, latency_p95, latency_p99, dropped, timed_out,
+                                        blocked, wait_mean, blocked_wait_mean)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for (seq, s) in samples.enumerated() {
             insert.bind(id); insert.bind(seq); insert.bind(s.time); insert.bind(s.service)
             insert.bind(s.replicas); insert.bind(s.ready); insert.bind(s.starting); insert.bind(s.cpuUtilization)
             insert.bind(s.inFlight); insert.bind(s.queueLength); insert.bind(s.arrivalRate); insert.bind(s.throughput)
             insert.bind(s.latencyMean); insert.bind(s.latencyP50); insert.bind(s.latencyP95); insert.bind(s.latencyP99)
-            insert.bind(s.dropped); insert.bind(s.timedOut)
+            insert.bind(s.dropped); insert.bind(s.timedOut); insert.bind(s.blocked); insert.bind(s.waitMean); insert.bind(s.blockedWaitMean)
             try insert.insertRow()
         }
     }
 
     private static func insertRouteTimeline(_ db: Database, id: Int64, _ samples: [RouteSample]) throws {
         var insert = try RowInserter(db, sql: """
-            INSERT INTO route_sample (run_id, seq, time, route, completed, latency_p50, latency_p99) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO route_sample (run_id, seq, time, route, completed, latency_p50, latency_p99, in_flight) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for (seq, s) in samples.enumerated() {
             insert.bind(id); insert.bind(seq); insert.bind(s.time); insert.bind(s.route)
-            insert.bind(s.completed); insert.bind(s.latencyP50); insert.bind(s.latencyP99)
+            insert.bind(s.completed); insert.bind(s.latencyP50); insert.bind(s.latencyP99); insert.bind(s.inFlight)
             try insert.insertRow()
         }
     }
@@ -271,14 +272,16 @@ public final class ResultsStore: Sendable {
                                             ("scaling events", scaling.count, row["scaling_rows"] as Int)] where found != recorded {
                 throw StoreError.incomplete(id: id, detail: "\(found) of \(recorded) \(name) stored")
             }
+            let services = try Self.decode([ServiceSummary].self, from: row["services_json"], run: info)
+            let samplePeriod = row["sample_period"] as Double
             let fields: [String: Any] = [
                 "scenario": info.scenarioName,
                 "seed": info.seed,
                 "duration": row["duration"] as Double,
                 "warmup": row["warmup"] as Double,
-                "samplePeriod": row["sample_period"] as Double,
+                "samplePeriod": samplePeriod,
                 "events": UInt64(bitPattern: row["events"] as Int64),
-                "services": try Self.decode([ServiceSummary].self, from: row["services_json"], run: info),
+                "services": services,
                 "routes": try Self.decode([RouteSummary].self, from: row["routes_json"], run: info),
                 "timeline": timeline,
                 "routeTimeline": routeTimeline,

@@ -20,6 +20,9 @@ struct RowInserter {
 
     mutating func bind(_ value: Int64) { index += 1; sqlite3_bind_int64(statement.sqliteStatement, index, value) }
     mutating func bind(_ value: Int) { bind(Int64(value)) }
+    mutating func bind(_ value: Int?) {
+        if let value { bind(Int64(value)) } else { index += 1; sqlite3_bind_null(statement.sqliteStatement, index) }
+    }
     mutating func bind(_ value: Double) { index += 1; sqlite3_bind_double(statement.sqliteStatement, index, value) }
 
     mutating func bind(_ value: Double?) {

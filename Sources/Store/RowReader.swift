@@ -127,12 +127,13 @@ enum TimelineQueries {
     static let serviceSamples = """
         SELECT time, service, replicas, ready, starting, cpu_utilization AS cpuUtilization, in_flight AS inFlight,
                queue_length AS queueLength, arrival_rate AS arrivalRate, throughput, latency_mean AS latencyMean,
-               latency_p50 AS latencyP50, latency_p95 AS latencyP95, latency_p99 AS latencyP99, dropped, timed_out AS timedOut
+               latency_p50 AS latencyP50, latency_p95 AS latencyP95, latency_p99 AS latencyP99, dropped, timed_out AS timedOut,
+               blocked, wait_mean AS waitMean, blocked_wait_mean AS blockedWaitMean
         FROM service_sample WHERE run_id = ? ORDER BY seq
         """
 
     static let routeSamples = """
-        SELECT time, route, completed, latency_p50 AS latencyP50, latency_p99 AS latencyP99
+        SELECT time, route, completed, latency_p50 AS latencyP50, latency_p99 AS latencyP99, in_flight AS inFlight
         FROM route_sample WHERE run_id = ? ORDER BY seq
         """
 

@@ -35,7 +35,7 @@ import GRDB
 /// save — the simulator never produces one). Optional Swift values are NULL.
 enum Schema {
     /// Migration names in order; the last is the current schema version.
-    static let migrationNames = ["v1", "v2-history", "v3-load"]
+    static let migrationNames = ["v1", "v2-history", "v3-load", "v4-waits"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -57,8 +57,19 @@ enum Schema {
                     """, arguments: [sequence, sequence])
             }
         }
+        migrator.registerMigration("v4-waits") { db in try db.execute(sql: v4Waits) }
         return migrator
     }
+
+    /// Where requests wait (issue 13): per service sample, the requests waiting outside the
+    /// station (for a connection, a row lock, a caller's pool) and the mean waits; per route
+    /// sample, the requests in flight. NULL in rows saved before. Frozen once released.
+    static let v4Waits = """
+        ALTER TABLE service_sample ADD COLUMN blocked INTEGER;
+        ALTER TABLE service_sample ADD COLUMN wait_mean REAL;
+        ALTER TABLE service_sample ADD COLUMN blocked_wait_mean REAL;
+        ALTER TABLE route_sample ADD COLUMN in_flight INTEGER;
+        """
 
     /// `load` runs. Rebuilds `run` with the wider `kind` CHECK (create the new table, copy every
     /// row with its id, drop the old, rename the new, recreate the index), then adds

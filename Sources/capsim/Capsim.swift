@@ -1,9 +1,11 @@
 import ArgumentParser
 import CapsimModel
 import Foundation
+import Simulation
 
 /// capsim's entry point. Exit codes are part of the interface: 0 ok, 1 a check failed,
-/// 2 bad input or usage (ArgumentParser's own 64 is mapped to 2).
+/// 2 bad input or usage (ArgumentParser's own 64 is mapped to 2), 3 the engine broke its own
+/// accounting (a bug in capsim, never a result to trust).
 @main
 struct Capsim: ParsableCommand {
     static let version = "0.1.0"
@@ -11,32 +13,80 @@ struct Capsim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "capsim",
         abstract: "Capacity planning and scaling simulation for the Stan Store creator platform.",
-        discussion: "Exit codes: 0 ok, 1 a check failed, 2 bad input or usage.",
+        discussion: "Exit codes: 0 ok, 1 a check failed, 2 bad input or usage, 3 an engine error (a bug in capsim).",
         version: version,
         subcommands: [Validate.self, Plan.self, Simulate.self, Check.self, Replay.self, Runs.self, Report.self, CalendarCommand.self, Forecast.self, Serve.self, Load.self, Calibrate.self, Bench.self, StoreStress.self])
 
     static func main() {
+        let code: Int32
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let code as ExitCode {
-            Foundation.exit(code.rawValue)
+            code = 0
+        } catch let exit as ExitCode {
+            code = exit.rawValue
         } catch let errors as ScenarioErrors {
             printErr(errors.description)
-            Foundation.exit(2)
+            code = 2
+        } catch let e as SimulationError {
+            printErr(e.message(file: nil))
+            code = e.exitCode
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
+            if exitCode(for: error) == .success {
                 print(fullMessage(for: error))
-                Foundation.exit(0)
+                code = 0
+            } else {
+                printErr(fullMessage(for: error))
+                code = 2
             }
-            printErr(fullMessage(for: error))
-            Foundation.exit(2)
         }
+        Outputs.announce()
+        Foundation.exit(code)
     }
 }
 
+/// What a command wrote to files and recorded in the results store, said once on stderr when
+/// it ends (whatever its exit code), so that stdout carries only the command's answer and a
+/// script piping it never has to skip a "wrote …" line.
+enum Outputs {
+    // The command line runs its command on one thread; these are only touched from it.
+    nonisolated(unsafe) static var files: [String] = []
+    nonisolated(unsafe) static var runs: [Int64] = []
+
+    static func wrote(_ path: String) { if !files.contains(path) { files.append(path) } }
+    static func recorded(_ id: Int64) { runs.append(id) }
+
+    /// "wrote reports/x/ (summary.json, timeline.csv); recorded as run 7 (capsim runs show 7)".
+    static func announce() {
+        var parts: [String] = []
+        var groups: [(dir: String, names: [String])] = []
+        for f in files {
+            let url = URL(fileURLWithPath: f)
+            let dir = (f as NSString).deletingLastPathComponent, name = url.lastPathComponent
+            if let i = groups.firstIndex(where: { $0.dir == dir }) { groups[i].names.append(name) } else { groups.append((dir, [name])) }
+        }
+        let shown = groups.map { g in
+            g.names.count == 1 ? (g.dir.isEmpty ? g.names[0] : g.dir + "/" + g.names[0]) : "\(g.dir)/ (\(g.names.joined(separator: ", ")))"
+        }
+        if !shown.isEmpty { parts.append("wrote " + shown.joined(separator: ", ")) }
+        if runs.count == 1 { parts.append("recorded as run \(runs[0]) (capsim runs show \(runs[0]))") }
+        if runs.count > 1 { parts.append("recorded as runs " + runs.map(String.init).joined(separator: ", ")) }
+        if !parts.isEmpty { printErr(parts.joined(separator: "; ")) }
+    }
+}
+
+extension SimulationError {
+    /// `FILE: error: …` for bad input, `FILE: engine error: …` for capsim's own faults.
+    func message(file: String?) -> String {
+        (file.map { $0 + ": " } ?? "") + (kind == .engine ? "engine error: " : "error: ") + description
+    }
+    var exitCode: Int32 { kind == .engine ? 3 : 2 }
+}
+
 func printErr(_ text: String) {
+    // stdout is buffered and stderr is not: flush first, or `capsim plan 2>&1` prints a
+    // warning in the middle of a table line.
+    fflush(nil)  // every output stream: stdout is the one with pending text
     FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
 }
 
@@ -49,4 +99,5 @@ func emit(_ text: String, to path: String?) throws {
         printErr("error: cannot write \(path): \(error.localizedDescription)")
         throw ExitCode(2)
     }
+    Outputs.wrote(path)
 }

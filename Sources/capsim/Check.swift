@@ -69,8 +69,8 @@ struct Check: ParsableCommand {
             let started = Date()
             let result: SimulationResult
             do { result = try Simulator(scenario: scenario, options: options).run() } catch let e as SimulationError {
-                printErr("\(file): error: \(e.description)")
-                throw ExitCode(2)
+                printErr(e.message(file: file))
+                throw ExitCode(e.exitCode)
             }
             var outcomes = ExpectationChecker.check(expectations, scenario: scenario, result: result)
             if let base { outcomes += BaselineComparator.compare(result, with: base, tolerance: Percent(parsing: tolerance)!.fraction) }

@@ -89,17 +89,15 @@ struct Load: ParsableCommand {
             throw ExitCode(1)
         }
         let record = LoadPlanRecord(plan)
-        let recorded = try ReportWriter.record(
+        try ReportWriter.record(
             in: db, save: { try $0.saveLoad(result, plan: record, capsimVersion: Capsim.version, createdAt: nowISO()) }, report: report,
             unstored: { $0 == .html ? HTMLReport.load(result, plan: record, runID: nil) : MarkdownReport.load(result, plan: record, runID: nil) })
         switch format {
         case .json:
             print(LoadRenderer.json(result), terminator: "")
-            if !recorded.isEmpty { printErr(String(recorded.dropFirst(2))) }
         case .table:
             if let line = LoadRenderer.replayLine(record) { print(line) }
             print(LoadRenderer.table(result), terminator: "")
-            if !recorded.isEmpty { print(String(recorded.dropFirst(2))) }
         }
     }
 

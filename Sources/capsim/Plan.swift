@@ -66,10 +66,9 @@ struct Plan: ParsableCommand {
         let db = try openStore(store.db)
         let id = try db.savePlan(plan, scenarioText: try String(contentsOfFile: file, encoding: .utf8), parameters: params.json(),
                                  capsimVersion: Capsim.version, createdAt: nowISO())
-        printErr("recorded as run \(id) (capsim runs show \(id))")
+        Outputs.recorded(id)
         if let report {
             try emit(try ReportWriter.render(store: db, info: try RunLookup.info(db, id), format: ReportWriter.format(of: report)), to: report)
-            printErr("wrote \(report)")
         }
     }
 }

@@ -29,7 +29,6 @@ struct Report: ParsableCommand {
         let fmt = format ?? (out.map { $0.hasSuffix(".md") || $0.hasSuffix(".markdown") } == true ? .markdown : .html)
         let path = out ?? "reports/run-\(id).\(fmt == .html ? "html" : "md")"
         try emit(try ReportWriter.render(store: store, info: info, format: fmt), to: path)
-        if path != "-" { print("Wrote \(path)") }
     }
 }
 
@@ -52,20 +51,14 @@ enum ReportWriter {
     /// from the store, so the report is the stored run's, or, with no store, from the result in
     /// hand via `unstored`. Returns what to tell the user: "; recorded as run N; report FILE".
     static func record(in db: ResultsStore?, save: (ResultsStore) throws -> Int64, report: String?,
-                       unstored: (Report.Format) -> String) throws -> String {
-        var told = ""
+                       unstored: (Report.Format) -> String) throws {
         if let db {
             let id = try save(db)
-            told = "; recorded as run \(id)"
-            if let report {
-                try emit(try render(store: db, info: try RunLookup.info(db, id), format: format(of: report)), to: report)
-                told += "; report \(report)"
-            }
+            Outputs.recorded(id)
+            if let report { try emit(try render(store: db, info: try RunLookup.info(db, id), format: format(of: report)), to: report) }
         } else if let report {
             try emit(unstored(format(of: report)), to: report)
-            told = "; report \(report)"
         }
-        return told
     }
 
     static func format(of path: String) -> Report.Format {

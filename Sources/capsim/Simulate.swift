@@ -61,8 +61,8 @@ struct Simulate: ParsableCommand {
         do {
             result = try Simulator(scenario: scenario, options: options).run()
         } catch let e as SimulationError {
-            printErr("\(file): error: \(e.description)")
-            throw ExitCode(2)
+            printErr(e.message(file: file))
+            throw ExitCode(e.exitCode)
         }
         if options.progress != nil, Date().timeIntervalSince(started) > 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let dir = out ?? "reports/\(scenario.name)"
@@ -71,18 +71,17 @@ struct Simulate: ParsableCommand {
         try emit(SimulationRenderer.routesCSV(result), to: dir + "/routes.csv")
         try emit(SimulationRenderer.eventsCSV(result), to: dir + "/events.csv")
         let params = RunParameters(command: "simulate", file: file, overrides: overrides, seed: options.seed, duration: options.duration, warmup: options.warmup)
-        let recorded = try ReportWriter.record(
+        try ReportWriter.record(
             in: store.noStore ? nil : try openStore(store.db),
             save: { try $0.saveSimulation(result, scenarioText: try String(contentsOfFile: file, encoding: .utf8), parameters: params.json(),
                                           capsimVersion: Capsim.version, createdAt: nowISO()) },
             report: report,
             unstored: { $0 == .html ? HTMLReport.simulation(result, scenario: scenario, runID: nil) : MarkdownReport.simulation(result, scenario: scenario, runID: nil) })
         switch format {
-        case .table: print(SimulationRenderer.table(result) + "\nWrote \(dir)/summary.json, timeline.csv, routes.csv, events.csv\(recorded)", terminator: "\n")
+        case .table: print(SimulationRenderer.table(result), terminator: "")
         case .json: print(SimulationRenderer.summaryJSON(result), terminator: "")
         case .csv: print(SimulationRenderer.timelineCSV(result), terminator: "")
         }
-        if format != .table && !recorded.isEmpty { printErr(String(recorded.dropFirst(2))) }
     }
 }
 

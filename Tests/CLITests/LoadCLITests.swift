@@ -29,14 +29,15 @@ struct LoadCLITests {
 
         let first = try CLI.run(["load", target, "--rate", "40/s", "--duration", "1s", "--connections", "2"], environment: env)
         #expect(first.status == 0, "\(first.err)")
-        #expect(first.out.hasSuffix("\nrecorded as run 1\n"))
+        // Where it went is said once, on stderr; stdout is only the answer.
+        #expect(first.err == "recorded as run 1 (capsim runs show 1)\n")
         #expect(first.out.contains("scheduled 40, sent 40, completed 40"))
 
         // --format json: the JSON on stdout, the record on stderr; and a report beside it.
         let second = try CLI.run(["load", target, "--rate", "60/s", "--duration", "1s", "--connections", "2", "--format", "json", "--report", dir + "/second.html"],
                                  environment: env)
         #expect(second.status == 0, "\(second.err)")
-        #expect(second.err == "recorded as run 2; report \(dir)/second.html\n")
+        #expect(second.err == "wrote \(dir)/second.html; recorded as run 2 (capsim runs show 2)\n")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(second.out.utf8)) as? [String: Any])
         #expect(json["scheduled"] as? Int == 60)
         let report = try String(contentsOfFile: dir + "/second.html", encoding: .utf8)
@@ -52,8 +53,7 @@ struct LoadCLITests {
         // Re-rendered from the store, byte for byte what the command printed.
         let show = try CLI.run(["runs", "show", "1"], environment: env)
         #expect(show.status == 0)
-        let printed = first.out.replacingOccurrences(of: "recorded as run 1\n", with: "")
-        #expect(show.out.hasSuffix("\n\n" + printed))
+        #expect(show.out.hasSuffix("\n\n" + first.out))
         #expect(show.out.hasPrefix("run 1: load of \(target) (scenario sha256 "))
         let exported = try CLI.run(["runs", "export", "2", "--format", "json"], environment: env)
         #expect(exported.out == second.out)
@@ -73,7 +73,7 @@ struct LoadCLITests {
         #expect(md.out.hasPrefix("**"))
         #expect(md.out.contains("_run #1 · \(target): 40.0/s for 1s over 2 connections (open loop, seed 1)_"))
         let html = try CLI.run(["report", "1", "--out", dir + "/first.html"], environment: env)
-        #expect(html.status == 0 && html.out == "Wrote \(dir)/first.html\n")
+        #expect(html.status == 0 && html.out == "" && html.err == "wrote \(dir)/first.html\n")
 
         // A load run and a plan are not comparable: a clear error, exit 2.
         let plan = try CLI.run(["plan", "scenarios/teaching/mmc.yaml", "--out", dir + "/plan.txt"], environment: env)
@@ -118,7 +118,8 @@ struct LoadCLITests {
         let env = db("nostore"), dir = try tempDir("nostore")
         let r = try CLI.run(["load", "http://127.0.0.1:\(server.port)/healthz", "--rate", "20/s", "--duration", "1s", "--no-store", "--report", dir + "/r.md"], environment: env)
         #expect(r.status == 0)
-        #expect(r.out.hasSuffix("errors: none\nreport \(dir)/r.md\n"))
+        #expect(r.out.hasSuffix("errors: none\n"))
+        #expect(r.err == "wrote \(dir)/r.md\n")
         #expect(try String(contentsOfFile: dir + "/r.md", encoding: .utf8).contains("### Latency"))
         let down = try CLI.run(["load", "http://127.0.0.1:1/", "--rate", "10/s", "--duration", "1s"], environment: env)
         #expect(down.status == 1)

@@ -38,7 +38,7 @@ func simulate(_ s: Scenario, seed: UInt64? = nil, duration: Double? = nil, warmu
     if let warmup { o.warmup = warmup }
     o.checkInvariants = check
     let sim = try Simulator(scenario: s, options: o)
-    let r = sim.run()
+    let r = try sim.run()
     return (r, sim.violation)
 }
 

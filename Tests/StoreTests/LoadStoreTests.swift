@@ -195,18 +195,18 @@ struct LoadStoreTests {
         return (plan, sim)
     }
 
-    @Test("a v2 database with runs in it upgrades to v3: runs, ids, counter, index and foreign keys kept; it accepts a load run")
+    @Test("a v2 database with runs in it upgrades to the current schema: runs, ids, counter, index and foreign keys kept; it accepts a load run")
     func upgradesV2Database() throws {
         let dir = try temporaryFolder(); defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("v2.sqlite").path
         let (plan, sim) = try makeV2Database(at: path)
 
         let store = try ResultsStore(path: path)
-        #expect(try store.appliedMigrations() == ["v1", "v2-history", "v3-load"])
+        #expect(try store.appliedMigrations() == ["v1", "v2-history", "v3-load", "v4-waits"])
         #expect(try store.list().map(\.id) == [2, 1])
         #expect(try store.list().map(\.summary) == ["a v2 simulation", "a v2 plan"])
         #expect(try store.plan(1) == plan)
-        #expect(try store.simulation(2) == sim)
+        #expect(try store.simulation(2) == sim.asStoredBeforeV4)
         #expect(try store.history().count == 1)
         try store.dbPool.read { db in
             #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
@@ -241,16 +241,25 @@ struct LoadStoreTests {
         // Reopening applies nothing again.
         let again = try ResultsStore(path: path)
         #expect(try again.load(id) == loadResult())
-        #expect(try again.dbPool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") } == 3)
+        #expect(try again.dbPool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") } == 4)
     }
 
-    @Test("the released migrations are frozen: v2-history and v3-load as written here")
+    @Test("the released migrations are frozen: v2-history, v3-load and v4-waits as written here")
     func frozenMigrations() {
         #expect(Schema.v2History == frozenV2History)
         #expect(Schema.v3Load == frozenV3Load)
-        #expect(ResultsStore.migrations == ["v1", "v2-history", "v3-load"])
+        #expect(Schema.v4Waits == frozenV4Waits)
+        #expect(ResultsStore.migrations == ["v1", "v2-history", "v3-load", "v4-waits"])
     }
 }
+
+/// Schema v4 exactly as released. Never edit.
+let frozenV4Waits = """
+    ALTER TABLE service_sample ADD COLUMN blocked INTEGER;
+    ALTER TABLE service_sample ADD COLUMN wait_mean REAL;
+    ALTER TABLE service_sample ADD COLUMN blocked_wait_mean REAL;
+    ALTER TABLE route_sample ADD COLUMN in_flight INTEGER;
+    """
 
 /// Schema v2 exactly as released. Never edit.
 let frozenV2History = """
