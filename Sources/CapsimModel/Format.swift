@@ -54,7 +54,7 @@ public enum ScenarioFormat {
         "season": ["holidays", "multiplier", "services", "shift"],
         "simulation": ["duration", "warmup", "sample_period", "start"],
         "expectation": ["name", "service", "metric", "below", "at_most", "above", "at_least", "equals",
-                        "no_alert", "no_backlog", "scales_up_within", "after"],
+                        "no_alert", "no_backlog", "for", "scales_up_within", "after"],
         /// A separate checks file for `capsim check --expect FILE`: expectations kept apart from the scenario.
         "checks": ["capsim", "expect"],
     ]

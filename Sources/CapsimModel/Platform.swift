@@ -198,8 +198,9 @@ public struct Expectation: Hashable, Sendable, Codable {
         case metric(Metric, Bound, Double)
         /// No alert raised by the named service, database or consumer group.
         case noAlert
-        /// No growing backlog at the named service, database or consumer group (`all`: anywhere).
-        case noBacklog
+        /// No backlog growing for `lasting` seconds or more (nil: for any stretch the run reports)
+        /// at the named service, database or consumer group (`all`: anywhere).
+        case noBacklog(lasting: Double?)
         /// The service adds an instance within `seconds` of the named surge's start.
         case scalesUpWithin(seconds: Double, surge: String)
     }

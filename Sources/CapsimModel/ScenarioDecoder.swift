@@ -548,12 +548,17 @@ struct ScenarioDecoder {
         }
         if o.has("no_backlog") {
             for extra in ["service", "metric", "below", "at_most", "above", "at_least", "equals", "after"] where o.has(extra) {
-                r.error(o.sub(extra), "no_backlog takes only the name of what must not build a backlog (or all)")
+                r.error(o.sub(extra), "no_backlog takes the name of what must not build a backlog (or all) and, optionally, for: how long a backlog may grow")
             }
         }
         if let t = o.string("no_backlog") {
-            return Expectation(name: name ?? (t == Expectation.everywhere ? "no backlog anywhere" : "no backlog at \(t)"), target: t, kind: .noBacklog)
+            let lasting = o.has("for") ? o.duration("for") : nil
+            if o.has("for") && lasting == nil { return nil }
+            let what = t == Expectation.everywhere ? "anywhere" : "at \(t)"
+            return Expectation(name: name ?? "no backlog \(what)" + (lasting.map { " growing for \(formatDuration($0)) or more" } ?? ""), target: t,
+                               kind: .noBacklog(lasting: lasting))
         }
+        if o.has("for") { r.error(o.sub("for"), "for belongs to no_backlog (how long a backlog may grow)") }
         if o.has("scales_up_within") {
             guard let d = o.duration("scales_up_within") else { return nil }
             guard let surge = o.string("after") else { r.error(at: node.mark, o.sub("after"), "missing: the surge the scale-up must follow"); return nil }

@@ -361,7 +361,8 @@ struct ScenarioValidator {
             switch e.kind {
             case .noAlert:
                 known(e.target ?? "", in: entities, what: "service, database or consumer group", join(p, "no_alert"))
-            case .noBacklog:
+            case .noBacklog(let lasting):
+                if let lasting { check(lasting > 0, join(p, "for"), "expected a positive duration") }
                 if e.target != Expectation.everywhere {
                     known(e.target ?? "", in: entities, what: "service, database or consumer group (or all)", join(p, "no_backlog"))
                 }

@@ -51,14 +51,18 @@ public enum ExpectationChecker {
             let alerts = r.scaling.filter { $0.service == t && $0.alert != nil }
             if alerts.isEmpty { return CheckOutcome(name: e.name, passed: true, detail: "no alert raised") }
             return CheckOutcome(name: e.name, passed: false, detail: "\(alerts.count) alert(s); first at \(clock(alerts[0].time)): \(alerts[0].alert ?? "")")
-        case .noBacklog:
+        case .noBacklog(let lasting):
             let t = e.target ?? ""
             // A database's read replicas are part of it: "shop-db/replicas" counts for "shop-db".
+            func covers(_ station: String) -> Bool { t == Expectation.everywhere || station == t || station.hasPrefix(t + "/") }
             let hits = r.findings.filter { f in
-                guard case .backlog = f.kind else { return false }
-                return t == Expectation.everywhere || f.subject == t || f.subject.hasPrefix(t + "/")
+                guard case .backlog(let b) = f.kind, b.duration >= (lasting ?? 0) else { return false }
+                return covers(f.subject)
             }
-            if hits.isEmpty { return CheckOutcome(name: e.name, passed: true, detail: "no backlog grew") }
+            if hits.isEmpty {
+                let shorter = r.backlogs.filter { covers($0.service) }.count
+                return CheckOutcome(name: e.name, passed: true, detail: lasting != nil && shorter > 0 ? "no backlog grew that long (\(shorter) shorter stretch\(shorter == 1 ? "" : "es"): see the warnings)" : "no backlog grew")
+            }
             return CheckOutcome(name: e.name, passed: false, detail: hits.map(\.message).joined(separator: "; "))
         case .scalesUpWithin(let limit, let surgeName):
             let t = e.target ?? ""

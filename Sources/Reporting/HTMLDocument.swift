@@ -94,8 +94,23 @@ enum HTMLPage {
         return o + "</div>"
     }
 
-    static func verdict(ok: Bool, _ text: String) -> String {
-        "<div class=\"verdict \(ok ? "ok" : "bad")\">\(HTMLEscape.text(text))</div>"
+    /// The verdict banner. Its icon is inline SVG: an emoji (✅, ⚠️) needs a colour-emoji font,
+    /// and Chromium without one draws an empty box. The text's own leading emoji is dropped.
+    /// `details` are listed under the line (the run's findings).
+    static func verdict(ok: Bool, _ text: String, details: [String] = []) -> String {
+        var plain = text
+        for mark in ["✅ ", "⚠️ ", "⚠ "] where plain.hasPrefix(mark) { plain.removeFirst(mark.count) }
+        var o = "<div class=\"verdict \(ok ? "ok" : "bad")\">" + icon(ok: ok) + HTMLEscape.text(plain)
+        if !details.isEmpty { o += "<ul>" + details.map { "<li>\(HTMLEscape.text($0))</li>" }.joined() + "</ul>" }
+        return o + "</div>"
+    }
+
+    /// A check mark in a circle, or a warning triangle, in the banner's colour.
+    static func icon(ok: Bool) -> String {
+        let shape = ok
+            ? "<circle cx=\"10\" cy=\"10\" r=\"9\" fill=\"currentColor\"/><path d=\"M5.5 10.5l3 3 6-7\" fill=\"none\" stroke=\"#fff\" stroke-width=\"2\" stroke-linecap=\"round\" stroke-linejoin=\"round\"/>"
+            : "<path d=\"M10 1.5L19 18H1z\" fill=\"currentColor\"/><path d=\"M10 7v5.5\" stroke=\"#fff\" stroke-width=\"2\" stroke-linecap=\"round\"/><circle cx=\"10\" cy=\"15.2\" r=\"1.2\" fill=\"#fff\"/>"
+        return "<svg class=\"icon\" viewBox=\"0 0 20 20\" width=\"18\" height=\"18\" role=\"img\" aria-label=\"\(ok ? "ok" : "warning")\">\(shape)</svg>"
     }
 
     static let css = """
@@ -115,6 +130,8 @@ enum HTMLPage {
     .meta b{color:var(--ink);font-weight:600}
     .verdict{font-size:16px;font-weight:600;padding:11px 16px;border-radius:6px;margin:14px 0;border-left:6px solid}
     .verdict.ok{background:#ecfdf5;border-color:var(--ok);color:#065f46}
+    .verdict .icon{vertical-align:-3px;margin-right:8px}.verdict ul{margin:6px 0 0 26px;font-weight:400;font-size:14px}
+    li .icon{vertical-align:-3px;margin-right:6px;color:var(--bad)}
     .verdict.bad{background:#fffbeb;border-color:var(--bad);color:#78350f}
     .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(118px,1fr));gap:10px;margin:12px 0 6px}
     .card{background:#fff;border:1px solid var(--line);border-radius:6px;padding:9px 11px;min-width:0}

@@ -24,7 +24,7 @@ struct HTMLPlanReport {
         b += "<h2>Totals per month</h2>" + totalsTable().render()
         b += "<p class=\"note\">Instances are provisioned for the peak all month (an upper bound: the HPA scales down off-peak); databases are a fixed hourly price; \(ChartFormat.number(p.hoursPerMonth)) hours a month.</p>"
         if !p.warnings.isEmpty {
-            b += "<h2>Warnings</h2><ul class=\"expl\">" + p.warnings.map { "<li>⚠️ \(esc($0))</li>" }.joined() + "</ul>"
+            b += "<h2>Warnings</h2><ul class=\"expl\">" + p.warnings.map { "<li>\(HTMLPage.icon(ok: false))\(esc($0))</li>" }.joined() + "</ul>"
         }
         b += notes()
         return HTMLPage.wrap(title: "capsim plan: \(p.scenario)" + (runID.map { " (run #\($0))" } ?? ""), body: b)

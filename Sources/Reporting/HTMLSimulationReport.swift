@@ -41,7 +41,7 @@ struct HTMLSimulationReport {
     func render() -> String {
         var b = header()
         let v = SimulationVerdict(result)
-        b += HTMLPage.verdict(ok: v.ok, v.text)
+        b += HTMLPage.verdict(ok: v.ok, v.text, details: result.findings.map(\.message))
         b += cards()
         var toc = ["<a href=\"#overview\">Overview</a>", "<a href=\"#services\">Services</a>"]
         if !result.routes.isEmpty { toc.append("<a href=\"#routes\">Routes</a>") }

@@ -12,13 +12,18 @@ public enum MarkdownReport {
     public static func simulation(_ r: SimulationResult, scenario: Scenario, runID: Int64?) -> String {
         let clock = ChartClock(start: scenario.simulation.start)
         let v = SimulationVerdict(r)
-        var out = ["**\(md(v.text))**", "", "_\(md(SimulationVerdict.headline(r, scenario: scenario, runID: runID, clock: clock)))_", ""]
+        var out = ["**\(md(v.text))**", ""]
+        let findings = r.findings
+        if !findings.isEmpty { out += findings.map { "- ⚠️ " + md($0.message) } + [""] }
+        out += ["_\(md(SimulationVerdict.headline(r, scenario: scenario, runID: runID, clock: clock)))_", ""]
 
         out += ["### Services", "", serviceTable(r, scenario: scenario).markdown(), ""]
         if !r.routes.isEmpty {
-            var t = TextTable(["route", "completed", "mean", "p50", "p95", "p99", "max"])
+            var t = TextTable(["route", "completed", "failed", "in flight at end", "mean", "p50", "p95", "p99", "max"])
             for x in r.routes {
-                t.add([md(x.route), ChartFormat.grouped(x.completed), ChartFormat.latency(x.latency?.mean), ChartFormat.latency(x.latency?.p50),
+                let failed = (x.failed ?? 0) + (x.dropped ?? 0) + (x.timedOut ?? 0)
+                t.add([md(x.route), ChartFormat.grouped(x.completed), ChartFormat.grouped(failed), x.inFlightAtEnd.map(ChartFormat.grouped) ?? "—",
+                       ChartFormat.latency(x.latency?.mean), ChartFormat.latency(x.latency?.p50),
                        ChartFormat.latency(x.latency?.p95), ChartFormat.latency(x.latency?.p99), ChartFormat.latency(x.latency?.max)])
             }
             out += ["### End to end per route", "", t.markdown(), ""]
@@ -105,6 +110,14 @@ struct SimulationVerdict {
 
     init(_ r: SimulationResult) {
         var parts: [String] = []
+        // What a reader must not miss comes first: a station that could not keep up, a route
+        // that completed little of its traffic.
+        let backlogs = r.backlogs
+        if !backlogs.isEmpty {
+            let names = Array(NSOrderedSet(array: backlogs.map(\.service))) as? [String] ?? []
+            parts.append("backlog grew at \(names.joined(separator: ", "))")
+        }
+        for f in r.findings { if case .starvedRoute(let route) = f.kind { parts.append("route \(route) completed little of its traffic") } }
         for s in r.services where s.sloBreaches > 0 {
             let stat = s.sloMetric.map { ChartFormat.statistic($0) } ?? "latency"
             parts.append("\(s.service) breached its \(stat) SLO in \(ChartFormat.grouped(s.sloBreaches)) window\(s.sloBreaches == 1 ? "" : "s")")

@@ -8,7 +8,8 @@
 /// least `max(100 requests, 1 % of what the station served in the window)`: a station that
 /// keeps up holds its backlog level, so a rise of 1 % of its throughput sustained over two
 /// minutes is offered load above capacity, not noise. Consecutive growing windows make one
-/// stretch.
+/// stretch. Only the measured part of the run counts: windows start at the end of warm-up
+/// (a collapse that begins in warm-up goes on growing after it and is found there).
 public struct Backlog: Hashable, Sendable, Codable {
     public let service: String
     /// The stretch, seconds from the start of the run.
@@ -26,6 +27,9 @@ public struct Backlog: Hashable, Sendable, Codable {
     /// The stretch lasts until the last sample: the backlog was still growing at the end.
     public let untilEnd: Bool
 
+    /// How long the backlog kept growing.
+    public var duration: Double { to - from }
+
     /// The sliding window over which growth is judged.
     public static let window = 120.0
     /// The least growth over a window that counts, in requests.
@@ -35,10 +39,10 @@ public struct Backlog: Hashable, Sendable, Codable {
 
     /// The stretches of growing backlog in a run's timeline, station by station in the order
     /// of `services`, each station's in time order.
-    public static func find(in timeline: [ServiceSample], services: [ServiceSummary], period: Double) -> [Backlog] {
+    public static func find(in timeline: [ServiceSample], services: [ServiceSummary], period: Double, warmup: Double) -> [Backlog] {
         guard period > 0 else { return [] }
         var byService: [String: [ServiceSample]] = [:]
-        for s in timeline { byService[s.service, default: []].append(s) }
+        for s in timeline where s.time >= warmup - 1e-9 { byService[s.service, default: []].append(s) }
         let w = max(1, Int((window / period).rounded()))
         var found: [Backlog] = []
         for summary in services {

@@ -31,12 +31,12 @@ extension SimulationResult {
                 + " (\(Self.rate(excess)) more arrived than it served; it served \(Self.rate(b.throughput)))"
             if b.untilEnd {
                 text += "; still growing when the run ended, \(Self.count(b.backlogAtEnd)) waiting"
-            } else if b.backlogAtEnd > 0 {
+            } else if b.backlogAtEnd >= Backlog.minimumGrowth {
                 text += "; \(Self.count(b.backlogAtEnd)) still waiting at the end"
             } else {
                 text += "; drained by the end"
             }
-            if let s = services.first(where: { $0.service == b.service }), let blocked = s.blockedAtEnd, blocked > 0 {
+            if b.backlogAtEnd >= Backlog.minimumGrowth, let s = services.first(where: { $0.service == b.service }), let blocked = s.blockedAtEnd, blocked > 0 {
                 text += " (\(Self.count(blocked)) of them outside it, waiting for \(s.kind == "database" ? "a connection or a row lock" : "a caller's connection pool"))"
             }
             out.append(Finding(kind: .backlog(b), subject: b.service, message: text))

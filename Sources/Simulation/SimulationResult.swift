@@ -21,7 +21,7 @@ public struct SimulationResult: Hashable, Sendable, Codable {
 extension SimulationResult {
     /// Stations whose backlog grew for a sustained stretch (see `Backlog`), found from the
     /// timeline each time they are asked for, so a stored run shows what a fresh one does.
-    public var backlogs: [Backlog] { Backlog.find(in: timeline, services: services, period: samplePeriod) }
+    public var backlogs: [Backlog] { Backlog.find(in: timeline, services: services, period: samplePeriod, warmup: warmup) }
 }
 
 public struct LatencySummary: Hashable, Sendable, Codable {

@@ -10,7 +10,11 @@ struct Check: ParsableCommand {
         discussion: """
         Expectations come from the scenario's expect: block and from --expect FILE. With \
         --baseline, metrics must not regress beyond --tolerance and the scaling decisions must \
-        match one for one. Exit 0 when everything passes, 1 when a check fails, 2 on bad input.
+        match one for one. With --decisions, the scaling decisions must match a golden file \
+        line for line. Findings (a station whose backlog grew, a route that completed little of \
+        its traffic) are printed as warnings; expect: {no_backlog: NAME|all} makes a backlog fail. \
+        Each run is recorded in the results store unless --no-store. Exit 0 when everything \
+        passes, 1 when a check fails, 2 on bad input, 3 on an engine error.
         """)
 
     @Argument(help: "Scenario files (YAML).")
@@ -40,16 +44,21 @@ struct Check: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override a scenario value for a what-if, as in simulate (repeatable).")
     var overrides: [String] = []
 
-    @Option(help: "Results database for --baseline RUN (default: $CAPSIM_DB or reports/capsim.sqlite).")
-    var db: String?
+    @Option(help: "A golden decisions file (from --write-decisions): the run's scaling decisions must match it line for line (one scenario only).")
+    var decisions: String?
+
+    @Option(help: "Write this run's scaling decisions here as a golden file (one scenario only).")
+    var writeDecisions: String?
+
+    @OptionGroup var store: StoreOptions
 
     func validate() throws {
         if Percent(parsing: tolerance) == nil { throw ValidationError("--tolerance expects a percentage like 10%, got \"\(tolerance)\"") }
         if let duration, Duration(parsing: duration).map({ $0.seconds > 0 }) != true {
             throw ValidationError("--duration expects a positive duration like 30m, got \"\(duration)\"")
         }
-        if (baseline != nil || writeBaseline != nil) && files.count != 1 {
-            throw ValidationError("--baseline and --write-baseline take exactly one scenario file")
+        if (baseline != nil || writeBaseline != nil || decisions != nil || writeDecisions != nil) && files.count != 1 {
+            throw ValidationError("--baseline, --write-baseline, --decisions and --write-decisions take exactly one scenario file")
         }
     }
 
@@ -61,9 +70,16 @@ struct Check: ParsableCommand {
             var expectations = scenario.expectations
             if let expect { expectations += try ScenarioLoader.loadExpectations(path: expect, for: scenario) }
             let base = try baseline.map(loadBaseline)
-            if expectations.isEmpty && base == nil && writeBaseline == nil {
-                printErr("\(file): error: nothing to check: add an expect: block, --expect FILE or --baseline")
+            if expectations.isEmpty && base == nil && writeBaseline == nil && decisions == nil && writeDecisions == nil {
+                printErr("\(file): error: nothing to check: add an expect: block, --expect FILE, --baseline or --decisions")
                 throw ExitCode(2)
+            }
+            let golden = try decisions.map { path -> String in
+                guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
+                    printErr("\(path): error: cannot read the decisions file (write one with --write-decisions)")
+                    throw ExitCode(2)
+                }
+                return text
             }
             let options = SimulationOptions(scenario: scenario, duration: duration, seed: seed)
             let started = Date()
@@ -74,20 +90,31 @@ struct Check: ParsableCommand {
             }
             var outcomes = ExpectationChecker.check(expectations, scenario: scenario, result: result)
             if let base { outcomes += BaselineComparator.compare(result, with: base, tolerance: Percent(parsing: tolerance)!.fraction) }
+            if let golden, let decisions { outcomes.append(DecisionRecord.compare(result, golden: golden, file: decisions)) }
             if let writeBaseline { try emit(Baseline(result).json(), to: writeBaseline) }
+            if let writeDecisions { try emit(DecisionRecord.csv(result), to: writeDecisions) }
+            if !store.noStore {
+                let params = RunParameters(command: "check", file: file, overrides: overrides, seed: options.seed, duration: options.duration, warmup: options.warmup)
+                let db = try openStore(store.db)
+                Outputs.recorded(try db.saveSimulation(result, scenarioText: try String(contentsOfFile: file, encoding: .utf8), parameters: params.json(),
+                                                       capsimVersion: Capsim.version, createdAt: nowISO()))
+            }
             let seconds = Date().timeIntervalSince(started)
             suites.append(JUnit.Suite(name: file, outcomes: outcomes, seconds: seconds))
             let bad = outcomes.filter { !$0.passed }
             failed = failed || !bad.isEmpty
             print("\(file): \(bad.isEmpty ? "PASS" : "FAIL") — \(outcomes.count - bad.count) of \(outcomes.count) checks passed (\(scenario.name), seed \(options.seed), \(formatDuration(options.duration)) simulated)")
             for o in outcomes { print("  \(o.passed ? "✔" : "✘") \(o.name): \(o.detail)") }
+            // Findings an expectation already judged are not repeated as warnings.
+            let judged = Set(outcomes.filter { !$0.passed }.map(\.detail))
+            for f in result.findings where !judged.contains(where: { $0.contains(f.message) }) { print("  ! warning: \(f.message)") }
         }
         if let junit { try emit(JUnit.xml(suites), to: junit) }
         if failed { throw ExitCode(1) }
     }
 
     func loadBaseline(_ ref: String) throws -> Baseline {
-        if let id = Int64(ref) { return try StoredRuns.baseline(id: id, db: db) }
+        if let id = Int64(ref) { return try StoredRuns.baseline(id: id, db: store.db) }
         guard let data = FileManager.default.contents(atPath: ref) else {
             printErr("\(ref): error: cannot read the baseline file")
             throw ExitCode(2)

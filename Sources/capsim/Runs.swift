@@ -36,13 +36,29 @@ struct Runs: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every recorded run, newest first.")
         @Option(help: "Results database (default: $CAPSIM_DB, else reports/capsim.sqlite).") var db: String?
+        @Option(help: "table, or json (an array of runs, newest first, for scripts and CI).") var format: ListFormat = .table
+
+        enum ListFormat: String, ExpressibleByArgument { case table, json }
 
         func run() throws {
             let runs = try openStore(db).list()
-            if runs.isEmpty { print("no runs recorded yet: run capsim plan, capsim simulate or capsim load"); return }
+            if format == .json { print(runs.isEmpty ? "[]" : Self.json(runs)); return }
+            if runs.isEmpty { print("no runs recorded yet: run capsim plan, capsim simulate, capsim check or capsim load"); return }
             var t = TextTable(["id", "kind", "scenario", "seed", "created (UTC)", "summary"])
             for r in runs { t.add(["\(r.id)", r.kind.rawValue, r.scenarioName, "\(r.seed)", r.createdAt, r.summary]) }
             print(t.render())
+        }
+
+        /// One object per run with the table's fields under snake_case keys; `parameters` is the
+        /// run's parameters as a JSON object, not a string to parse again.
+        static func json(_ runs: [RunInfo]) -> String {
+            let rows: [[String: Any]] = runs.map { r in
+                ["id": r.id, "kind": r.kind.rawValue, "scenario": r.scenarioName, "scenario_sha256": r.scenarioHash,
+                 "seed": NSNumber(value: r.seed), "capsim_version": r.capsimVersion, "created_at": r.createdAt, "summary": r.summary,
+                 "parameters": (try? JSONSerialization.jsonObject(with: Data(r.parameters.utf8))) ?? r.parameters]
+            }
+            let data = (try? JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
+            return String(decoding: data, as: UTF8.self)
         }
     }
 

@@ -52,7 +52,7 @@ struct CLITests {
     func validateOK() throws {
         let r = try CLI.run("validate", "scenarios/stan-store-et.yaml")
         #expect(r.status == 0)
-        #expect(r.out == "scenarios/stan-store-et.yaml: ok: stan-store-et (6 services, 7 routes at 10k/s peak, 6 HPAs, 12 triggers, 5 databases, 1 topic, 5 expectations)\n")
+        #expect(r.out == "scenarios/stan-store-et.yaml: ok: stan-store-et (6 services, 7 routes at 10k/s peak, 6 HPAs, 12 triggers, 5 databases, 1 topic, 6 expectations)\n")
         #expect(r.err.isEmpty)
     }
 
@@ -228,13 +228,13 @@ struct CheckCLITests {
         let junit = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-junit-\(ProcessInfo.processInfo.processIdentifier).xml").path
         let ok = try CLI.run("check", "scenarios/teaching/holiday-surge.yaml", "--duration", "30m", "--junit", junit)
         #expect(ok.status == 0)
-        #expect(ok.out.hasPrefix("scenarios/teaching/holiday-surge.yaml: PASS — 3 of 3 checks passed"))
+        #expect(ok.out.hasPrefix("scenarios/teaching/holiday-surge.yaml: PASS — 4 of 4 checks passed"))
         let xml = try String(contentsOfFile: junit, encoding: .utf8)
-        #expect(xml.contains("tests=\"3\" failures=\"0\""))
+        #expect(xml.contains("tests=\"4\" failures=\"0\""))
         let checks = try CLI.temp("strict.yaml", "capsim: 1\nexpect:\n  - {service: payments-service, metric: latency_p95, below: 10ms}\n")
         let bad = try CLI.run("check", "scenarios/teaching/holiday-surge.yaml", "--duration", "30m", "--expect", checks, "--junit", junit)
         #expect(bad.status == 1)
-        #expect(bad.out.contains("FAIL — 3 of 4 checks passed"))
+        #expect(bad.out.contains("FAIL — 4 of 5 checks passed"))
         #expect(bad.out.contains("✘ payments-service latency_p95 below 10ms: observed"))
         #expect(try String(contentsOfFile: junit, encoding: .utf8).contains("failures=\"1\""))
     }
@@ -258,10 +258,71 @@ struct CheckCLITests {
         let r = try CLI.run("check", "scenarios/teaching/holiday-surge.yaml", "--expect", checks)
         #expect(r.status == 2)
         #expect(r.err.contains("badchecks.yaml:3:15: error: expect[0].service: \"nosuch\" is not a declared service"))
-        let none = try CLI.run("check", "scenarios/teaching/mmc.yaml")
+        let bare = try CLI.temp("bare.yaml", try String(contentsOfFile: "scenarios/teaching/mmc.yaml", encoding: .utf8).components(separatedBy: "\nexpect:")[0])
+        let none = try CLI.run("check", bare)
         #expect(none.status == 2)
         #expect(none.err.contains("nothing to check"))
         #expect(try CLI.run("check", "scenarios/teaching/holiday-surge.yaml", "--baseline", "/no/such.json").status == 2)
+        #expect(try CLI.run("check", "scenarios/teaching/holiday-surge.yaml", "--decisions", "/no/such.csv").status == 2)
+    }
+
+    /// The gate CI runs on the bundled scenarios: a golden decisions file passes the run that
+    /// wrote it and fails, naming the first decision that moved, when a policy changes one.
+    @Test("a golden decisions file passes the same run and fails, with the moved decision, when the HPA changes")
+    func goldenDecisions() throws {
+        let golden = try CLI.temp("surge.decisions.csv", "")
+        let written = try CLI.run("check", "scenarios/teaching/holiday-surge.yaml", "--duration", "30m", "--no-store", "--write-decisions", golden)
+        #expect(written.status == 0)
+        #expect(written.err == "wrote \(golden)\n")
+        let text = try String(contentsOfFile: golden, encoding: .utf8)
+        #expect(text.hasPrefix("time_s,service,policy,rule,from,to\n"))
+        #expect(text.split(separator: "\n").count > 2)
+        let same = try CLI.run("check", "scenarios/teaching/holiday-surge.yaml", "--duration", "30m", "--no-store", "--decisions", golden)
+        #expect(same.status == 0)
+        #expect(same.out.contains("✔ scaling decisions match \(golden):"))
+        let moved = try CLI.run("check", "scenarios/teaching/holiday-surge.yaml", "--duration", "30m", "--no-store", "--decisions", golden,
+                                "--set", "services.payments-service.autoscaling.hpa.metrics[0].target=50%")
+        #expect(moved.status == 1)
+        #expect(moved.out.contains("✘ scaling decisions match \(golden): decision "))
+        #expect(moved.out.contains("\n      -") && moved.out.contains("\n      +"))
+        #expect(moved.out.contains("--write-decisions"))
+    }
+
+    /// The saturated-database teaching scenario: the service's own p99 passes, the backlog at
+    /// its database fails the check, and it is not repeated as a warning.
+    @Test("no_backlog fails on a database collapse that the service's latency hides")
+    func noBacklogCatchesTheCollapse() throws {
+        let r = try CLI.run("check", "scenarios/teaching/saturated-database.yaml", "--no-store", "--expect", "docs/examples/no-backlog.checks.yaml")
+        #expect(r.status == 1)
+        #expect(r.out.contains("✔ shop latency_p99 below 100ms"))
+        #expect(r.out.contains("✘ no backlog anywhere: shop-db: backlog grew from"))
+        #expect(r.out.contains("still growing when the run ended"))
+        #expect(!r.out.contains("! warning: shop-db"))
+        #expect(r.out.contains("! warning: route browse:"))
+        // simulate names it first, before any table.
+        let sim = try CLI.run("simulate", "scenarios/teaching/saturated-database.yaml", "--no-store", "--out", FileManager.default.temporaryDirectory.path + "/capsim-satdb")
+        let lines = sim.out.split(separator: "\n")
+        #expect(lines.count > 3 && lines[1].hasPrefix("warning: shop-db: backlog grew") && lines[2].hasPrefix("warning: route browse:"))
+    }
+
+    /// A CI gate must not need a writable store: --no-store records nothing and opens nothing.
+    @Test("check records its run by default; --no-store records nothing")
+    func checkStore() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-check-store-\(ProcessInfo.processInfo.processIdentifier).sqlite").path
+        for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
+        let env = ["CAPSIM_DB": path]
+        let skipped = try CLI.run(["check", "scenarios/teaching/mmc.yaml", "--no-store"], environment: env)
+        #expect(skipped.status == 0 && skipped.err.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: path))
+        let stored = try CLI.run(["check", "scenarios/teaching/mmc.yaml"], environment: env)
+        #expect(stored.status == 0)
+        #expect(stored.err == "recorded as run 1 (capsim runs show 1)\n")
+        let list = try CLI.run(["runs", "list", "--format", "json"], environment: env)
+        let runs = try #require(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
+        #expect(runs.count == 1)
+        #expect(runs.first?["kind"] as? String == "simulate")
+        #expect((runs.first?["parameters"] as? [String: Any])?["command"] as? String == "check")
+        #expect(runs.first?["seed"] as? Int == 7)
     }
 }
 

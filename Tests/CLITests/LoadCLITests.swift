@@ -124,7 +124,7 @@ struct LoadCLITests {
         let down = try CLI.run(["load", "http://127.0.0.1:1/", "--rate", "10/s", "--duration", "1s"], environment: env)
         #expect(down.status == 1)
         #expect(down.err.hasPrefix("error: cannot connect to 127.0.0.1:1"))
-        #expect(try CLI.run(["runs", "list"], environment: env).out == "no runs recorded yet: run capsim plan, capsim simulate or capsim load\n")
+        #expect(try CLI.run(["runs", "list"], environment: env).out == "no runs recorded yet: run capsim plan, capsim simulate, capsim check or capsim load\n")
     }
 
     @Test("bad input exits 2 with a clear message, before sending anything")

@@ -98,7 +98,12 @@ enum Runs {
         #expect(payments.dropped > 0)
         #expect(payments.sloBreaches > 0)
         let html = HTMLReport.simulation(r, scenario: s, runID: nil)
-        expectContains(html, "<div class=\"verdict bad\">⚠️ payments-service breached its p95 SLO in \(payments.sloBreaches) windows")
+        expectContains(html, "<div class=\"verdict bad\"><svg class=\"icon\"", "payments-service breached its p95 SLO in \(payments.sloBreaches) windows")
+        // The banner's icon is SVG, not an emoji that Chromium without an emoji font shows as a box.
+        let banner = try #require(html.range(of: "<div class=\"verdict").map { String(html[$0.lowerBound...].prefix(600)) })
+        #expect(!banner.contains("⚠") && !banner.contains("✅"))
+        for icon in svgElements(html, icons: true) { #expect(XMLCheck.parse(icon).error == nil, "\(icon)") }
+        #expect(!svgElements(html, icons: true).isEmpty)
         expectContains(html, ">dropped + timed out</text>")
         expectContains(html, "<td class=\"num bad\">\(ChartFormat.grouped(payments.dropped))</td>")
     }
@@ -202,7 +207,7 @@ enum Runs {
         let payments = try #require(r.services.first { $0.service == "payments-service" })
         let md = MarkdownReport.simulation(r, scenario: s, runID: 12)
         let first = try #require(md.split(separator: "\n").first)
-        #expect(first.hasPrefix("**⚠️ payments-service breached its p95 SLO in \(payments.sloBreaches) windows; \(ChartFormat.grouped(payments.dropped)) requests dropped"))
+        #expect(first.hasPrefix("**⚠️ route pay completed little of its traffic; payments-service breached its p95 SLO in \(payments.sloBreaches) windows; \(ChartFormat.grouped(payments.dropped)) requests dropped"))
         expectContains(md, "run #12")
         // The tables a PR comment needs.
         expectContains(md, "### Services")
@@ -244,9 +249,10 @@ enum Runs {
         let services = Set(p.rows.map(\.service)).count
         #expect(svgs.count == p.totals.count * (2 + services))
         for svg in svgs { #expect(XMLCheck.parse(svg).error == nil) }
-        // The verdict is PlanRenderer's.
+        // The verdict is PlanRenderer's, its emoji drawn as an SVG icon.
         let verdict = PlanRenderer.markdown(p).split(separator: "\n")[0].replacingOccurrences(of: "**", with: "")
-        expectContains(html, HTMLEscape.text(verdict))
+            .replacingOccurrences(of: "⚠️ ", with: "").replacingOccurrences(of: "✅ ", with: "")
+        expectContains(html, "</svg>" + HTMLEscape.text(verdict))
         // Every factor of the formula, the HPA max and the Erlang C explanations.
         let row = try #require(p.rows.first { $0.service == "payments-service" && $0.months == 12 })
         for step in row.steps { expectContains(html, ">\(HTMLEscape.text(step.factor))</text>") }

@@ -145,7 +145,7 @@ func loadRun(target: String = "http://127.0.0.1:8089/checkout", rate: Double = 2
             #expect(check.elements.first == "svg")
         }
         expectContains(html, ">Latency percentiles</text>", ">Responses per route</text>", ">p99.9</text>", ">max</text>",
-                       "GET:/checkout 200", "GET:/checkout 503", "GET:/checkout no response", "run <b>#7</b>", "⚠️ Fell short: 5 errors")
+                       "GET:/checkout 200", "GET:/checkout 503", "GET:/checkout no response", "run <b>#7</b>", "Fell short: 5 errors")
         let stripped = html.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
             .replacingOccurrences(of: "http://127.0.0.1:8089/checkout", with: "")
         expectLacks(stripped, "http://", "https://", "<script", "<link", "<img", "@import", "src=")

@@ -82,12 +82,14 @@ func twoServices(name: String = "report-test", payments: String = "payments-serv
 /// A YAML single-quoted scalar (a quote inside is doubled).
 func yamlQuoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
 
-/// Every `<svg …>…</svg>` in a page, in order.
-func svgElements(_ html: String) -> [String] {
+/// Every chart (`<svg …>…</svg>`) in a page, in order; `icons: true` lists the inline icons
+/// (`<svg class="icon"`) instead.
+func svgElements(_ html: String, icons: Bool = false) -> [String] {
     var out: [String] = []
     var rest = html[...]
     while let open = rest.range(of: "<svg "), let close = rest[open.lowerBound...].range(of: "</svg>") {
-        out.append(String(rest[open.lowerBound..<close.upperBound]))
+        let svg = String(rest[open.lowerBound..<close.upperBound])
+        if svg.hasPrefix("<svg class=\"icon\"") == icons { out.append(svg) }
         rest = rest[close.upperBound...]
     }
     return out
