@@ -1,5 +1,5 @@
 /// Every default the scenario format applies when a key is absent, in one place, so the
-/// README's reference and the decoder cannot disagree. (A malformed value never falls back
+/// scenario reference (docs/scenario-reference.md) and the decoder cannot disagree. (A malformed value never falls back
 /// to a default: it is an error.)
 public enum Defaults {
     public static let seed: UInt64 = 1

@@ -6,7 +6,14 @@ import Yams
 public enum ScenarioLoader {
     /// Loads `path`; `overrides` are `key.path=value` strings applied before decoding.
     public static func load(path: String, overrides: [String] = []) throws(ScenarioErrors) -> Scenario {
-        try parse(try read(path), file: path, overrides: overrides)
+        try loadWithText(path: path, overrides: overrides).scenario
+    }
+
+    /// The scenario and the exact text it was read from: a command that stores the text with
+    /// its run must not read the file again afterwards (it may have been edited meanwhile).
+    public static func loadWithText(path: String, overrides: [String] = []) throws(ScenarioErrors) -> (scenario: Scenario, text: String) {
+        let text = try read(path)
+        return (try parse(text, file: path, overrides: overrides), text)
     }
 
     /// A file's text, or a located "cannot read" diagnostic.

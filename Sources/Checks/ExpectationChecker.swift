@@ -12,7 +12,7 @@ public struct CheckOutcome: Hashable, Sendable, Codable {
 
 /// Evaluates a scenario's expectations against a simulation result.
 ///
-/// What each metric means for a whole run (documented in the README):
+/// What each metric means for a whole run (documented in docs/check.md):
 /// - latency_mean / _p50 / _p90 / _p95 / _p99: the run's statistic after warm-up (time in the service);
 /// - replicas, cpu_utilization, queue_length, in_flight: every sample must satisfy the bound
 ///   (so `at_most` is checked against the largest sample, `at_least` against the smallest);

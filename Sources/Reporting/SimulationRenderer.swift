@@ -88,7 +88,8 @@ public enum SimulationRenderer {
         }
         let head = "capsim simulate: \(r.scenario) (seed \(r.seed), \(formatDuration(r.duration)) simulated, \(formatDuration(r.warmup)) warm-up excluded, \(r.events) events)"
         var out = [head] + verdictLines(r) + ["", t.render(),
-                   "  left: still queued, in service or waiting outside (for a connection, a row lock, a pool) when the run ended; wait p99: time queued before a slot",
+                   "  arrivals and completed count after warm-up (completed also counts requests in flight when it ended); left: still queued, in service or",
+                   "  waiting outside (for a connection, a row lock, a pool) when the run ended; wait p99: time queued before a slot; max queue: the longest single queue",
                    "", "End to end per route (failed: every retry failed, turned away by a full queue, or timed out in one; in flight: not finished when the run ended):",
                    rt.render()]
         let outside = r.services.filter { ($0.maxBlocked ?? 0) > 0 }
@@ -116,7 +117,8 @@ public enum SimulationRenderer {
             }
             out += ["", "CDN offload (origin misses are simulated as the \"cdn …\" routes):", ct.render()]
         }
-        let changes = r.scaling.filter { $0.from != $0.to || $0.alert != nil }
+        // Every recorded decision, the ones that could not act included (a trigger at max replicas).
+        let changes = r.scaling
         if !changes.isEmpty {
             out += ["", "Scaling decisions and alerts (\(changes.count); all in events.csv):"]
             for e in changes.prefix(12) {

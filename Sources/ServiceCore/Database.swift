@@ -13,7 +13,7 @@ public final class ServiceDatabase: Sendable {
     public let writer: any DatabaseWriter
     public let pbkdf2Iterations: Int
 
-    /// Demo credentials, seeded deterministically (README): password = handle + "-pass".
+    /// Demo credentials, seeded deterministically (docs/serve-load-calibrate.md): password = handle + "-pass".
     public static let seedCreators: [SeedCreator] = ["abebe", "tigist", "selam", "dawit"].map { SeedCreator(handle: $0, password: "\($0)-pass") }
     public static let creatorCount = 2_000
 

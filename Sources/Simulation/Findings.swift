@@ -27,7 +27,7 @@ extension SimulationResult {
         for b in backlogs {
             let span = max(b.to - b.from, 1e-9)
             let excess = Double(b.endBacklog - b.startBacklog) / span
-            var text = "\(b.service): backlog grew from \(Self.count(b.startBacklog)) to \(Self.count(b.endBacklog)) between \(Self.clock(b.from)) and \(Self.clock(b.to))"
+            var text = "\(b.service): backlog grew from \(Self.count(b.startBacklog)) to \(Self.count(b.endBacklog)) from \(Self.clock(b.from)) to \(Self.clock(b.to)) into the run"
                 + " (\(Self.rate(excess)) more arrived than it served; it served \(Self.rate(b.throughput)))"
             if b.untilEnd {
                 text += "; still growing when the run ended, \(Self.count(b.backlogAtEnd)) waiting"

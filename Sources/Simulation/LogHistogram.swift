@@ -15,8 +15,10 @@ public struct LogHistogram: Sendable {
     let half: Int
     var counts: ContiguousArray<UInt64>
     public private(set) var total: UInt64 = 0
+    /// The range of buckets touched since the last reset, meaningful while `total > 0`: they
+    /// start at the identities of min and max over bucket indices, so the first record sets both.
     var lowIndex = Int.max
-    var highIndex = -1
+    var highIndex = 0
     /// Windows keep their raw values while few (up to `rawLimit`): sorting 150 values is far
     /// cheaper than scanning a thousand buckets, and the answer is the same — the bucket of the
     /// ⌈p·n⌉-th smallest value, reported as that bucket's highest equivalent value.
@@ -68,9 +70,9 @@ public struct LogHistogram: Sendable {
     }
 
     public mutating func reset() {
-        guard highIndex >= 0 else { return }
+        guard total > 0 else { return }
         for i in lowIndex...highIndex { counts[i] = 0 }
-        total = 0; lowIndex = .max; highIndex = -1
+        total = 0; lowIndex = .max; highIndex = 0
         raw.removeAll(keepingCapacity: true)
     }
 
@@ -114,11 +116,11 @@ public struct LogHistogram: Sendable {
         return out
     }
 
-    public var maxValue: UInt64 { highIndex < 0 ? 0 : range(highIndex).low + range(highIndex).width - 1 }
+    public var maxValue: UInt64 { total == 0 ? 0 : range(highIndex).low + range(highIndex).width - 1 }
 
     /// Each non-empty bucket's lowest value and count, in increasing order.
     public func forEachBucket(_ body: (UInt64, UInt64) -> Void) {
-        guard highIndex >= 0 else { return }
+        guard total > 0 else { return }
         for i in lowIndex...highIndex where counts[i] > 0 { body(range(i).low, counts[i]) }
     }
 }

@@ -54,44 +54,52 @@ public enum FailureCause: UInt8, Sendable {
     case callTimeout
 }
 
-/// The hot-row lock a write holds: which tracked database, which of its hottest rows.
-struct RowLock { let database: Int32; let row: Int32 }
+/// The hot-row lock a write holds: which tracked database, which of its hottest rows (at most
+/// `HotRows.tracked`). Two 16-bit halves, so an optional lock fits in the request's padding.
+struct RowLock {
+    let database: UInt16, row: UInt16
+    init(database: Int, row: Int) { self.database = UInt16(database); self.row = UInt16(row) }
+}
 
 /// A request in flight; stored in a pool and referred to by index, so events carry no references.
+///
+/// Fields go widest first: Swift lays them out in declaration order, and the pool is read on
+/// every event, so padding is memory traffic (96 bytes a request).
 struct Request {
-    var kind: RequestKind
+    var born: Double
+    /// When it began waiting where it is now: it reached its current station (its time there
+    /// is measured from here), or it began waiting outside one — for a database connection, a
+    /// hot row's lock or its caller's pool.
+    var waitingSince: Double
+    /// When it took a slot at its current station (its queue wait is `startedAt − waitingSince`).
+    var startedAt = 0.0
+    /// A timed job's work, seconds (jobs only).
+    var work = 0.0
     /// Route index (routed requests and abandoned attempts).
     var route: Int32
     var hop: Int32
     /// The pod it queues at or works on, once it has one.
     var pod: Int32 = 0
-    var born: Double
-    var arrivedAtStation: Double
-    /// When it took a slot at its current station (its wait is `startedAt − arrivedAtStation`).
-    var startedAt = 0.0
-    /// When it began waiting outside a station (for a connection, a row lock, a pool).
-    var blockedSince = 0.0
-    /// A timed job's work, seconds (jobs only).
-    var work = 0.0
     /// Database queries still to make before the request moves on.
     var pendingQueries: Int32 = 0
     /// The service station whose work (and queries) the request is doing.
     var at: Int32 = 0
-    /// Calls with policies: the fan-out member this entry is (nil for the request itself), its
-    /// parent request, children still outstanding, the attempt, the armed timeout's call id, the
-    /// connection pool held, and why a call failed for good.
-    var member: Int16?
-    var attempt: Int16 = 0
-    var parent: Int32?
+    /// Calls with policies: fan-out children still outstanding, the parent request, the armed
+    /// timeout's call id, the connection pool held, the fan-out member this entry is (nil for
+    /// the request itself), the attempt, and why a call failed for good.
     var pending: Int32 = 0
+    var parent: Int32?
     var callId: Int32?
     var pool: Int32?
-    var failure: FailureCause?
     /// The hot-row lock a write holds while it runs.
     var lock: RowLock?
+    var member: Int16?
+    var attempt: Int16 = 0
+    var kind: RequestKind
+    var failure: FailureCause?
 
     init(kind: RequestKind, route: Int32 = 0, born: Double) {
-        self.kind = kind; self.route = route; hop = 0; self.born = born; arrivedAtStation = born
+        self.kind = kind; self.route = route; hop = 0; self.born = born; waitingSince = born
     }
 }
 
@@ -119,7 +127,9 @@ struct ConnectionPool {
 ///
 /// Calls are modelled hop by hop (tandem): a service's slot is freed when its own work is done
 /// and the request moves on after the hop latency; callers do not hold slots while downstream
-/// services work (issue 5 adds blocking calls with connection pools and retries).
+/// services work. A call with a pool holds one of the pool's connections until it returns;
+/// a call with a timeout is abandoned when it outlives it (the callee finishes the work,
+/// wasted) and retried after a backoff. Every run closes its accounts (`Accounting.swift`).
 public final class Simulator {
     let scenario: Scenario
     let options: SimulationOptions
@@ -516,13 +526,13 @@ public final class Simulator {
 
     /// A database query (or any side visit) reaching its station after the hop latency.
     func visit(_ r: Int32, station s: Int) {
-        requests[Int(r)].arrivedAtStation = now
+        requests[Int(r)].waitingSince = now
         enter(r, station: s)
     }
 
     func hopArrive(_ r: Int32) {
         requests[Int(r)].hop += 1
-        requests[Int(r)].arrivedAtStation = now
+        requests[Int(r)].waitingSince = now
         let req = requests[Int(r)]
         enter(r, station: Int(routeFlat[routeStart[Int(req.route)] + Int(req.hop)]))
     }
@@ -609,7 +619,7 @@ public final class Simulator {
             d = requests[ri].work
         } else {
             d = st.sampler.draw(&st.serviceRNG)
-            let wait = now - requests[ri].arrivedAtStation
+            let wait = now - requests[ri].waitingSince
             st.wWaitSum += wait
             st.wStarted += 1
             if measuring { st.runWait.record(UInt64(max(0, wait) * 1e6)); st.runWaitSum += wait }
@@ -626,7 +636,7 @@ public final class Simulator {
         let p = Int(req.pod)
         st.pods[p].busy -= 1
         st.totalBusy -= 1
-        let sojourn = now - req.arrivedAtStation
+        let sojourn = now - req.waitingSince
         let micros = UInt64(max(0, sojourn) * 1e6)
         let held = now - req.startedAt
         if held > st.longestService { st.longestService = held }
@@ -679,7 +689,7 @@ public final class Simulator {
                 // A write's key, by Zipf rank: a hot row's lock is taken or waited for.
                 let u = hotRows[h].rng.uniform()
                 if let k = hotRows[h].cdf.firstIndex(where: { u < $0 }) {
-                    requests[Int(r)].lock = RowLock(database: Int32(h), row: Int32(k))
+                    requests[Int(r)].lock = RowLock(database: h, row: k)
                     if hotRows[h].locked[k] { block(r, at: link.primary); hotRows[h].waiting[k].push(r); return }
                     hotRows[h].locked[k] = true
                 }
@@ -854,7 +864,7 @@ public final class Simulator {
     /// A request starts waiting to reach station `s` outside its queue.
     @inline(__always)
     func block(_ r: Int32, at s: Int32) {
-        requests[Int(r)].blockedSince = now
+        requests[Int(r)].waitingSince = now
         let st = stations[Int(s)]
         st.blocked += 1
         if measuring, st.blocked > st.maxBlocked { st.maxBlocked = st.blocked }
@@ -865,7 +875,7 @@ public final class Simulator {
     func unblock(_ r: Int32, at s: Int32) {
         let st = stations[Int(s)]
         st.blocked -= 1
-        let wait = now - requests[Int(r)].blockedSince
+        let wait = now - requests[Int(r)].waitingSince
         st.wBlockedWaitSum += wait
         st.wUnblocked += 1
         if measuring { st.runBlockedWait.record(UInt64(max(0, wait) * 1e6)); st.runBlockedWaitSum += wait }
@@ -935,7 +945,7 @@ public final class Simulator {
                 next = nil
             }
             guard let r = next else { break }
-            if let limit = st.timeout, now - requests[Int(r)].arrivedAtStation > limit, requests[Int(r)].kind != .job {
+            if let limit = st.timeout, now - requests[Int(r)].waitingSince > limit, requests[Int(r)].kind != .job {
                 turnAway(r, st, .queueTimeout)
                 continue
             }

@@ -15,9 +15,29 @@ struct Bench: ParsableCommand {
     @Option(help: "Also run the bundled seed platform for this long (e.g. 1h); empty to skip.")
     var platform: String = ""
 
+    @Option(help: "The M/M/c speed limit binary (swiftc -O ../shared/bench/mmc_limit.swift -o .build/mmc_limit): run beside each case, and the engine reported as a ratio to it.")
+    var limit: String?
+
+    /// The limit's customers per second for one case, from the JSON line it prints.
+    func limitRate(_ path: String, lambda: Double, servers: Int) throws -> Double {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = ["--lambda", "\(lambda)", "--mu", "1", "--c", "\(servers)", "--customers", "\(customers)", "--seed", "1", "--warmup", "0.1"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0, let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let rate = json["customers_per_s"] as? Double else {
+            throw ValidationError("--limit \(path) did not print a JSON line with customers_per_s")
+        }
+        return rate
+    }
+
     func run() throws {
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; customers per case: \(customers)")
-        print("case                     bare loop (customers/s)   engine (customers/s)   ratio   W engine   W bare   W Erlang C")
+        print("case                     bare loop (customers/s)   engine (customers/s)   ratio   W engine   W bare   W Erlang C" + (limit == nil ? "" : "   limit (customers/s)   engine ÷ limit"))
         for (lambda, servers) in [(9.0, 10), (95.0, 100)] {
             var t = Date()
             let bare = BareLoop.mmc(lambda: lambda, mu: 1, servers: servers, customers: customers, seed: 1)
@@ -31,14 +51,20 @@ struct Bench: ParsableCommand {
             let engineRate = Double(r.services[0].completed) / Date().timeIntervalSince(t)
             let theory = ErlangC(lambda: lambda, mu: 1, servers: servers).meanWait
             let name = "M/M/\(servers) λ=\(Int(lambda)) μ=1"
-            print(String(format: "%-24@ %24.0f %22.0f %7.2f %10.4f %8.4f %12.4f", name as NSString, bareRate, engineRate, engineRate / bareRate,
-                         (r.services[0].latency?.mean ?? 0) - 1, bare.meanWait, theory))
+            var line = String(format: "%-24@ %24.0f %22.0f %7.2f %10.4f %8.4f %12.4f", name as NSString, bareRate, engineRate, engineRate / bareRate,
+                              (r.services[0].latency?.mean ?? 0) - 1, bare.meanWait, theory)
+            if let limit {
+                let l = try limitRate(limit, lambda: lambda, servers: servers)
+                line += String(format: " %21.0f %16.2f", l, engineRate / l)
+            }
+            print(line)
         }
         if !platform.isEmpty {
             guard let d = Duration(parsing: platform) else { throw ValidationError("--platform expects a duration like 1h") }
             let s = try ScenarioLoader.load(path: "scenarios/stan-store-et.yaml")
             var o = SimulationOptions(scenario: s)
             o.duration = d.seconds
+            o.warmup = 0                 // every station visit counts (completions are counted after warm-up)
             let t = Date()
             let r = try Simulator(scenario: s, options: o).run()
             let wall = Date().timeIntervalSince(t)

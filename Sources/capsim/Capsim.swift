@@ -36,7 +36,9 @@ struct Capsim: ParsableCommand {
                 print(fullMessage(for: error))
                 code = 0
             } else {
-                printErr(fullMessage(for: error))
+                // ArgumentParser writes "Error: …"; every other message of capsim's is "error: …".
+                let message = fullMessage(for: error)
+                printErr(message.hasPrefix("Error: ") ? "error: " + message.dropFirst(7) : message)
                 code = 2
             }
         }

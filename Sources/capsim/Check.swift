@@ -66,7 +66,7 @@ struct Check: ParsableCommand {
         var suites: [JUnit.Suite] = []
         var failed = false
         for file in files {
-            let scenario = try ScenarioLoader.load(path: file, overrides: overrides)
+            let (scenario, scenarioText) = try ScenarioLoader.loadWithText(path: file, overrides: overrides)
             var expectations = scenario.expectations
             if let expect { expectations += try ScenarioLoader.loadExpectations(path: expect, for: scenario) }
             let base = try baseline.map(loadBaseline)
@@ -96,7 +96,7 @@ struct Check: ParsableCommand {
             if !store.noStore {
                 let params = RunParameters(command: "check", file: file, overrides: overrides, seed: options.seed, duration: options.duration, warmup: options.warmup)
                 let db = try openStore(store.db)
-                Outputs.recorded(try db.saveSimulation(result, scenarioText: try String(contentsOfFile: file, encoding: .utf8), parameters: params.json(),
+                Outputs.recorded(try db.saveSimulation(result, scenarioText: scenarioText, parameters: params.json(),
                                                        capsimVersion: Capsim.version, createdAt: nowISO()))
             }
             let seconds = Date().timeIntervalSince(started)

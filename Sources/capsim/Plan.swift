@@ -53,7 +53,7 @@ struct Plan: ParsableCommand {
     }
 
     func run() throws {
-        let scenario = try ScenarioLoader.load(path: file, overrides: overrides)
+        let (scenario, scenarioText) = try ScenarioLoader.loadWithText(path: file, overrides: overrides)
         let plan = Planner.plan(scenario, horizons: try horizons, draws: draws)
         try emit(PlanRenderer.render(plan, as: format), to: out)
         guard !store.noStore || report != nil else { return }
@@ -64,7 +64,7 @@ struct Plan: ParsableCommand {
             return
         }
         let db = try openStore(store.db)
-        let id = try db.savePlan(plan, scenarioText: try String(contentsOfFile: file, encoding: .utf8), parameters: params.json(),
+        let id = try db.savePlan(plan, scenarioText: scenarioText, parameters: params.json(),
                                  capsimVersion: Capsim.version, createdAt: nowISO())
         Outputs.recorded(id)
         if let report {

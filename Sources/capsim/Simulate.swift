@@ -45,7 +45,7 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
-        let scenario = try ScenarioLoader.load(path: file, overrides: overrides)
+        let (scenario, scenarioText) = try ScenarioLoader.loadWithText(path: file, overrides: overrides)
         var options = SimulationOptions(scenario: scenario, duration: duration, seed: seed)
         let started = Date()
         if isatty(2) == 1 {
@@ -73,7 +73,7 @@ struct Simulate: ParsableCommand {
         let params = RunParameters(command: "simulate", file: file, overrides: overrides, seed: options.seed, duration: options.duration, warmup: options.warmup)
         try ReportWriter.record(
             in: store.noStore ? nil : try openStore(store.db),
-            save: { try $0.saveSimulation(result, scenarioText: try String(contentsOfFile: file, encoding: .utf8), parameters: params.json(),
+            save: { try $0.saveSimulation(result, scenarioText: scenarioText, parameters: params.json(),
                                           capsimVersion: Capsim.version, createdAt: nowISO()) },
             report: report,
             unstored: { $0 == .html ? HTMLReport.simulation(result, scenario: scenario, runID: nil) : MarkdownReport.simulation(result, scenario: scenario, runID: nil) })
