@@ -39,6 +39,12 @@ public func formatDuration(_ s: Double) -> String {
     return trim(s / 86400) + "d"
 }
 
+/// Simulated time since the start of a run, to the second: `mm:ss`, or `h:mm:ss` from an hour on.
+public func formatElapsed(_ t: Double) -> String {
+    let s = Int(t.rounded())
+    return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%02d:%02d", s / 60, s % 60)
+}
+
 /// A rate of events, stored per second. Written `10k/s`, `600/min`, `1.2M/h`.
 public struct Rate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     public let perSecond: Double

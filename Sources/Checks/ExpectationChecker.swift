@@ -118,8 +118,5 @@ public enum ExpectationChecker {
         }
     }
 
-    static func clock(_ t: Double) -> String {
-        let s = Int(t.rounded())
-        return String(format: "%02d:%02d", s / 60, s % 60)
-    }
+    static func clock(_ t: Double) -> String { formatElapsed(t) }
 }

@@ -137,8 +137,5 @@ public enum SimulationRenderer {
     }
 
     /// mm:ss or h:mm:ss of simulated time.
-    public static func clock(_ t: Double) -> String {
-        let s = Int(t.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%02d:%02d", s / 60, s % 60)
-    }
+    public static func clock(_ t: Double) -> String { formatElapsed(t) }
 }

@@ -65,8 +65,5 @@ extension SimulationResult {
 
     static func rate(_ r: Double) -> String { r >= 100 ? "\(count(Int(r.rounded())))/s" : String(format: "%.1f/s", r) }
 
-    static func clock(_ t: Double) -> String {
-        let s = Int(t.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%02d:%02d", s / 60, s % 60)
-    }
+    static func clock(_ t: Double) -> String { formatElapsed(t) }
 }
