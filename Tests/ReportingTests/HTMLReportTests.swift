@@ -194,6 +194,25 @@ enum Runs {
     }
 }
 
+/// A collapse is never hidden: the saturated-database teaching scenario's backlog leads the
+/// HTML verdict and the Markdown report, above every table.
+@Suite struct CollapseVerdictTests {
+    @Test func backlogLeadsTheVerdicts() throws {
+        let s = try loadFile("scenarios/teaching/saturated-database.yaml")
+        let r = try simulate(s)
+        let finding = try #require(r.findings.first { $0.subject == "shop-db" })
+        let html = HTMLReport.simulation(r, scenario: s, runID: nil)
+        let banner = try #require(html.range(of: "<div class=\"verdict bad\">").map { String(html[$0.lowerBound...]) })
+        let end = try #require(banner.range(of: "</div>"))
+        let verdict = String(banner[..<end.lowerBound])
+        expectContains(verdict, "backlog grew at shop-db", "<li>\(HTMLEscape.text(finding.message))</li>", "<li>route browse:")
+        let md = MarkdownReport.simulation(r, scenario: s, runID: nil)
+        let lines = md.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("**⚠️ backlog grew at shop-db") == true)
+        #expect(lines.dropFirst().first?.hasPrefix("- ⚠️ shop-db: backlog grew from") == true)
+    }
+}
+
 @Suite struct MarkdownReportTests {
     @Test func verdictForACleanRun() {
         let (s, r) = Runs.healthy
