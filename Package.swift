@@ -43,7 +43,7 @@ let package = Package(
             .unsafeFlags(["-O", "-enforce-exclusivity=unchecked"]),
         ]),
         .target(name: "Reporting", dependencies: [
-            "CapsimModel", "Planning", "Simulation", "Autoscaling", "LoadGen", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            "CapsimModel", "Planning", "Simulation", "Autoscaling", "LoadGen", "Calibration", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         .target(name: "Checks", dependencies: ["CapsimModel", "Simulation"]),
         /// SHA-256 for the store's scenario fingerprints and the service core's HMAC/PBKDF2.
@@ -56,7 +56,7 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
-        .target(name: "Calibration", dependencies: ["CapsimModel", "Simulation"]),
+        .target(name: "Calibration", dependencies: ["CapsimModel", "Simulation", "LoadGen"]),
         .target(name: "LoadGen", dependencies: [
             "CapsimModel", "Simulation",
             .product(name: "Histogram", package: "hdrhistogram-swift"),

@@ -74,7 +74,7 @@ struct Load: ParsableCommand {
 
     func run() throws {
         let plan: LoadPlan
-        do { plan = try makePlan() } catch let e as UsageProblem {
+        do { plan = try request.plan() } catch let e as LoadUsageProblem {
             printErr("error: \(e.message)")
             throw ExitCode(2)
         }
@@ -101,102 +101,12 @@ struct Load: ParsableCommand {
         }
     }
 
-    struct UsageProblem: Error { let message: String }
-
-    /// `Name: value` → (name, value).
-    static func parseHeader(_ text: String) throws -> (name: String, value: String) {
-        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
-            throw UsageProblem(message: "--header \"\(text)\": expected NAME: VALUE, e.g. 'Authorization: Bearer TOKEN'")
-        }
-        return (String(text[..<colon]).trimmingCharacters(in: .whitespaces), String(text[text.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
-    }
-
-    func makePlan() throws -> LoadPlan {
-        guard let url = URL(string: target), url.host != nil else {
-            throw UsageProblem(message: "target \"\(target)\": expected a URL like http://127.0.0.1:8080/path")
-        }
-        let given = [rate.map { _ in "--rate" }, profile.map { _ in "--profile" }, scenario.map { _ in "--scenario" }].compactMap { $0 }
-        if given.count > 1 { throw UsageProblem(message: "give one of --rate, --profile and --scenario, not \(given.joined(separator: " and "))") }
-        if scenario == nil, let flag = [timeScale.map { _ in "--time-scale" }, rateScale.map { _ in "--rate-scale" }].compactMap({ $0 }).first {
-            throw UsageProblem(message: "\(flag) goes with --scenario")
-        }
-        var loadDuration: Double?
-        if let duration {
-            guard let d = CapsimModel.Duration(parsing: duration), d.seconds > 0 else {
-                throw UsageProblem(message: "--duration \"\(duration)\": expected a positive duration like 60s")
-            }
-            loadDuration = d.seconds
-        }
-        let rateProfile: RateProfile
-        var source: ScenarioProfileSource?
-        var defaultSeed: UInt64 = 1
-        switch (rate, profile) {
-        case (nil, nil):
-            guard let scenario else { throw UsageProblem(message: "give --rate (e.g. --rate 500/s), --profile or --scenario") }
-            let s = try ScenarioLoader.load(path: scenario)  // located errors, exit 2, like every command that reads a scenario
-            let scale = timeScale ?? 1
-            guard scale > 0, scale.isFinite else { throw UsageProblem(message: "--time-scale must be a positive number, got \(String(format: "%g", scale))") }
-            // The load run lasts --duration (default: the whole simulation.duration, compressed);
-            // it covers that × the time scale of scenario time.
-            let span = (loadDuration ?? s.simulation.duration / scale) * scale
-            do {
-                let derived = try ScenarioProfile.derive(s, file: scenario, scenarioSeconds: span, timeScale: scale, rateScale: rateScale ?? 1)
-                rateProfile = derived.profile
-                source = derived.source
-            } catch let e as ScenarioProfile.Failure {
-                throw UsageProblem(message: "--scenario \(scenario): \(e.description)")
-            }
-            loadDuration = span / scale
-            defaultSeed = s.seed
-        case (.some, .some): throw UsageProblem(message: "give --rate or --profile, not both")
-        case (let r?, nil):
-            guard let parsed = Rate(parsing: r), parsed.perSecond > 0 else {
-                throw UsageProblem(message: "--rate \"\(r)\": expected a positive rate like 500/s")
-            }
-            rateProfile = .constant(perSecond: parsed.perSecond)
-        case (nil, let p?):
-            var steps: [RateStep] = []
-            for item in p.split(separator: ",") {
-                let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2, let t = CapsimModel.Duration(parsing: parts[0]), let r = Rate(parsing: parts[1]) else {
-                    throw UsageProblem(message: "--profile point \"\(item)\": expected TIME=RATE like 10s=500/s")
-                }
-                steps.append(RateStep(at: t.seconds, perSecond: r.perSecond))
-            }
-            rateProfile = .steps(steps)
-        }
-        guard let late = CapsimModel.Duration(parsing: lateThreshold) else {
-            throw UsageProblem(message: "--late-threshold \"\(lateThreshold)\": expected a duration like 1ms")
-        }
-        var bodies: [String: String] = [:]
-        for b in body {
-            guard let eq = b.firstIndex(of: "="), b[..<eq].contains("/") else {
-                throw UsageProblem(message: "--body \"\(b)\": expected METHOD:/path=JSON")
-            }
-            let json = String(b[b.index(after: eq)...])
-            guard (try? JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed])) != nil else {
-                throw UsageProblem(message: "--body \"\(b)\": the body is not valid JSON")
-            }
-            bodies[String(b[..<eq])] = json
-        }
-        var entries: [MixEntry] = []
-        if let mix {
-            do { entries = try MixParser.parse(mix, bodies: bodies) } catch { throw UsageProblem(message: "--mix: \(error)") }
-            let routes = Set(entries.map(\.route) + entries.filter { $0.method == "GET" }.map(\.path))
-            if let unused = bodies.keys.sorted().first(where: { !routes.contains($0) }) {
-                throw UsageProblem(message: "--body \(unused): no such entry in --mix")
-            }
-        } else if !bodies.isEmpty {
-            throw UsageProblem(message: "--body needs a --mix entry to attach to")
-        }
-        var plan = LoadPlan(target: url, profile: rateProfile, duration: loadDuration ?? 10, mix: entries,
-                            connections: connections, seed: seed ?? defaultSeed, lateThreshold: late.seconds)
-        plan.arrivals = arrivals
-        plan.headers = try header.map(Self.parseHeader)
-        plan.scenarioSource = source
-        let problems = plan.problems()
-        if !problems.isEmpty { throw UsageProblem(message: problems.joined(separator: "\nerror: ")) }
-        return plan
+    var request: LoadRequest {
+        var r = LoadRequest(target: target)
+        r.rate = rate; r.profile = profile; r.scenario = scenario; r.timeScale = timeScale; r.rateScale = rateScale
+        r.duration = duration; r.mix = mix; r.bodies = body; r.headers = header; r.arrivals = arrivals
+        r.connections = connections; r.seed = seed; r.lateThreshold = lateThreshold
+        return r
     }
 }
 

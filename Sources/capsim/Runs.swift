@@ -7,27 +7,6 @@ import Reporting
 import Simulation
 import Store
 
-/// Opens the results database for a command, mapping errors to exit code 2.
-func openStore(_ db: String?) throws -> ResultsStore {
-    let path = ResultsStore.resolvePath(explicit: db, environment: ProcessInfo.processInfo.environment)
-    do { return try ResultsStore(path: path) } catch {
-        printErr("\(path): error: cannot open the results database: \(error)")
-        throw ExitCode(2)
-    }
-}
-
-func nowISO() -> String { ResultsStore.timestamp(Date()) }
-
-/// A stored run's scenario, rebuilt from its text and overrides.
-func storedScenario(_ store: ResultsStore, _ info: RunInfo) throws -> Scenario {
-    guard let text = try store.scenarioText(info.id) else {
-        printErr("error: run \(info.id) has no scenario text")
-        throw ExitCode(2)
-    }
-    let params = RunParameters.decode(info.parameters)
-    return try ScenarioLoader.parse(text, file: "\(params?.file ?? info.scenarioName) (run \(info.id))", overrides: params?.overrides ?? [])
-}
-
 struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List, show, compare, delete and export the runs recorded in the results database.",
@@ -42,23 +21,11 @@ struct Runs: ParsableCommand {
 
         func run() throws {
             let runs = try openStore(db).list()
-            if format == .json { print(runs.isEmpty ? "[]" : Self.json(runs)); return }
+            if format == .json { print(RunInfo.listJSON(runs)); return }
             if runs.isEmpty { print("no runs recorded yet: run capsim plan, capsim simulate, capsim check or capsim load"); return }
             var t = TextTable(["id", "kind", "scenario", "seed", "created (UTC)", "summary"])
             for r in runs { t.add(["\(r.id)", r.kind.rawValue, r.scenarioName, "\(r.seed)", r.createdAt, r.summary]) }
             print(t.render())
-        }
-
-        /// One object per run with the table's fields under snake_case keys; `parameters` is the
-        /// run's parameters as a JSON object, not a string to parse again.
-        static func json(_ runs: [RunInfo]) -> String {
-            let rows: [[String: Any]] = runs.map { r in
-                ["id": r.id, "kind": r.kind.rawValue, "scenario": r.scenarioName, "scenario_sha256": r.scenarioHash,
-                 "seed": NSNumber(value: r.seed), "capsim_version": r.capsimVersion, "created_at": r.createdAt, "summary": r.summary,
-                 "parameters": (try? JSONSerialization.jsonObject(with: Data(r.parameters.utf8))) ?? r.parameters]
-            }
-            let data = (try? JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
-            return String(decoding: data, as: UTF8.self)
         }
     }
 
@@ -140,36 +107,3 @@ struct Runs: ParsableCommand {
     }
 }
 
-/// Lookups that turn "no such run" into exit code 2 with a message.
-enum RunLookup {
-    static func info(_ s: ResultsStore, _ id: Int64) throws -> RunInfo {
-        guard let i = try s.info(id) else { printErr("error: no run \(id) (capsim runs list shows the recorded runs)"); throw ExitCode(2) }
-        return i
-    }
-    static func plan(_ s: ResultsStore, _ id: Int64) throws -> CapacityPlan {
-        do {
-            guard let p = try s.plan(id) else { printErr("error: no run \(id) (capsim runs list shows the recorded runs)"); throw ExitCode(2) }
-            return p
-        } catch let e as StoreError { printErr("error: \(e)"); throw ExitCode(2) }
-    }
-    static func load(_ s: ResultsStore, _ id: Int64) throws -> LoadResult {
-        do {
-            guard let r = try s.load(id) else { printErr("error: no run \(id) (capsim runs list shows the recorded runs)"); throw ExitCode(2) }
-            return r
-        } catch let e as StoreError { printErr("error: \(e)"); throw ExitCode(2) }
-    }
-    /// "a plan", "a simulation", "a load run".
-    static func article(_ kind: RunKind) -> String {
-        switch kind {
-        case .plan: return "a plan"
-        case .simulate: return "a simulation"
-        case .load: return "a load run"
-        }
-    }
-    static func simulation(_ s: ResultsStore, _ id: Int64) throws -> SimulationResult {
-        do {
-            guard let r = try s.simulation(id) else { printErr("error: no run \(id) (capsim runs list shows the recorded runs)"); throw ExitCode(2) }
-            return r
-        } catch let e as StoreError { printErr("error: \(e)"); throw ExitCode(2) }
-    }
-}
