@@ -154,7 +154,6 @@ public final class Simulator {
     var callRNG: [RandomStream] = []
     var nextCallId: Int32 = 0
     var waitingParents = 0
-    var routeFailed: [Int] = []
     var cdnPaths: [CDNPathSummary] = []
     let routeCumulative: [Double]
     let hopLatency: Double
@@ -315,7 +314,6 @@ public final class Simulator {
         }
         pools = poolList
         callRNG = routeNames.map { RandomStream(seed: options.seed, name: "route/\($0)/calls") }
-        routeFailed = routeNames.map { _ in 0 }
         routeFlat = ContiguousArray(paths.joined())
         var starts = ContiguousArray<Int>(), at = 0
         for p in paths { starts.append(at); at += p.count }
