@@ -1,0 +1,56 @@
+import Foundation
+import Yams
+
+// `expect:` — what a run must show: no alert, no backlog, a scale-up after a surge, a metric's bound.
+
+extension ScenarioDecoder {
+    func expectation(_ node: Node, _ path: String, etbPerUSD: Double) -> Expectation? {
+        guard let o = Obj(r, node, path, kind: "expectation") else { return nil }
+        let name = o.string("name")
+        let target = o.string("service")
+        let forms = ["no_alert", "no_backlog", "scales_up_within", "metric"].filter(o.has)
+        if forms.count > 1 {
+            r.error(at: node.mark, path, "expected one kind of expectation, got \(forms.joined(separator: " and "))")
+            return nil
+        }
+        if o.has("no_alert") {
+            for extra in ["service", "below", "at_most", "above", "at_least", "equals", "after"] where o.has(extra) {
+                r.error(o.sub(extra), "no_alert takes only the name of what must not alert")
+            }
+        }
+        if let t = o.string("no_alert") {
+            return Expectation(name: name ?? "no alert on \(t)", target: t, kind: .noAlert)
+        }
+        if o.has("no_backlog") {
+            for extra in ["service", "metric", "below", "at_most", "above", "at_least", "equals", "after"] where o.has(extra) {
+                r.error(o.sub(extra), "no_backlog takes the name of what must not build a backlog (or all) and, optionally, for: how long a backlog may grow")
+            }
+        }
+        if let t = o.string("no_backlog") {
+            let lasting = o.has("for") ? o.duration("for") : nil
+            if o.has("for") && lasting == nil { return nil }
+            let what = t == Expectation.everywhere ? "anywhere" : "at \(t)"
+            return Expectation(name: name ?? "no backlog \(what)" + (lasting.map { " growing for \(formatDuration($0)) or more" } ?? ""), target: t,
+                               kind: .noBacklog(lasting: lasting))
+        }
+        if o.has("for") { r.error(o.sub("for"), "for belongs to no_backlog (how long a backlog may grow)") }
+        if o.has("scales_up_within") {
+            guard let d = o.duration("scales_up_within") else { return nil }
+            guard let surge = o.string("after") else { r.error(at: node.mark, o.sub("after"), "missing: the surge the scale-up must follow"); return nil }
+            if target == nil { r.error(at: node.mark, o.sub("service"), "missing: the service that must scale up") }
+            return Expectation(name: name ?? "\(target ?? "?") scales up within \(formatDuration(d)) of \(surge)", target: target, kind: .scalesUpWithin(seconds: d, surge: surge))
+        }
+        guard let metric = o.choice("metric", Metric.self) else {
+            if !o.has("metric") { r.error(at: node.mark, path, "expected metric with a bound (below, at_most, above, at_least, equals), no_alert, no_backlog, or scales_up_within") }
+            return nil
+        }
+        let bounds = ["below", "at_most", "above", "at_least", "equals"].filter(o.has)
+        guard bounds.count == 1, let bound = Expectation.Bound(rawValue: bounds[0]) else {
+            r.error(at: node.mark, path, "expected exactly one bound: below, at_most, above, at_least or equals")
+            return nil
+        }
+        guard let v = value(o, bounds[0], for: metric, etbPerUSD: etbPerUSD) else { return nil }
+        return Expectation(name: name ?? "\(target.map { $0 + " " } ?? "")\(metric.rawValue) \(bounds[0].replacingOccurrences(of: "_", with: " ")) \(o.text(bounds[0]) ?? "")",
+                           target: target, kind: .metric(metric, bound, v))
+    }
+}
