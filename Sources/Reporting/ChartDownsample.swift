@@ -19,16 +19,19 @@ enum ChartDownsample {
             let lo = points.count * b / buckets
             let hi = points.count * (b + 1) / buckets
             guard lo < hi else { continue }
-            var iMin = -1, iMax = -1
+            // The lowest and highest point of the bucket, by index and value (nil: all gaps).
+            var low: (i: Int, y: Double)?, high: (i: Int, y: Double)?
             for i in lo..<hi {
                 guard let y = points[i].y else { continue }
-                if iMin < 0 || y < points[iMin].y! { iMin = i }
-                if iMax < 0 || y > points[iMax].y! { iMax = i }
+                if low.map({ y < $0.y }) ?? true { low = (i, y) }
+                if high.map({ y > $0.y }) ?? true { high = (i, y) }
             }
-            if iMin < 0 {
+            guard let iMin = low?.i, let iMax = high?.i else {
                 // The whole bucket is a gap: keep one gap point so the line still breaks.
                 out.append(ChartPoint(x: points[lo].x, y: nil))
-            } else if iMin == iMax {
+                continue
+            }
+            if iMin == iMax {
                 out.append(points[iMin])
             } else {
                 out.append(points[Swift.min(iMin, iMax)])

@@ -67,8 +67,8 @@ public final class LRUCache<Value: Sendable>: @unchecked Sendable {
     private var index: [String: Int] = [:]
     private var keys: [String] = []
     private var values: [Value] = []
-    private var prev: [Int] = [], next: [Int] = []
-    private var head = -1, tail = -1  // head = most recent
+    private var prev: [Int?] = [], next: [Int?] = []
+    private var head: Int?, tail: Int?  // head = most recent
     private(set) var hits = 0, misses = 0
 
     public init(capacity: Int) { self.capacity = max(0, capacity) }
@@ -89,9 +89,9 @@ public final class LRUCache<Value: Sendable>: @unchecked Sendable {
             let i: Int
             if keys.count < capacity {
                 i = keys.count
-                keys.append(key); values.append(value); prev.append(-1); next.append(-1)
+                keys.append(key); values.append(value); prev.append(nil); next.append(nil)
             } else {
-                i = tail  // evict the least recent and reuse its slot
+                i = tail!  // full (capacity > 0), so there is a least recent: evict it and reuse its slot
                 unlink(i)
                 index[keys[i]] = nil
                 keys[i] = key; values[i] = value
@@ -104,16 +104,16 @@ public final class LRUCache<Value: Sendable>: @unchecked Sendable {
     public var stats: (hits: Int, misses: Int, size: Int) { lock.withLock { (hits, misses, index.count) } }
 
     private func unlink(_ i: Int) {
-        if prev[i] >= 0 { next[prev[i]] = next[i] } else { head = next[i] }
-        if next[i] >= 0 { prev[next[i]] = prev[i] } else { tail = prev[i] }
-        prev[i] = -1; next[i] = -1
+        if let p = prev[i] { next[p] = next[i] } else { head = next[i] }
+        if let n = next[i] { prev[n] = prev[i] } else { tail = prev[i] }
+        prev[i] = nil; next[i] = nil
     }
 
     private func linkFront(_ i: Int) {
-        prev[i] = -1; next[i] = head
-        if head >= 0 { prev[head] = i }
+        prev[i] = nil; next[i] = head
+        if let h = head { prev[h] = i }
         head = i
-        if tail < 0 { tail = i }
+        if tail == nil { tail = i }
     }
 
     private func moveToFront(_ i: Int) {

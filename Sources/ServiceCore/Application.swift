@@ -85,7 +85,9 @@ public func buildApplication(_ config: ServiceConfiguration) async throws -> som
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "capsim"),
         services: services,
-        onServerRunning: { channel in await onRunning?(channel.localAddress?.port ?? -1) })
+        // A TCP listener always has a port; were there none, nothing is reported and `start`
+        // times out with its message rather than announcing a made-up port.
+        onServerRunning: { channel in if let port = channel.localAddress?.port { await onRunning?(port) } })
 }
 
 // MARK: Handlers

@@ -35,7 +35,7 @@ struct Serve: ParsableCommand {
         if products < 1 { throw ValidationError("--products expects a positive count") }
         if cache < 0 { throw ValidationError("--cache expects a count of 0 or more") }
         if iterations < 1_000 { throw ValidationError("--iterations expects at least 1000") }
-        if (CapsimModel.Duration(parsing: rewardsInterval)?.seconds ?? -1) < 0 {
+        guard let interval = CapsimModel.Duration(parsing: rewardsInterval)?.seconds, interval >= 0 else {
             throw ValidationError("--rewards-interval expects a duration like 200ms (0s: no worker)")
         }
         if rewardsBatch < 1 { throw ValidationError("--rewards-batch expects a positive count") }
