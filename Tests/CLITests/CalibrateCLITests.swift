@@ -42,7 +42,7 @@ final class ServeProcess {
 struct CalibrateCLITests {
     /// The whole loop on loopback, kept short: a small catalogue, uncached search, one worker.
     /// What it pins is the plumbing and the fit's structure — the service's own Server-Timing is
-    /// used, one slot is found for one worker, the written scenario validates, and at half of
+    /// used, one or two slots are found for one worker (see below), the written scenario validates, and at half of
     /// saturation the measured throughput is the offered rate — not the accuracy figures, which
     /// need a quiet machine and longer runs (BENCHMARKS.md).
     @Test("calibrate fits a one-worker service from its Server-Timing and writes a valid scenario")
@@ -55,7 +55,13 @@ struct CalibrateCLITests {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "\(r.out)\n\(r.err)")
         let model = try #require(json["model"] as? [String: Any])
         #expect(model["usedServerTiming"] as? Bool == true)
-        #expect(model["concurrency"] as? Int == 1)
+        // One worker thread, but the server's HTTP work runs on the event loop beside it, on the
+        // other core: CPU per request × saturation measured 1.17–1.40 here (8 runs of this very
+        // command, 2026-12-05), so Little's law rounds to 1 slot and, on a noisy run, to 2 (one
+        // CI run did). Issue 18 fits the cost per load level; until then 1 or 2 is the plumbing
+        // working, and 3 or more is not.
+        let slots = try #require(model["concurrency"] as? Int)
+        #expect(slots == 1 || slots == 2, "\(slots) slots fitted for one worker")
         let saturation = try #require(model["saturation"] as? Double)
         #expect(saturation > 20)
         let comparisons = try #require(json["comparisons"] as? [[String: Any]])
