@@ -39,6 +39,17 @@ public func formatDuration(_ s: Double) -> String {
     return trim(s / 86400) + "d"
 }
 
+/// Thousands grouped with commas, locale-free: `4215178` → `4,215,178`.
+public func formatGrouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, c) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(c)
+    }
+    return n < 0 ? "-" + out : out
+}
+
 /// Simulated time since the start of a run, to the second: `mm:ss`, or `h:mm:ss` from an hour on.
 public func formatElapsed(_ t: Double) -> String {
     let s = Int(t.rounded())

@@ -21,7 +21,8 @@ public struct CheckOutcome: Hashable, Sendable, Codable {
 /// - cost_per_day: the platform's instance cost over the run, scaled to 24 h, in ETB.
 public enum ExpectationChecker {
     public static func check(_ expectations: [Expectation], scenario: Scenario, result r: SimulationResult) -> [CheckOutcome] {
-        expectations.map { evaluate($0, scenario, r) }
+        let findings = r.findings
+        return expectations.map { evaluate($0, scenario, r, findings) }
     }
 
     static func holds(_ v: Double, _ bound: Expectation.Bound, _ x: Double) -> Bool {
@@ -44,7 +45,7 @@ public enum ExpectationChecker {
         }
     }
 
-    static func evaluate(_ e: Expectation, _ s: Scenario, _ r: SimulationResult) -> CheckOutcome {
+    static func evaluate(_ e: Expectation, _ s: Scenario, _ r: SimulationResult, _ findings: [Finding]) -> CheckOutcome {
         switch e.kind {
         case .noAlert:
             let t = e.target ?? ""
@@ -55,12 +56,12 @@ public enum ExpectationChecker {
             let t = e.target ?? ""
             // A database's read replicas are part of it: "shop-db/replicas" counts for "shop-db".
             func covers(_ station: String) -> Bool { t == Expectation.everywhere || station == t || station.hasPrefix(t + "/") }
-            let hits = r.findings.filter { f in
+            let hits = findings.filter { f in
                 guard case .backlog(let b) = f.kind, b.duration >= (lasting ?? 0) else { return false }
                 return covers(f.subject)
             }
             if hits.isEmpty {
-                let shorter = r.backlogs.filter { covers($0.service) }.count
+                let shorter = findings.backlogs.filter { covers($0.service) }.count
                 return CheckOutcome(name: e.name, passed: true, detail: lasting != nil && shorter > 0 ? "no backlog grew that long (\(shorter) shorter stretch\(shorter == 1 ? "" : "es"): see the warnings)" : "no backlog grew")
             }
             return CheckOutcome(name: e.name, passed: false, detail: hits.map(\.message).joined(separator: "; "))

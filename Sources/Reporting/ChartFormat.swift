@@ -6,15 +6,7 @@ import Foundation
 /// C locale), so the same value gives the same bytes on every machine.
 enum ChartFormat {
     /// `4215178` → `4,215,178`.
-    static func grouped(_ v: Int) -> String {
-        let digits = String(v.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return v < 0 ? "-" + out : out
-    }
+    static func grouped(_ v: Int) -> String { formatGrouped(v) }
 
     /// A real number with grouped thousands and `digits` decimals: `12,345.6`.
     static func grouped(_ v: Double, digits: Int) -> String {

@@ -40,8 +40,9 @@ struct HTMLSimulationReport {
 
     func render() -> String {
         var b = header()
-        let v = SimulationVerdict(result)
-        b += HTMLPage.verdict(ok: v.ok, v.text, details: result.findings.map(\.message))
+        let findings = result.findings
+        let v = SimulationVerdict(result, findings: findings)
+        b += HTMLPage.verdict(ok: v.ok, v.text, details: findings.map(\.message))
         b += cards()
         var toc = ["<a href=\"#overview\">Overview</a>", "<a href=\"#services\">Services</a>"]
         if !result.routes.isEmpty { toc.append("<a href=\"#routes\">Routes</a>") }

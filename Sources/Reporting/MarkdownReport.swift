@@ -11,9 +11,9 @@ public enum MarkdownReport {
 
     public static func simulation(_ r: SimulationResult, scenario: Scenario, runID: Int64?) -> String {
         let clock = ChartClock(start: scenario.simulation.start)
-        let v = SimulationVerdict(r)
-        var out = ["**\(md(v.text))**", ""]
         let findings = r.findings
+        let v = SimulationVerdict(r, findings: findings)
+        var out = ["**\(md(v.text))**", ""]
         if !findings.isEmpty { out += findings.map { "- ⚠️ " + md($0.message) } + [""] }
         out += ["_\(md(SimulationVerdict.headline(r, scenario: scenario, runID: runID, clock: clock)))_", ""]
 
@@ -108,16 +108,18 @@ struct SimulationVerdict {
     let ok: Bool
     let text: String
 
-    init(_ r: SimulationResult) {
+    /// `findings`: the run's (`r.findings`), found once by the caller, which lists them too.
+    init(_ r: SimulationResult, findings: [Finding]) {
         var parts: [String] = []
         // What a reader must not miss comes first: a station that could not keep up, a route
         // that completed little of its traffic.
-        let backlogs = r.backlogs
+        let backlogs = findings.backlogs
         if !backlogs.isEmpty {
-            let names = Array(NSOrderedSet(array: backlogs.map(\.service))) as? [String] ?? []
+            var seen = Set<String>()
+            let names = backlogs.map(\.service).filter { seen.insert($0).inserted }
             parts.append("backlog grew at \(names.joined(separator: ", "))")
         }
-        for f in r.findings { if case .starvedRoute(let route) = f.kind { parts.append("route \(route) completed little of its traffic") } }
+        for f in findings { if case .starvedRoute(let route) = f.kind { parts.append("route \(route) completed little of its traffic") } }
         for s in r.services where s.sloBreaches > 0 {
             let stat = s.sloMetric.map { ChartFormat.statistic($0) } ?? "latency"
             parts.append("\(s.service) breached its \(stat) SLO in \(ChartFormat.grouped(s.sloBreaches)) window\(s.sloBreaches == 1 ? "" : "s")")

@@ -25,9 +25,10 @@ public enum SimulationRenderer {
             let events: UInt64; let services: [ServiceSummary]; let routes: [RouteSummary]; let scalingDecisions: Int
             let backlogs: [Backlog]; let warnings: [String]
         }
+        let findings = r.findings
         let s = Summary(scenario: r.scenario, seed: r.seed, duration: r.duration, warmup: r.warmup, samplePeriod: r.samplePeriod,
                         events: r.events, services: r.services, routes: r.routes, scalingDecisions: r.scaling.count,
-                        backlogs: r.backlogs, warnings: r.findings.map(\.message))
+                        backlogs: findings.backlogs, warnings: findings.map(\.message))
         let e = JSONEncoder()
         e.keyEncodingStrategy = .convertToSnakeCase
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -27,7 +27,7 @@ extension SimulationResult {
         for b in backlogs {
             let span = max(b.to - b.from, 1e-9)
             let excess = Double(b.endBacklog - b.startBacklog) / span
-            var text = "\(b.service): backlog grew from \(Self.count(b.startBacklog)) to \(Self.count(b.endBacklog)) from \(Self.clock(b.from)) to \(Self.clock(b.to)) into the run"
+            var text = "\(b.service): backlog grew from \(Self.count(b.startBacklog)) to \(Self.count(b.endBacklog)) from \(formatElapsed(b.from)) to \(formatElapsed(b.to)) into the run"
                 + " (\(Self.rate(excess)) more arrived than it served; it served \(Self.rate(b.throughput)))"
             if b.untilEnd {
                 text += "; still growing when the run ended, \(Self.count(b.backlogAtEnd)) waiting"
@@ -55,15 +55,12 @@ extension SimulationResult {
         return out
     }
 
-    static func count(_ n: Int) -> String {
-        let f = NumberFormatter()
-        f.numberStyle = .decimal
-        f.groupingSeparator = ","
-        f.usesGroupingSeparator = true
-        return f.string(from: NSNumber(value: n)) ?? "\(n)"
-    }
+    static func count(_ n: Int) -> String { formatGrouped(n) }
 
-    static func rate(_ r: Double) -> String { r >= 100 ? "\(count(Int(r.rounded())))/s" : String(format: "%.1f/s", r) }
+    static func rate(_ r: Double) -> String { r >= 100 ? "\(formatGrouped(Int(r.rounded())))/s" : String(format: "%.1f/s", r) }
+}
 
-    static func clock(_ t: Double) -> String { formatElapsed(t) }
+extension Array where Element == Finding {
+    /// The backlog stretches among these findings, in order.
+    public var backlogs: [Backlog] { compactMap { if case .backlog(let b) = $0.kind { return b } else { return nil } } }
 }

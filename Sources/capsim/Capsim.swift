@@ -63,8 +63,7 @@ enum Outputs {
         var parts: [String] = []
         var groups: [(dir: String, names: [String])] = []
         for f in files {
-            let url = URL(fileURLWithPath: f)
-            let dir = (f as NSString).deletingLastPathComponent, name = url.lastPathComponent
+            let dir = (f as NSString).deletingLastPathComponent, name = (f as NSString).lastPathComponent
             if let i = groups.firstIndex(where: { $0.dir == dir }) { groups[i].names.append(name) } else { groups.append((dir, [name])) }
         }
         let shown = groups.map { g in

@@ -65,6 +65,8 @@ struct Check: ParsableCommand {
     func run() throws {
         var suites: [JUnit.Suite] = []
         var failed = false
+        // Opened once, before any simulating: a bad --db should not cost a run.
+        let db = store.noStore ? nil : try openStore(store.db)
         for file in files {
             let (scenario, scenarioText) = try ScenarioLoader.loadWithText(path: file, overrides: overrides)
             var expectations = scenario.expectations
@@ -93,9 +95,8 @@ struct Check: ParsableCommand {
             if let golden, let decisions { outcomes.append(DecisionRecord.compare(result, golden: golden, file: decisions)) }
             if let writeBaseline { try emit(Baseline(result).json(), to: writeBaseline) }
             if let writeDecisions { try emit(DecisionRecord.csv(result), to: writeDecisions) }
-            if !store.noStore {
+            if let db {
                 let params = RunParameters(command: "check", file: file, overrides: overrides, seed: options.seed, duration: options.duration, warmup: options.warmup)
-                let db = try openStore(store.db)
                 Outputs.recorded(try db.saveSimulation(result, scenarioText: scenarioText, parameters: params.json(),
                                                        capsimVersion: Capsim.version, createdAt: nowISO()))
             }
