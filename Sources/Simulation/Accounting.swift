@@ -32,28 +32,21 @@ extension Simulator {
         var blocked = present
         for st in stations {
             var n = 0
-            st.shared.forEach { if requests[Int($0)].kind != .job { n += 1 } }
-            for p in st.pods { p.queue.forEach { if requests[Int($0)].kind != .job { n += 1 } } }
+            st.shared.forEach { if requests[$0].kind != .job { n += 1 } }
+            for p in st.pods { p.queue.forEach { if requests[$0].kind != .job { n += 1 } } }
             present[st.index] = n
         }
         // Holding a slot: exactly the requests with a pending `serviceDone` (jobs end in `jobDone`).
-        for e in queue.heap where e.kind == .serviceDone { present[Int(e.a)] += 1 }
-        for (i, c) in connections.enumerated() { blocked[i] += c?.waiting.count ?? 0 }
-        for h in hotRows.indices {
-            for w in hotRows[h].waiting {
-                w.forEach { blocked[Int(dbOf[Int(requests[Int($0)].at)]!.primary)] += 1 }
-            }
-        }
-        for p in pools { p.waiters.forEach { blocked[Int(spec($0).station)] += 1 } }
-        var free = [Bool](repeating: false, count: requests.count)
-        for f in freeRequests { free[Int(f)] = true }
-        var routes = routeNames.map { _ in 0 }
+        kernel.queue.forEach { e in if e.kind == .serviceDone { present[Int(e.a)] += 1 } }
+        databases.waiting(into: &blocked) { requests[$0].at }
+        for p in calls.pools { p.waiters.forEach { blocked[Int(spec($0).station)] += 1 } }
+        var routeCounts = routes.names.map { _ in 0 }
         var live = 0
-        for (i, q) in requests.enumerated() where !free[i] {
+        requests.forEachLive { q in
             live += 1
-            if q.kind == .routed && q.parent == nil { routes[Int(q.route)] += 1 }
+            if q.kind == .routed && q.parent == nil { routeCounts[Int(q.route)] += 1 }
         }
-        return Census(present: present, blocked: blocked, routes: routes, live: live)
+        return Census(present: present, blocked: blocked, routes: routeCounts, live: live)
     }
 
     /// What was in flight when measurement began (at the end of warm-up): the starting
@@ -85,18 +78,18 @@ extension Simulator {
                 problems.append("station \(st.name): \(st.blocked) requests counted as waiting outside it, \(c.blocked[i]) found waiting")
             }
         }
-        for (i, name) in routeNames.enumerated() {
-            if routeLive[i] != c.routes[i] {
-                problems.append("route \(name): \(routeLive[i]) requests counted in flight, \(c.routes[i]) found in flight")
+        for (i, name) in routes.names.enumerated() {
+            if routes.live[i] != c.routes[i] {
+                problems.append("route \(name): \(routes.live[i]) requests counted in flight, \(c.routes[i]) found in flight")
             }
-            let inflow = routesAtStart[i] + routeArrivals[i]
-            let outflow = routeCompleted[i] + routeFailures[i].total + c.routes[i]
+            let inflow = routesAtStart[i] + routes.arrivals[i]
+            let outflow = routes.completed[i] + routes.failures[i].total + c.routes[i]
             if inflow != outflow {
-                problems.append("route \(name): \(routesAtStart[i]) in flight at the start + \(routeArrivals[i]) arrivals ≠ \(routeCompleted[i]) completed + \(routeFailures[i].total) failed + \(c.routes[i]) in flight at the end")
+                problems.append("route \(name): \(routesAtStart[i]) in flight at the start + \(routes.arrivals[i]) arrivals ≠ \(routes.completed[i]) completed + \(routes.failures[i].total) failed + \(c.routes[i]) in flight at the end")
             }
         }
-        if created != finished + c.live {
-            problems.append("requests: \(created) created ≠ \(finished) finished + \(c.live) in flight")
+        if requests.created != requests.finished + c.live {
+            problems.append("requests: \(requests.created) created ≠ \(requests.finished) finished + \(c.live) in flight")
         }
         if !problems.isEmpty {
             throw SimulationError(engine: "the run's accounts do not balance (a bug in capsim's engine, not in the scenario):\n  " + problems.joined(separator: "\n  "))

@@ -38,19 +38,69 @@ public struct Event: Sendable {
     static func < (l: Event, r: Event) -> Bool { l.time < r.time || (l.time == r.time && l.order < r.order) }
 }
 
-/// A binary min-heap of events ordered by (time, priority, sequence).
+/// A FIFO of events on a growable ring (no allocation once it has reached its high-water mark).
+@usableFromInline
+struct EventFIFO: Sendable {
+    @usableFromInline var storage = ContiguousArray<Event>(repeating: Event(time: 0, order: 0, a: 0, b: 0), count: 64)
+    @usableFromInline var head = 0
+    @usableFromInline var count = 0
+
+    @inline(__always)
+    mutating func push(_ e: Event) {
+        if count == storage.count { grow() }
+        var tail = head + count
+        if tail >= storage.count { tail -= storage.count }
+        storage[tail] = e
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func removeFirst() {
+        head += 1
+        if head == storage.count { head = 0 }
+        count -= 1
+    }
+
+    mutating func grow() {
+        var bigger = ContiguousArray<Event>()
+        bigger.reserveCapacity(storage.count * 2)
+        for i in 0..<count { bigger.append(storage[(head + i) % storage.count]) }
+        bigger.append(contentsOf: repeatElement(storage[0], count: storage.count * 2 - count))
+        storage = bigger
+        head = 0
+    }
+
+    func forEach(_ body: (Event) -> Void) {
+        for i in 0..<count { body(storage[(head + i) % storage.count]) }
+    }
+}
+
+/// The future event list: a binary min-heap ordered by (time, priority, sequence), beside
+/// *lanes* — FIFOs for events that are always scheduled a fixed delay after the current time
+/// (a hop, a call's timeout). Such events arrive in order, so a lane keeps them sorted for
+/// free, and the heap holds only events with random delays (service completions). Popping
+/// takes the least of the heap's top and the lanes' heads by the same key, so the order of
+/// events is exactly a single heap's.
 ///
-/// swift-collections' `Heap` leaves the order of equal elements unspecified; this heap's
+/// swift-collections' `Heap` leaves the order of equal elements unspecified; this queue's
 /// keys are never equal (the sequence number is unique), so the order is total.
 public struct EventQueue: Sendable {
     @usableFromInline var heap: ContiguousArray<Event> = []
+    @usableFromInline var lanes: [EventFIFO] = []
     @usableFromInline var nextSequence: UInt64 = 0
 
     public init(capacity: Int = 1024) { heap.reserveCapacity(capacity) }
 
-    public var count: Int { heap.count }
-    public var isEmpty: Bool { heap.isEmpty }
+    public var count: Int { heap.count + lanes.reduce(0) { $0 + $1.count } }
+    public var isEmpty: Bool { count == 0 }
     public var scheduled: UInt64 { nextSequence }
+
+    /// A new lane for events scheduled at `now + d` for one fixed `d` (and one kind), with a
+    /// clock that never goes back: their times never decrease, so FIFO order is time order.
+    public mutating func addLane() -> Int {
+        lanes.append(EventFIFO())
+        return lanes.count - 1
+    }
 
     @inline(__always)
     public mutating func schedule(_ kind: EventKind, at time: Double, _ a: Int32 = 0, _ b: Int32 = 0) {
@@ -60,8 +110,28 @@ public struct EventQueue: Sendable {
         siftUp(heap.count - 1)
     }
 
+    /// Schedules on a lane: `time` must not be earlier than the lane's last event.
+    @inline(__always)
+    public mutating func schedule(_ kind: EventKind, lane: Int, at time: Double, _ a: Int32 = 0, _ b: Int32 = 0) {
+        let e = Event(time: time, order: UInt64(kind.rawValue) << 56 | nextSequence, a: a, b: b)
+        nextSequence &+= 1
+        lanes[lane].push(e)
+    }
+
     @inline(__always)
     public mutating func pop() -> Event? {
+        var from = -1
+        var best = heap.first
+        for i in lanes.indices where lanes[i].count > 0 {
+            let e = lanes[i].storage[lanes[i].head]
+            if best == nil || e < best! { best = e; from = i }
+        }
+        if from >= 0 { lanes[from].removeFirst(); return best }
+        return popHeap()
+    }
+
+    @inline(__always)
+    mutating func popHeap() -> Event? {
         guard let last = heap.popLast() else { return nil }
         guard !heap.isEmpty else { return last }
         let top = heap[0]
@@ -70,7 +140,20 @@ public struct EventQueue: Sendable {
         return top
     }
 
-    public func peek() -> Event? { heap.first }
+    /// Every scheduled event, in no particular order (for censuses and invariant checks).
+    public func forEach(_ body: (Event) -> Void) {
+        for e in heap { body(e) }
+        for l in lanes { l.forEach(body) }
+    }
+
+    /// Whether every lane is in (time, order) order: the lanes' precondition.
+    public var lanesInOrder: Bool {
+        lanes.allSatisfy { l in
+            var previous: Event?, ok = true
+            l.forEach { e in if let p = previous, e < p { ok = false }; previous = e }
+            return ok
+        }
+    }
 
     @inline(__always)
     mutating func siftUp(_ start: Int) {

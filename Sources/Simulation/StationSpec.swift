@@ -70,4 +70,21 @@ struct StationSpec {
                     costPerHourETB: owner?.costPerInstanceHour.amount(in: .etb, etbPerUSD: etbPerUSD) ?? 0, hpa: nil, triggers: g.triggers,
                     parallelCap: partitions, lagScaler: g.lagScaler, service: nil)
     }
+
+    /// Every station of a scenario in the engine's order: its services (in name order), each
+    /// database's primary then its read replicas, then the event bus's consumer groups.
+    static func all(_ scenario: Scenario) -> [StationSpec] {
+        let rate = scenario.currency.etbPerUSD
+        var specs = scenario.serviceNames.map { StationSpec.service(scenario.services[$0]!, etbPerUSD: rate) }
+        for db in scenario.databaseNames.map({ scenario.databases[$0]! }) {
+            specs.append(.primary(db, etbPerUSD: rate))
+            if db.readReplicas > 0 { specs.append(.replicas(db, etbPerUSD: rate)) }
+        }
+        if let bus = scenario.eventBus {
+            for g in bus.consumerGroupNames.map({ bus.consumerGroups[$0]! }) {
+                specs.append(.consumers(g, partitions: bus.topics[g.topic]?.partitions ?? 1, owner: scenario.services[g.service], etbPerUSD: rate))
+            }
+        }
+        return specs
+    }
 }

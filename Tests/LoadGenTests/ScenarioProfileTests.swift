@@ -110,7 +110,7 @@ private let ramadan = """
         options.duration = 3600
         let simulator = try Simulator(scenario: scenario, options: options)
         for (k, step) in s.enumerated() {
-            #expect(abs(step.perSecond - simulator.currentRate((Double(k) + 0.5) * 60) * 0.5) < 1e-9, "step \(k)")
+            #expect(abs(step.perSecond - simulator.traffic.currentRate((Double(k) + 0.5) * 60) * 0.5) < 1e-9, "step \(k)")
         }
     }
 
@@ -127,7 +127,7 @@ private let ramadan = """
         options.duration = 7200
         let simulator = try Simulator(scenario: scenario, options: options)
         for (k, step) in s.enumerated() {
-            #expect(abs(step.perSecond - simulator.currentRate((Double(k) + 0.5) * 60)) < 1e-9, "step \(k)")
+            #expect(abs(step.perSecond - simulator.traffic.currentRate((Double(k) + 0.5) * 60)) < 1e-9, "step \(k)")
         }
         #expect(s[40].perSecond > s[20].perSecond * 1.4, "the iftar surge (×1.5 from 35m to 45m) shows")
     }

@@ -107,12 +107,12 @@ struct SeasonsWithCDNTests {
         let s = try ScenarioLoader.load(path: root.appendingPathComponent("scenarios/stan-store-et.yaml").path,
                                         overrides: ["simulation.start=\"2027-02-20T18:00:00+03:00\""])
         let sim = try Simulator(scenario: s, options: SimulationOptions(scenario: s))
-        #expect(!sim.seasons.isEmpty && sim.shareTotal > 1)
+        #expect(!sim.traffic.seasons.isEmpty && sim.traffic.shareTotal > 1)
         for t in stride(from: 0.0, to: 3600, by: 300) {
-            #expect(sim.seasons.shift(at: t) == 3 * 3600)
-            let plain = sim.arrivals.rate(t, shift: 3 * 3600)
-            #expect(abs(sim.currentRate(t) - plain) <= 1e-9 * plain, "t = \(t): \(sim.currentRate(t)) vs \(plain)")
-            #expect(sim.sliceBound(t, t + 60) >= sim.currentRate(t + 30))
+            #expect(sim.traffic.seasons.shift(at: t) == 3 * 3600)
+            let plain = sim.traffic.arrivals.rate(t, shift: 3 * 3600)
+            #expect(abs(sim.traffic.currentRate(t) - plain) <= 1e-9 * plain, "t = \(t): \(sim.traffic.currentRate(t)) vs \(plain)")
+            #expect(sim.traffic.sliceBound(t, t + 60) >= sim.traffic.currentRate(t + 30))
         }
     }
 }

@@ -43,6 +43,42 @@ struct KernelTests {
         #expect(out == times.sorted())
     }
 
+    @Test("lanes and the heap together pop in exactly a single heap's order")
+    func lanesMatchOneHeap() {
+        // A simulation-like schedule: a clock that only moves forward, random-delay events on
+        // the heap, and two fixed delays on lanes (a hop at +2 ms, a timeout at +3 s, both of
+        // which tie with heap events at times), interleaved with pops.
+        var mixed = EventQueue(), single = EventQueue()
+        let hop = mixed.addLane(), timeout = mixed.addLane()
+        var x: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x }
+        var now = 0.0
+        var fromMixed: [(Double, EventKind, Int32)] = [], fromSingle: [(Double, EventKind, Int32)] = []
+        for i in 0..<20_000 {
+            let id = Int32(i)
+            switch next() % 4 {
+            case 0:
+                mixed.schedule(.hopArrival, lane: hop, at: now + 0.002, id); single.schedule(.hopArrival, at: now + 0.002, id)
+            case 1:
+                mixed.schedule(.callTimeout, lane: timeout, at: now + 3, id); single.schedule(.callTimeout, at: now + 3, id)
+            default:
+                // Delays on a 1 ms grid, so heap events tie with lane events at equal times.
+                let t = now + Double(next() % 4000) / 1000
+                mixed.schedule(.serviceDone, at: t, id); single.schedule(.serviceDone, at: t, id)
+            }
+            if next() % 2 == 0, let a = mixed.pop(), let b = single.pop() {
+                fromMixed.append((a.time, a.kind, a.a)); fromSingle.append((b.time, b.kind, b.a))
+                now = a.time
+            }
+        }
+        #expect(mixed.lanesInOrder)
+        while let a = mixed.pop() { fromMixed.append((a.time, a.kind, a.a)) }
+        while let b = single.pop() { fromSingle.append((b.time, b.kind, b.a)) }
+        #expect(fromMixed.count == 20_000)
+        #expect(fromMixed.map(\.2) == fromSingle.map(\.2))
+        #expect(fromMixed.map(\.0) == fromSingle.map(\.0))
+    }
+
     @Test("the ring buffer is FIFO across growth and wrap-around")
     func ring() {
         var r = RingBuffer(capacity: 2)

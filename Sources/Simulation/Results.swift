@@ -1,0 +1,55 @@
+import CapsimModel
+import Histogram
+
+extension Simulator {
+    /// Percentiles by HdrHistogram (3 significant digits) over the run's buckets; the mean from
+    /// the exact sum of latencies.
+    static func summary(_ lh: LogHistogram, _ sum: Double) -> LatencySummary? {
+        guard lh.total > 0 else { return nil }
+        var h = LatencyHistogram(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        lh.forEachBucket { v, c in _ = h.record(v, count: c) }
+        return LatencySummary(mean: sum / Double(h.totalCount), p50: Double(h.valueAtPercentile(50)) / 1e6, p90: Double(h.valueAtPercentile(90)) / 1e6, p95: Double(h.valueAtPercentile(95)) / 1e6,
+                              p99: Double(h.valueAtPercentile(99)) / 1e6, max: Double(h.max) / 1e6)
+    }
+
+    /// Closes the run's accounts (an engine error if they do not balance) and gathers the
+    /// summaries, the timelines and the scaling log.
+    func finish() throws -> SimulationResult {
+        if !accountsOpen { openAccounts(popped: nil) }
+        let census = census()
+        try closeAccounts(census)
+        let rate = scenario.currency.etbPerUSD
+        let db = databases
+        let services = stations.map { st -> ServiceSummary in
+            st.accountPods(now, measuring: true)
+            let hours = st.podSeconds / 3600
+            let etb = hours * st.spec.costPerHourETB
+            let i = st.index
+            let isService = i < serviceCount
+            return ServiceSummary(service: st.name, arrivals: st.arrivals, completed: st.completed, dropped: st.dropped, timedOut: st.timedOut,
+                                  latency: Simulator.summary(st.runLatency, st.runLatencySum), maxQueue: st.maxQueue,
+                                  minReplicas: scaling.minSeen[i], maxReplicas: scaling.maxSeen[i], instanceHours: hours,
+                                  costEtb: etb, costUsd: rate > 0 ? etb / rate : 0, scaleUps: scaling.scaleUps[i], scaleDowns: scaling.scaleDowns[i],
+                                  alerts: scaling.alerts[i], sloBreaches: st.sloBreaches, sloMetric: st.spec.slo?.metric.rawValue,
+                                  kind: st.spec.kind == .service ? nil : st.spec.kind.rawValue,
+                                  cacheHitRatio: isService && db.cacheLookups[i] > 0 ? Double(db.cacheHits[i]) / Double(db.cacheLookups[i]) : nil,
+                                  databaseQueries: isService && db.links[i] != nil ? db.cacheLookups[i] - db.cacheHits[i] : nil,
+                                  inFlightAtStart: presentAtStart[i], inFlightAtEnd: census.present[i],
+                                  wait: Simulator.summary(st.runWait, st.runWaitSum),
+                                  serviceMean: st.completed > 0 ? st.runServiceSum / Double(st.completed) : nil,
+                                  longestService: st.longestService > 0 ? st.longestService : nil,
+                                  maxBlocked: st.maxBlocked, blockedAtEnd: census.blocked[i],
+                                  blockedWait: Simulator.summary(st.runBlockedWait, st.runBlockedWaitSum))
+        }
+        let routeSummaries = routes.names.enumerated().map { i, n in
+            RouteSummary(route: n, completed: routes.completed[i], latency: Simulator.summary(routes.runLatency[i], routes.runSum[i]),
+                         failed: routes.plain[i] ? nil : routes.failures[i].callTimeout, arrivals: routes.arrivals[i],
+                         dropped: routes.failures[i].dropped, timedOut: routes.failures[i].queueTimeout,
+                         inFlightAtStart: routesAtStart[i], inFlightAtEnd: census.routes[i])
+        }
+        return SimulationResult(scenario: scenario.name, seed: options.seed, duration: options.duration, warmup: options.warmup,
+                                samplePeriod: options.samplePeriod, events: kernel.processed, services: services, routes: routeSummaries,
+                                timeline: metrics.timeline, routeTimeline: metrics.routeTimeline, scaling: scaling.events,
+                                cdn: cdnPaths.isEmpty ? nil : cdnPaths)
+    }
+}
