@@ -53,8 +53,10 @@ public enum ScenarioFormat {
         "cdn_path": ["path", "ttl", "compression", "service", "hit_ratio", "rate", "objects"],
         "season": ["holidays", "multiplier", "services", "shift"],
         "simulation": ["duration", "warmup", "sample_period", "start"],
-        "expectation": ["name", "service", "metric", "below", "at_most", "above", "at_least", "equals",
-                        "no_alert", "no_backlog", "for", "scales_up_within", "after"],
+        "expectation": ["name", "service", "route", "metric", "below", "at_most", "above", "at_least", "equals",
+                        "no_alert", "no_backlog", "for", "scales_up_within", "after", "during"],
+        /// `during: {from: 10m, to: 30m}`: an interval of simulated time.
+        "window": ["from", "to"],
         /// A separate checks file for `capsim check --expect FILE`: expectations kept apart from the scenario.
         "checks": ["capsim", "expect"],
     ]

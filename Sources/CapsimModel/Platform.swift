@@ -204,10 +204,40 @@ public struct Expectation: Hashable, Sendable, Codable {
         /// The service adds an instance within `seconds` of the named surge's start.
         case scalesUpWithin(seconds: Double, surge: String)
     }
+    /// A stretch of the run a row is limited to (`during:`): a named surge or season (resolved
+    /// against the scenario), or an interval of simulated time from the start of the run.
+    public enum Window: Hashable, Sendable, Codable {
+        case named(String)
+        case interval(from: Double, to: Double)
+
+        /// How reports and check lines name it: the surge or season, or "10m–30m".
+        public var label: String {
+            switch self {
+            case .named(let n): return n
+            case .interval(let a, let b): return "\(formatDuration(a))–\(formatDuration(b))"
+            }
+        }
+    }
+
     public let name: String
+    /// The service (or database, or consumer group) measured; nil for a route row.
     public let target: String?
     public let kind: Kind
+    /// A route row: the end-to-end measure of the route's requests (what a user waits for),
+    /// from arrival at the entry to the last step's completion.
+    public var route: String? = nil
+    /// Only this stretch of the run counts (see `Window`).
+    public var during: Window? = nil
+
+    public init(name: String, target: String?, kind: Kind, route: String? = nil, during: Window? = nil) {
+        self.name = name; self.target = target; self.kind = kind; self.route = route; self.during = during
+    }
 
     /// `no_backlog: all`: the expectation covers every station.
     public static let everywhere = "all"
+
+    /// The metrics a route row can bound: end-to-end latency, completions per second, and
+    /// failures (requests that failed for good: dropped, queue timeouts, call timeouts).
+    public static let routeMetrics: [Metric] = [.latencyMean, .latencyP50, .latencyP90, .latencyP95, .latencyP99, .throughput,
+                                                .errorRate, .dropped, .timedOut]
 }

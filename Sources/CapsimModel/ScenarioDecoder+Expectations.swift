@@ -8,9 +8,22 @@ extension ScenarioDecoder {
         guard let o = Obj(r, node, path, kind: "expectation") else { return nil }
         let name = o.string("name")
         let target = o.string("service")
+        let route = o.string("route")
+        let during = o.has("during") ? window(o["during"]!, o.sub("during")) : nil
+        if o.has("during") && during == nil { return nil }
+        if route != nil && o.has("service") { r.error(o.sub("route"), "a row measures a service or a route, not both") }
+        let suffix = during.map { " during \($0.label)" } ?? ""
         let forms = ["no_alert", "no_backlog", "scales_up_within", "metric"].filter(o.has)
         if forms.count > 1 {
             r.error(at: node.mark, path, "expected one kind of expectation, got \(forms.joined(separator: " and "))")
+            return nil
+        }
+        if route != nil && forms.contains(where: { $0 != "metric" }) {
+            r.error(o.sub("route"), "a route row takes a metric with a bound (end-to-end latency, throughput, error_rate, dropped or timed_out)")
+            return nil
+        }
+        if during != nil && (o.has("no_backlog") || o.has("scales_up_within")) {
+            r.error(o.sub("during"), "during limits metric and no_alert rows (no_backlog has for:, scales_up_within has after:)")
             return nil
         }
         if o.has("no_alert") {
@@ -19,7 +32,7 @@ extension ScenarioDecoder {
             }
         }
         if let t = o.string("no_alert") {
-            return Expectation(name: name ?? "no alert on \(t)", target: t, kind: .noAlert)
+            return Expectation(name: name ?? "no alert on \(t)\(suffix)", target: t, kind: .noAlert, during: during)
         }
         if o.has("no_backlog") {
             for extra in ["service", "metric", "below", "at_most", "above", "at_least", "equals", "after"] where o.has(extra) {
@@ -50,7 +63,20 @@ extension ScenarioDecoder {
             return nil
         }
         guard let v = value(o, bounds[0], for: metric, etbPerUSD: etbPerUSD) else { return nil }
-        return Expectation(name: name ?? "\(target.map { $0 + " " } ?? "")\(metric.rawValue) \(bounds[0].replacingOccurrences(of: "_", with: " ")) \(o.text(bounds[0]) ?? "")",
-                           target: target, kind: .metric(metric, bound, v))
+        let subject = (route ?? target).map { $0 + " " } ?? ""
+        return Expectation(name: name ?? "\(subject)\(metric.rawValue) \(bounds[0].replacingOccurrences(of: "_", with: " ")) \(o.text(bounds[0]) ?? "")\(suffix)",
+                           target: target, kind: .metric(metric, bound, v), route: route, during: during)
+    }
+
+    /// `during: evening-promo` (a surge or season, resolved by the validator) or
+    /// `during: {from: 10m, to: 30m}` (simulated time from the start of the run).
+    func window(_ node: Node, _ path: String) -> Expectation.Window? {
+        if case .mapping = node {
+            guard let o = Obj(r, node, path, kind: "window", required: ["from", "to"]),
+                  let from = o.duration("from"), let to = o.duration("to") else { return nil }
+            return .interval(from: from, to: to)
+        }
+        guard let name = scalarText(r, node, path) else { return nil }
+        return .named(name)
     }
 }

@@ -358,6 +358,7 @@ struct ScenarioValidator {
         let entities = s.serviceNames + s.databaseNames + (s.eventBus?.consumerGroupNames ?? [])
         for (i, e) in s.expectations.enumerated() {
             let p = r.item("expect", i)
+            window(e.during, join(p, "during"))
             switch e.kind {
             case .noAlert:
                 known(e.target ?? "", in: entities, what: "service, database or consumer group", join(p, "no_alert"))
@@ -370,14 +371,37 @@ struct ScenarioValidator {
                 if let t = e.target { known(t, in: s.serviceNames, what: "service", join(p, "service")) }
                 known(surge, in: s.traffic?.surges.map(\.name) ?? [], what: "surge", join(p, "after"))
             case .metric(let m, _, _):
-                if m == .costPerDay {
+                if let route = e.route {
+                    known(route, in: s.traffic?.routeNames ?? [], what: "route", join(p, "route"))
+                    if !Expectation.routeMetrics.contains(m) {
+                        r.error(join(p, "metric"), "a route row measures \(Expectation.routeMetrics.map(\.rawValue).joined(separator: ", ")), got \(m.rawValue)")
+                    }
+                } else if m == .costPerDay {
                     if e.target != nil { r.error(join(p, "service"), "cost_per_day is a platform metric; remove service") }
+                    if e.during != nil { r.error(join(p, "during"), "cost_per_day is a whole-run metric; remove during") }
                 } else if let t = e.target {
                     known(t, in: s.serviceNames, what: "service", join(p, "service"))
                 } else {
                     r.error(join(p, "service"), "missing: the service whose \(m.rawValue) is measured")
                 }
             }
+        }
+    }
+
+    /// A row's window must name a surge or a season of the scenario, or be an interval of
+    /// simulated time.
+    func window(_ w: Expectation.Window?, _ path: String) {
+        switch w {
+        case nil: return
+        case .named(let n):
+            let surges = s.traffic?.surges.map(\.name) ?? []
+            known(n, in: surges + s.seasons.keys.sorted(), what: "surge or season", path)
+            if s.seasons[n] != nil && s.simulation.start == nil {
+                r.error(path, "the season \(n) falls on calendar days: set simulation.start so capsim knows when the run is")
+            }
+        case .interval(let from, let to):
+            check(from >= 0, join(path, "from"), "expected a time from the start of the run, got a negative one")
+            check(to > from, join(path, "to"), "expected the end after from (\(formatDuration(from))), got \(formatDuration(to))")
         }
     }
 

@@ -19,6 +19,16 @@ public struct CheckOutcome: Hashable, Sendable, Codable {
 /// - dropped, timed_out: counts over the run after warm-up; throughput: completions per second;
 ///   error_rate: (dropped + timed out) ÷ arrivals;
 /// - cost_per_day: the platform's instance cost over the run, scaled to 24 h, in ETB.
+///
+/// A route row (`route:`) measures the route end to end — from arrival at the entry to the last
+/// step's completion, what a user waits for: latency statistics over its completed requests,
+/// throughput (completions per second), dropped (turned away by a full queue on the path),
+/// timed_out (a queue timeout on the path, or a call whose every attempt timed out) and
+/// error_rate ((dropped + timed out) ÷ arrivals).
+///
+/// A row with `during:` counts only that window: requests arriving in it, completions and
+/// failures in it (by when they happen), samples whose period overlaps it, alerts raised in it.
+/// A window counts whether or not it falls in the warm-up.
 public enum ExpectationChecker {
     public static func check(_ expectations: [Expectation], scenario: Scenario, result r: SimulationResult) -> [CheckOutcome] {
         let findings = r.findings
@@ -45,11 +55,26 @@ public enum ExpectationChecker {
         }
     }
 
+    /// The window a row names, as the run measured it; an outcome instead when it cannot be
+    /// measured (not in the run, or outside its time).
+    static func window(_ e: Expectation, _ r: SimulationResult) -> (window: WindowSummary?, unmeasured: CheckOutcome?) {
+        guard let w = e.during else { return (nil, nil) }
+        guard let found = r.windows?.first(where: { $0.window == w.label }) else {
+            return (nil, CheckOutcome(name: e.name, passed: false, detail: "the run did not measure the window \(w.label) (was the expectation added after the run?)"))
+        }
+        if found.intervals.isEmpty {
+            return (nil, CheckOutcome(name: e.name, passed: false, detail: "\(w.label) falls outside the run (\(formatDuration(r.duration)) simulated)"))
+        }
+        return (found, nil)
+    }
+
     static func evaluate(_ e: Expectation, _ s: Scenario, _ r: SimulationResult, _ findings: [Finding]) -> CheckOutcome {
+        let (win, unmeasured) = window(e, r)
+        if let unmeasured { return unmeasured }
         switch e.kind {
         case .noAlert:
             let t = e.target ?? ""
-            let alerts = r.scaling.filter { $0.service == t && $0.alert != nil }
+            let alerts = r.scaling.filter { event in event.service == t && event.alert != nil && (win?.covers(event.time) ?? true) }
             if alerts.isEmpty { return CheckOutcome(name: e.name, passed: true, detail: "no alert raised") }
             return CheckOutcome(name: e.name, passed: false, detail: "\(alerts.count) alert(s); first at \(clock(alerts[0].time)): \(alerts[0].alert ?? "")")
         case .noBacklog(let lasting):
@@ -80,8 +105,10 @@ public enum ExpectationChecker {
             }
             return CheckOutcome(name: e.name, passed: false, detail: "\(t) never scaled up after \(surgeName) began at \(clock(surge.start))")
         case .metric(let m, let bound, let x):
-            guard let value = observe(m, bound, e.target, s, r) else {
-                return CheckOutcome(name: e.name, passed: false, detail: "\(m.rawValue) was not observed (no completed requests after warm-up?)")
+            let observed = e.route.map { observe(m, route: $0, r, win) } ?? observe(m, bound, e.target, s, r, win)
+            guard let value = observed else {
+                let when = win.map { "in \($0.window)" } ?? "after warm-up"
+                return CheckOutcome(name: e.name, passed: false, detail: "\(m.rawValue) was not observed (no completed requests \(when)?)")
             }
             let ok = holds(value, bound, x)
             return CheckOutcome(name: e.name, passed: ok, detail: "observed \(show(value, m)); expected \(bound.rawValue.replacingOccurrences(of: "_", with: " ")) \(show(x, m))")
@@ -89,13 +116,21 @@ public enum ExpectationChecker {
     }
 
     /// The run's value of `m` for the bound's direction (see the type's documentation).
-    static func observe(_ m: Metric, _ bound: Expectation.Bound, _ target: String?, _ s: Scenario, _ r: SimulationResult) -> Double? {
+    static func observe(_ m: Metric, _ bound: Expectation.Bound, _ target: String?, _ s: Scenario, _ r: SimulationResult,
+                        _ win: WindowSummary? = nil) -> Double? {
         if m == .costPerDay {
             let etb = r.services.reduce(0) { $0 + $1.costEtb }
             return r.duration > 0 ? etb * 86_400 / r.duration : nil
         }
         guard let svc = r.services.first(where: { $0.service == target }) else { return nil }
-        let samples = r.timeline.filter { $0.service == target }
+        let samples = r.timeline.filter { $0.service == target && (win?.overlaps(sampleAt: $0.time, period: r.samplePeriod) ?? true) }
+        if let win, let t = win.services.first(where: { $0.name == target }) {
+            switch m {
+            case .latencyMean, .latencyP50, .latencyP90, .latencyP95, .latencyP99, .dropped, .timedOut, .throughput, .errorRate:
+                return observe(m, t, length: win.length)
+            default: break
+            }
+        }
         let upper = bound == .below || bound == .atMost || bound == .equals
         func extreme(_ f: (ServiceSample) -> Double) -> Double? {
             let v = samples.map(f)
@@ -115,6 +150,35 @@ public enum ExpectationChecker {
         case .timedOut: return Double(svc.timedOut)
         case .throughput: return r.duration > r.warmup ? Double(svc.completed) / (r.duration - r.warmup) : nil
         case .errorRate: return svc.arrivals > 0 ? Double(svc.dropped + svc.timedOut) / Double(svc.arrivals) : 0
+        default: return nil
+        }
+    }
+
+    /// A route's value of `m`, end to end, over the run after warm-up or within a window.
+    static func observe(_ m: Metric, route: String, _ r: SimulationResult, _ win: WindowSummary?) -> Double? {
+        if let win {
+            guard let t = win.routes.first(where: { $0.name == route }) else { return nil }
+            return observe(m, t, length: win.length)
+        }
+        guard let rt = r.routes.first(where: { $0.route == route }) else { return nil }
+        let t = WindowTally(name: route, arrivals: rt.arrivals ?? 0, completed: rt.completed, dropped: rt.dropped ?? 0,
+                            timedOut: rt.timedOut ?? 0, failed: rt.failed, latency: rt.latency)
+        return observe(m, t, length: r.duration - r.warmup)
+    }
+
+    /// A tally's value of `m` over `length` seconds (timed out includes calls whose every attempt timed out).
+    static func observe(_ m: Metric, _ t: WindowTally, length: Double) -> Double? {
+        let timedOut = t.timedOut + (t.failed ?? 0)
+        switch m {
+        case .latencyMean: return t.latency?.mean
+        case .latencyP50: return t.latency?.p50
+        case .latencyP90: return t.latency?.p90
+        case .latencyP95: return t.latency?.p95
+        case .latencyP99: return t.latency?.p99
+        case .dropped: return Double(t.dropped)
+        case .timedOut: return Double(timedOut)
+        case .throughput: return length > 0 ? Double(t.completed) / length : nil
+        case .errorRate: return t.arrivals > 0 ? Double(t.dropped + timedOut) / Double(t.arrivals) : 0
         default: return nil
         }
     }

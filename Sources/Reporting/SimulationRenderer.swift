@@ -23,12 +23,12 @@ public enum SimulationRenderer {
         struct Summary: Encodable {
             let scenario: String; let seed: UInt64; let duration: Double; let warmup: Double; let samplePeriod: Double
             let events: UInt64; let services: [ServiceSummary]; let routes: [RouteSummary]; let scalingDecisions: Int
-            let backlogs: [Backlog]; let warnings: [String]
+            let backlogs: [Backlog]; let warnings: [String]; let windows: [WindowSummary]?
         }
         let findings = r.findings
         let s = Summary(scenario: r.scenario, seed: r.seed, duration: r.duration, warmup: r.warmup, samplePeriod: r.samplePeriod,
                         events: r.events, services: r.services, routes: r.routes, scalingDecisions: r.scaling.count,
-                        backlogs: findings.backlogs, warnings: findings.map(\.message))
+                        backlogs: findings.backlogs, warnings: findings.map(\.message), windows: r.windows)
         let e = JSONEncoder()
         e.keyEncodingStrategy = .convertToSnakeCase
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -93,6 +93,15 @@ public enum SimulationRenderer {
                    "  waiting outside (for a connection, a row lock, a pool) when the run ended; wait p99: time queued before a slot; max queue: the longest single queue",
                    "", "End to end per route (failed: every retry failed, turned away by a full queue, or timed out in one; in flight: not finished when the run ended):",
                    rt.render()]
+        for w in r.windows ?? [] where !w.intervals.isEmpty {
+            var wt = TextTable(["route", "arrivals", "completed", "failed", "mean", "p50", "p95", "p99", "max"])
+            for x in w.routes where x.arrivals > 0 || x.completed > 0 {
+                wt.add([x.name, "\(x.arrivals)", "\(x.completed)", "\((x.failed ?? 0) + x.dropped + x.timedOut)", ms(x.latency?.mean), ms(x.latency?.p50),
+                        ms(x.latency?.p95), ms(x.latency?.p99), ms(x.latency?.max)])
+            }
+            let span = w.intervals.map { "\(formatElapsed($0[0]))–\(formatElapsed($0[1]))" }.joined(separator: ", ")
+            out += ["", "End to end during \(w.window) (\(span) into the run; arrivals, completions and failures in the window):", wt.render()]
+        }
         let outside = r.services.filter { ($0.maxBlocked ?? 0) > 0 }
         if !outside.isEmpty {
             out += ["", "Waiting outside a station (for a database connection, a hot row's lock, or a caller's connection pool):"]

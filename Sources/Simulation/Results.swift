@@ -50,6 +50,8 @@ extension Simulator {
         return SimulationResult(scenario: scenario.name, seed: options.seed, duration: options.duration, warmup: options.warmup,
                                 samplePeriod: options.samplePeriod, events: kernel.processed, services: services, routes: routeSummaries,
                                 timeline: metrics.timeline, routeTimeline: metrics.routeTimeline, scaling: scaling.events,
-                                cdn: cdnPaths.isEmpty ? nil : cdnPaths)
+                                cdn: cdnPaths.isEmpty ? nil : cdnPaths,
+                                windows: windows.names.isEmpty ? nil : windows.summaries(routeNames: routes.names, plain: routes.plain,
+                                                                                          stationNames: stations.map(\.name)))
     }
 }

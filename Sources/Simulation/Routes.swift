@@ -127,12 +127,14 @@ extension Simulator {
     func complete(_ r: Int32) {
         let req = requests[r]
         routes.completed(Int(req.route), seconds: now - req.born, measuring: measuring)
+        if windows.any { windowCompletion(route: Int(req.route), seconds: now - req.born) }
         requests.release(r)
     }
 
     /// A request that failed for good: counted per route and cause, and it leaves.
     func fail(_ r: Int32, _ cause: FailureCause) {
         routes.failed(Int(requests[r].route), cause, measuring: measuring)
+        if windows.any { windowFailure(route: Int(requests[r].route), cause) }
         requests.release(r)
     }
 }

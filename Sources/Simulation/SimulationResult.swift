@@ -16,6 +16,8 @@ public struct SimulationResult: Hashable, Sendable, Codable {
     public let scaling: [ScalingEvent]
     /// The CDN paths simulated (origin misses as routes of their own), with their offload.
     public var cdn: [CDNPathSummary]? = nil
+    /// Each surge and each window an expectation names, measured on its own (nil: none).
+    public var windows: [WindowSummary]? = nil
 }
 
 extension SimulationResult {

@@ -82,6 +82,8 @@ public final class Simulator: EventHandler {
     /// Each station's timed jobs (`services.NAME.jobs`).
     let jobs: [[PeriodicJob]]
     var metrics = Metrics()
+    /// Surges and the windows expectations name, measured on their own.
+    var windows: Windows
     var scaling: Scaling
     let cdnPaths: [CDNPathSummary]
 
@@ -128,6 +130,8 @@ public final class Simulator: EventHandler {
             st.accountPods(0, measuring: false)
         }
         scaling = Scaling(stations: stations, routeNames: routes.names)
+        windows = Windows(scenario: scenario, seasons: traffic.seasons, duration: options.duration, routeCount: routes.names.count,
+                          stationCount: stations.count)
     }
 
     // MARK: the loop

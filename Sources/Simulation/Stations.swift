@@ -10,6 +10,7 @@ extension Simulator {
         let st = stations[s]
         st.wArrivals += 1
         if measuring { st.arrivals += 1 }
+        if windows.any { windowArrival(station: s) }
         if st.perInstance {
             guard let p = st.choosePod() else { turnAway(r, st, .dropped); return }
             place(r, st, pod: Int(p), mayTurnAway: true)
@@ -65,6 +66,7 @@ extension Simulator {
             st.wTimedOut += 1
             if measuring { st.timedOut += 1 }
         }
+        if windows.any { windowTurnedAway(station: st.index, cause) }
         if st.isDatabasePrimary { releaseConnection(st.index) }
         if requests[r].lock != nil { unlock(r) }
         switch requests[r].kind {
@@ -117,6 +119,7 @@ extension Simulator {
         st.wLatency.record(micros)
         if req.kind == .routed, !st.routeWindows.isEmpty, st.routeWindows[Int(req.route)] != nil { st.routeWindows[Int(req.route)]!.record(micros) }
         if measuring { st.completed += 1; st.runLatencySum += sojourn; st.runLatency.record(micros); st.runServiceSum += held }
+        if windows.any { windowCompletion(station: s, seconds: sojourn) }
         if req.lock != nil { unlock(r) }
         if st.isDatabasePrimary { releaseConnection(s) }
         switch req.kind {

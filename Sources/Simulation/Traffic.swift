@@ -123,6 +123,7 @@ extension Simulator {
     func arrive() {
         let route = traffic.chooseRoute(at: now)
         routes.arrived(route, measuring: measuring)
+        if windows.any { windowArrival(route: route) }
         let r = requests.add(Request(kind: .routed, route: Int32(route), born: now))
         enter(r, station: routes.first(route))
         scheduleNextArrival(after: now)

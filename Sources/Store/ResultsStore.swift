@@ -130,6 +130,7 @@ public final class ResultsStore: Sendable {
         try Self.checkJSON(parameters)
         let servicesJSON = try Self.encode(result.services)
         let routesJSON = try Self.encode(result.routes)
+        let windowsJSON = try result.windows.map { try Self.encode($0) }
         let header = RunHeader(kind: .simulate, scenarioName: result.scenario, scenarioHash: SHA256.hex(scenarioText), scenarioText: scenarioText,
                                seed: result.seed, parameters: parameters, capsimVersion: capsimVersion, createdAt: createdAt,
                                summary: RunSummary.simulation(result))
@@ -137,10 +138,10 @@ public final class ResultsStore: Sendable {
             let id = try header.insert(db)
             try db.execute(sql: """
                 INSERT INTO simulation_result (run_id, duration, warmup, sample_period, events, services_json, routes_json,
-                                               timeline_rows, route_timeline_rows, scaling_rows)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                               timeline_rows, route_timeline_rows, scaling_rows, windows_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [id, result.duration, result.warmup, result.samplePeriod, Int64(bitPattern: result.events),
-                                 servicesJSON, routesJSON, result.timeline.count, result.routeTimeline.count, result.scaling.count])
+                                 servicesJSON, routesJSON, result.timeline.count, result.routeTimeline.count, result.scaling.count, windowsJSON])
             try Self.insertTimeline(db, id: id, result.timeline)
             try Self.insertRouteTimeline(db, id: id, result.routeTimeline)
             try Self.insertScaling(db, id: id, result.scaling)
@@ -254,7 +255,8 @@ public final class ResultsStore: Sendable {
             guard let info = try RunHeader.fetch(db, id) else { return nil }
             guard info.kind == .simulate else { throw StoreError.wrongKind(id: id, actual: info.kind, expected: .simulate) }
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT duration, warmup, sample_period, events, services_json, routes_json, timeline_rows, route_timeline_rows, scaling_rows
+                SELECT duration, warmup, sample_period, events, services_json, routes_json, timeline_rows, route_timeline_rows, scaling_rows,
+                       windows_json
                 FROM simulation_result WHERE run_id = ?
                 """, arguments: [id])
             else { throw StoreError.incomplete(id: id, detail: "its simulation result is missing") }
@@ -274,7 +276,7 @@ public final class ResultsStore: Sendable {
             }
             let services = try Self.decode([ServiceSummary].self, from: row["services_json"], run: info)
             let samplePeriod = row["sample_period"] as Double
-            let fields: [String: Any] = [
+            var fields: [String: Any] = [
                 "scenario": info.scenarioName,
                 "seed": info.seed,
                 "duration": row["duration"] as Double,
@@ -287,6 +289,7 @@ public final class ResultsStore: Sendable {
                 "routeTimeline": routeTimeline,
                 "scaling": scaling,
             ]
+            if let windows = row["windows_json"] as String? { fields["windows"] = try Self.decode([WindowSummary].self, from: windows, run: info) }
             do {
                 return try SimulationResult(from: FieldsDecoder(fields: fields))
             } catch {

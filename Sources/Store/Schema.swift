@@ -35,7 +35,7 @@ import GRDB
 /// save — the simulator never produces one). Optional Swift values are NULL.
 enum Schema {
     /// Migration names in order; the last is the current schema version.
-    static let migrationNames = ["v1", "v2-history", "v3-load", "v4-waits"]
+    static let migrationNames = ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -58,12 +58,20 @@ enum Schema {
             }
         }
         migrator.registerMigration("v4-waits") { db in try db.execute(sql: v4Waits) }
+        migrator.registerMigration("v5-windows") { db in try db.execute(sql: v5Windows) }
         return migrator
     }
 
     /// Where requests wait (issue 13): per service sample, the requests waiting outside the
     /// station (for a connection, a row lock, a caller's pool) and the mean waits; per route
     /// sample, the requests in flight. NULL in rows saved before. Frozen once released.
+    /// Windows measured on their own (a run's surges, and the windows its expectations name),
+    /// as JSON beside the summaries: a few rows per run, read whole. NULL when the run measured
+    /// none or was saved before. Frozen once released.
+    static let v5Windows = """
+        ALTER TABLE simulation_result ADD COLUMN windows_json TEXT;
+        """
+
     static let v4Waits = """
         ALTER TABLE service_sample ADD COLUMN blocked INTEGER;
         ALTER TABLE service_sample ADD COLUMN wait_mean REAL;

@@ -86,7 +86,8 @@ struct Check: ParsableCommand {
             let options = SimulationOptions(scenario: scenario, duration: duration, seed: seed)
             let started = Date()
             let result: SimulationResult
-            do { result = try Simulator(scenario: scenario, options: options).run() } catch let e as SimulationError {
+            // The windows of --expect rows are measured too: the run sees every expectation.
+            do { result = try Simulator(scenario: scenario.with(expectations: expectations), options: options).run() } catch let e as SimulationError {
                 printErr(e.message(file: file))
                 throw ExitCode(e.exitCode)
             }

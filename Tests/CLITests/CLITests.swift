@@ -52,7 +52,7 @@ struct CLITests {
     func validateOK() throws {
         let r = try CLI.run("validate", "scenarios/stan-store-et.yaml")
         #expect(r.status == 0)
-        #expect(r.out == "scenarios/stan-store-et.yaml: ok: stan-store-et (6 services, 7 routes at 10k/s peak, 6 HPAs, 12 triggers, 5 databases, 1 topic, 6 expectations)\n")
+        #expect(r.out == "scenarios/stan-store-et.yaml: ok: stan-store-et (6 services, 7 routes at 10k/s peak, 6 HPAs, 12 triggers, 5 databases, 1 topic, 9 expectations)\n")
         #expect(r.err.isEmpty)
     }
 
@@ -228,13 +228,13 @@ struct CheckCLITests {
         let junit = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-junit-\(ProcessInfo.processInfo.processIdentifier).xml").path
         let ok = try CLI.run("check", "scenarios/teaching/holiday-surge.yaml", "--duration", "30m", "--junit", junit)
         #expect(ok.status == 0)
-        #expect(ok.out.hasPrefix("scenarios/teaching/holiday-surge.yaml: PASS — 4 of 4 checks passed"))
+        #expect(ok.out.hasPrefix("scenarios/teaching/holiday-surge.yaml: PASS — 5 of 5 checks passed"))
         let xml = try String(contentsOfFile: junit, encoding: .utf8)
-        #expect(xml.contains("tests=\"4\" failures=\"0\""))
+        #expect(xml.contains("tests=\"5\" failures=\"0\""))
         let checks = try CLI.temp("strict.yaml", "capsim: 1\nexpect:\n  - {service: payments-service, metric: latency_p95, below: 10ms}\n")
         let bad = try CLI.run("check", "scenarios/teaching/holiday-surge.yaml", "--duration", "30m", "--expect", checks, "--junit", junit)
         #expect(bad.status == 1)
-        #expect(bad.out.contains("FAIL — 4 of 5 checks passed"))
+        #expect(bad.out.contains("FAIL — 5 of 6 checks passed"))
         #expect(bad.out.contains("✘ payments-service latency_p95 below 10ms: observed"))
         #expect(try String(contentsOfFile: junit, encoding: .utf8).contains("failures=\"1\""))
     }

@@ -13,6 +13,7 @@ extension SimulationResult {
         var r = self
         r.timeline = timeline.map { var s = $0; s.blocked = nil; s.waitMean = nil; s.blockedWaitMean = nil; return s }
         r.routeTimeline = routeTimeline.map { var s = $0; s.inFlight = nil; return s }
+        r.windows = nil                      // windows came with v5, after v4
         return r
     }
 }
