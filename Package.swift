@@ -82,12 +82,12 @@ let package = Package(
             "Store", "Simulation", "Planning", "CapsimModel", "LoadGen", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Simulation", "Planning", "CapsimModel", "Autoscaling", "LoadGen"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Simulation", "Planning", "CapsimModel", "Autoscaling", "LoadGen", "Calibration"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Simulation", "CapsimModel"]),
         .testTarget(name: "ServiceCoreTests", dependencies: [
             "ServiceCore", "LoadGen", "Calibration", .product(name: "Hummingbird", package: "hummingbird"),
         ]),
-        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Simulation", "CapsimModel"]),
+        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Simulation", "CapsimModel", "LoadGen"]),
         .testTarget(name: "LoadGenTests", dependencies: [
             "LoadGen", "CapsimModel", "Simulation", .product(name: "Histogram", package: "hdrhistogram-swift"),
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -6,6 +6,16 @@ import LoadGen
 /// Text, JSON and CSV of a `capsim load` run: what the command prints, what `runs show` and
 /// `runs export` re-render from the store, byte for byte the same.
 public enum LoadRenderer {
+    public enum Format: String, CaseIterable, Sendable { case table, json }
+
+    /// What `capsim load --format` prints for a run of `plan`.
+    public static func render(_ r: LoadResult, plan: LoadPlanRecord, as format: Format) -> String {
+        switch format {
+        case .table: return table(r, plan: plan)
+        case .json: return json(r)
+        }
+    }
+
     /// The table `capsim load` prints.
     public static func table(_ r: LoadResult) -> String {
         let ms = LoadFormat.ms, rate = LoadFormat.rate
@@ -30,6 +40,11 @@ public enum LoadRenderer {
         out.append("")
         out.append(r.errors.isEmpty ? "errors: none" : "errors: " + statuses(r.errors))
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The table `capsim load` prints for a run of `plan`: a scenario replay's line above it.
+    public static func table(_ r: LoadResult, plan: LoadPlanRecord) -> String {
+        (replayLine(plan).map { $0 + "\n" } ?? "") + table(r)
     }
 
     /// `replaying the traffic of stan-store-et: 1h of scenario time at time scale 120, rate scale 0.01 (60 steps)`:

@@ -1,13 +1,10 @@
 import ArgumentParser
 import Calibration
-import CapsimModel
-import Foundation
-import LoadGen
 import Reporting
 
 /// `capsim calibrate`: fits a one-route model to a real service and reports how well the
-/// simulator then predicts it. The library does the fitting and the simulating
-/// (`Calibration`); this command only measures and prints.
+/// simulator then predicts it. The libraries read the flags, measure, fit, simulate and name
+/// the files (`Calibration`) and render (`Reporting`); this command writes and prints.
 struct Calibrate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fit the simulator to a real service: find saturation, fit service times, compare measured and simulated latency.",
@@ -71,75 +68,27 @@ struct Calibrate: ParsableCommand {
     @Option(help: "Output: table, or json (the fit and every comparison).")
     var format: Format = .table
 
-    struct Report: Encodable {
-        let target: String
-        let model: RouteModel
-        let scenario: String
-        let comparisons: [Calibration.Comparison]
-        /// The same levels simulated with the cost per request measured at each (empty when
-        /// the server does not send Server-Timing).
-        let givenMeasuredCost: [Calibration.Comparison]
-    }
-
     func run() throws {
-        guard let url = URL(string: target), url.host != nil else { throw usage("--target \"\(target)\": expected a URL like http://127.0.0.1:8080") }
-        guard let d = Duration(parsing: duration)?.seconds, d > 0 else { throw usage("--duration \"\(duration)\": expected a duration like 20s") }
-        guard let probeSeconds = Duration(parsing: probe)?.seconds, probeSeconds > 0 else { throw usage("--probe \"\(probe)\": expected a duration like 3s") }
-        guard replications >= 1 else { throw usage("--replications expects at least 1") }
-        guard let fitFraction = Percent(parsing: fitLevel)?.fraction, fitFraction > 0, fitFraction < 1 else {
-            throw usage("--fit-level \"\(fitLevel)\": expected a percentage below 100%, like 50%")
-        }
-        let fractions = try levels.split(separator: ",").map { t -> Double in
-            guard let p = Percent(parsing: String(t)), p.fraction > 0, p.fraction < 1 else { throw usage("--levels \"\(levels)\": expected percentages below 100%, like 30%,60%,90%") }
-            return p.fraction
-        }
-        let routeKey = route.contains(":/") ? route : "GET:" + route
-        let mix: [MixEntry]
-        do { mix = try MixParser.parse(routeKey + "=100%", bodies: body.map { [routeKey: $0] } ?? [:]) } catch { throw usage("--route \"\(route)\": \(error)") }
-        let headers: [(name: String, value: String)]
-        do { headers = try header.map(LoadRequest.parseHeader) } catch let e as LoadUsageProblem { throw usage(e.message) }
-
-        var settings = CalibrationSettings(url: url, routeKey: routeKey, mix: mix, fractions: fractions, levelSeconds: d, probeSeconds: probeSeconds)
-        settings.headers = headers
-        settings.connections = connections
-        settings.fitFraction = fitFraction
-        settings.fit = fit
-        settings.replications = replications
-        settings.seed = seed
         let outcome: CalibrationOutcome
-        do { outcome = try CalibrationProcedure.run(settings, progress: { printErr("calibrate: " + $0) }) } catch {
+        do {
+            let settings = try CalibrationSettings.parsing(target: target, route: route, body: body, headers: header, levels: levels, fitLevel: fitLevel,
+                                                           duration: duration, probe: probe, connections: connections, fit: fit,
+                                                           replications: replications, seed: seed)
+            outcome = try CalibrationProcedure.run(settings, progress: { printErr("calibrate: " + $0) })
+        } catch {
             printErr("error: \(error.description)")
             if case .usage = error { throw ExitCode(2) }
             throw ExitCode(1)
         }
-        let model = outcome.model, name = model.fileSafeName
-        // The scenario on disk names its histogram beside itself, so the folder can move.
-        // The station as it is at the highest level, the rate the file is fed at.
-        let topRate = outcome.topRate
-        var written = outcome.written
-        if written.shape == .empirical && !written.bins.isEmpty {
-            try emit(written.histogramCSV, to: "\(out)/\(name).histogram.csv")
-            written.histogramFile = "\(name).histogram.csv"
-        }
-        let scenarioPath = "\(out)/\(name).yaml"
-        try emit(written.scenarioYAML(rate: topRate, duration: 600) + "\n", to: scenarioPath)
-
+        let written = outcome.files(in: out)
+        for file in written.files { try emit(file.text, to: file.path) }
         switch format {
         case .json:
-            let e = JSONEncoder()
-            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            var m = written
-            m.bins = []
-            print(String(decoding: try e.encode(Report(target: target, model: m, scenario: scenarioPath, comparisons: outcome.comparisons, givenMeasuredCost: outcome.givenMeasuredCost)), as: UTF8.self))
+            print(try CalibrationReport(target: target, outcome: outcome, files: written).json())
         case .table:
-            print(CalibrationRenderer.table(model: model, target: target, scenarioPath: scenarioPath, comparisons: outcome.comparisons,
+            print(CalibrationRenderer.table(model: outcome.model, target: target, scenarioPath: written.scenarioPath, comparisons: outcome.comparisons,
                                             utilization: outcome.utilization, given: outcome.givenMeasuredCost, costs: outcome.costs))
         }
-    }
-
-    func usage(_ message: String) -> Error {
-        printErr("error: \(message)")
-        return ExitCode(2)
     }
 }
 

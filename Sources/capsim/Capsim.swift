@@ -1,6 +1,7 @@
 import ArgumentParser
 import CapsimModel
 import Foundation
+import Reporting
 import Simulation
 
 /// capsim's entry point. Exit codes are part of the interface: 0 ok, 1 a check failed,
@@ -48,8 +49,7 @@ struct Capsim: ParsableCommand {
 }
 
 /// What a command wrote to files and recorded in the results store, said once on stderr when
-/// it ends (whatever its exit code), so that stdout carries only the command's answer and a
-/// script piping it never has to skip a "wrote …" line.
+/// it ends (whatever its exit code) as `OutputNotice` words it.
 enum Outputs {
     // The command line runs its command on one thread; these are only touched from it.
     nonisolated(unsafe) static var files: [String] = []
@@ -57,31 +57,7 @@ enum Outputs {
 
     static func wrote(_ path: String) { if !files.contains(path) { files.append(path) } }
     static func recorded(_ id: Int64) { runs.append(id) }
-
-    /// "wrote reports/x/ (summary.json, timeline.csv); recorded as run 7 (capsim runs show 7)".
-    static func announce() {
-        var parts: [String] = []
-        var groups: [(dir: String, names: [String])] = []
-        for f in files {
-            let dir = (f as NSString).deletingLastPathComponent, name = (f as NSString).lastPathComponent
-            if let i = groups.firstIndex(where: { $0.dir == dir }) { groups[i].names.append(name) } else { groups.append((dir, [name])) }
-        }
-        let shown = groups.map { g in
-            g.names.count == 1 ? (g.dir.isEmpty ? g.names[0] : g.dir + "/" + g.names[0]) : "\(g.dir)/ (\(g.names.joined(separator: ", ")))"
-        }
-        if !shown.isEmpty { parts.append("wrote " + shown.joined(separator: ", ")) }
-        if runs.count == 1 { parts.append("recorded as run \(runs[0]) (capsim runs show \(runs[0]))") }
-        if runs.count > 1 { parts.append("recorded as runs " + runs.map(String.init).joined(separator: ", ")) }
-        if !parts.isEmpty { printErr(parts.joined(separator: "; ")) }
-    }
-}
-
-extension SimulationError {
-    /// `FILE: error: …` for bad input, `FILE: engine error: …` for capsim's own faults.
-    func message(file: String?) -> String {
-        (file.map { $0 + ": " } ?? "") + (kind == .engine ? "engine error: " : "error: ") + description
-    }
-    var exitCode: Int32 { kind == .engine ? 3 : 2 }
+    static func announce() { if let line = OutputNotice.line(files: files, runs: runs) { printErr(line) } }
 }
 
 func printErr(_ text: String) {

@@ -53,13 +53,8 @@ struct Check: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        if Percent(parsing: tolerance) == nil { throw ValidationError("--tolerance expects a percentage like 10%, got \"\(tolerance)\"") }
-        if let duration, Duration(parsing: duration).map({ $0.seconds > 0 }) != true {
-            throw ValidationError("--duration expects a positive duration like 30m, got \"\(duration)\"")
-        }
-        if (baseline != nil || writeBaseline != nil || decisions != nil || writeDecisions != nil) && files.count != 1 {
-            throw ValidationError("--baseline, --write-baseline, --decisions and --write-decisions take exactly one scenario file")
-        }
+        let oneScenarioOnly = baseline != nil || writeBaseline != nil || decisions != nil || writeDecisions != nil
+        if let problem = CheckPlan.flagProblem(tolerance: tolerance, duration: duration, oneScenarioOnly: oneScenarioOnly, scenarioFiles: files.count) { throw ValidationError(problem) }
     }
 
     func run() throws {
@@ -69,60 +64,36 @@ struct Check: ParsableCommand {
         let db = store.noStore ? nil : try openStore(store.db)
         for file in files {
             let (scenario, scenarioText) = try ScenarioLoader.loadWithText(path: file, overrides: overrides)
-            var expectations = scenario.expectations
-            if let expect { expectations += try ScenarioLoader.loadExpectations(path: expect, for: scenario) }
-            let base = try baseline.map(loadBaseline)
-            if expectations.isEmpty && base == nil && writeBaseline == nil && decisions == nil && writeDecisions == nil {
-                printErr("\(file): error: nothing to check: add an expect: block, --expect FILE, --baseline or --decisions")
-                throw ExitCode(2)
-            }
-            let golden = try decisions.map { path -> String in
-                guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
-                    printErr("\(path): error: cannot read the decisions file (write one with --write-decisions)")
-                    throw ExitCode(2)
-                }
-                return text
-            }
+            let plan = try checkPlan(for: scenario, file: file)
             let options = SimulationOptions(scenario: scenario, duration: duration, seed: seed)
             let started = Date()
-            let result: SimulationResult
             // The windows of --expect rows are measured too: the run sees every expectation.
-            do { result = try Simulator(scenario: scenario.with(expectations: expectations), options: options).run() } catch let e as SimulationError {
-                printErr(e.message(file: file))
-                throw ExitCode(e.exitCode)
-            }
-            var outcomes = ExpectationChecker.check(expectations, scenario: scenario, result: result)
-            if let base { outcomes += BaselineComparator.compare(result, with: base, tolerance: Percent(parsing: tolerance)!.fraction) }
-            if let golden, let decisions { outcomes.append(DecisionRecord.compare(result, golden: golden, file: decisions)) }
-            if let writeBaseline { try emit(Baseline(result).json(), to: writeBaseline) }
-            if let writeDecisions { try emit(DecisionRecord.csv(result), to: writeDecisions) }
-            if let db {
-                let params = RunParameters(command: "check", file: file, overrides: overrides, seed: options.seed, duration: options.duration, warmup: options.warmup)
-                Outputs.recorded(try db.saveSimulation(result, scenarioText: scenarioText, parameters: params.json(),
-                                                       capsimVersion: Capsim.version, createdAt: nowISO()))
-            }
-            let seconds = Date().timeIntervalSince(started)
-            suites.append(JUnit.Suite(name: file, outcomes: outcomes, seconds: seconds))
-            let bad = outcomes.filter { !$0.passed }
-            failed = failed || !bad.isEmpty
-            print("\(file): \(bad.isEmpty ? "PASS" : "FAIL") — \(outcomes.count - bad.count) of \(outcomes.count) checks passed (\(scenario.name), seed \(options.seed), \(formatDuration(options.duration)) simulated)")
-            for o in outcomes { print("  \(o.passed ? "✔" : "✘") \(o.name): \(o.detail)") }
-            // Findings an expectation already judged are not repeated as warnings.
-            let judged = Set(outcomes.filter { !$0.passed }.map(\.detail))
-            for f in result.findings where !judged.contains(where: { $0.contains(f.message) }) { print("  ! warning: \(f.message)") }
+            let result = try simulate(scenario.with(expectations: plan.expectations), options, file: file)
+            let outcomes = plan.outcomes(scenario: scenario, result: result)
+            for (path, text) in plan.files(for: result) { try emit(text, to: path) }
+            if let db { Outputs.recorded(try saveSimulation(result, in: db, command: "check", file: file, overrides: overrides, options: options, scenarioText: scenarioText)) }
+            suites.append(JUnit.Suite(name: file, outcomes: outcomes, seconds: Date().timeIntervalSince(started)))
+            failed = failed || outcomes.contains { !$0.passed }
+            print(CheckSummary.text(file: file, scenario: scenario.name, seed: options.seed, duration: options.duration,
+                                    outcomes: outcomes, findings: result.findings), terminator: "")
         }
         if let junit { try emit(JUnit.xml(suites), to: junit) }
         if failed { throw ExitCode(1) }
     }
 
-    func loadBaseline(_ ref: String) throws -> Baseline {
-        if let id = Int64(ref) { return try StoredRuns.baseline(id: id, db: store.db) }
-        guard let data = FileManager.default.contents(atPath: ref) else {
-            printErr("\(ref): error: cannot read the baseline file")
-            throw ExitCode(2)
-        }
-        do { return try Baseline.decode(data) } catch {
-            printErr("\(ref): error: not a capsim baseline (write one with --write-baseline): \(error)")
+    /// The scenario's checks from the flags; a file that cannot be used is named, exit 2.
+    func checkPlan(for scenario: Scenario, file: String) throws -> CheckPlan {
+        var expectations = scenario.expectations
+        if let expect { expectations += try ScenarioLoader.loadExpectations(path: expect, for: scenario) }
+        do {
+            // A number is a stored run's ID, anything else a baseline file.
+            let base = try baseline.map { ref in try Int64(ref).map { try StoredRuns.baseline(id: $0, db: store.db) } ?? Baseline.read(ref) }
+            let plan = CheckPlan(expectations: expectations, baseline: base, tolerance: CheckPlan.tolerance(parsing: tolerance)!,  // validate() checked it
+                                 golden: try decisions.map(GoldenDecisions.read), writeBaseline: writeBaseline, writeDecisions: writeDecisions)
+            if plan.checksNothing { throw CheckInputProblem(file: file, message: CheckPlan.nothingToCheck) }
+            return plan
+        } catch let problem as CheckInputProblem {
+            printErr(problem.description)
             throw ExitCode(2)
         }
     }

@@ -6,8 +6,6 @@ import Reporting
 import Store
 
 struct Load: ParsableCommand {
-    enum Format: String, CaseIterable, ExpressibleByArgument { case table, json }
-
     static let configuration = CommandConfiguration(
         abstract: "Send open-loop HTTP/1.1 load to a service and report latency percentiles, errors and late sends.",
         discussion: """
@@ -27,49 +25,37 @@ struct Load: ParsableCommand {
 
     @Option(help: "Constant request rate, e.g. 500/s or 30k/min.")
     var rate: String?
-
     @Option(help: "A piecewise-constant rate instead of --rate: TIME=RATE points, e.g. 0s=100/s,10s=500/s,20s=200/s.")
     var profile: String?
-
     @Option(help: "Replay this scenario's traffic instead of --rate: the entry's rate over time, one step per scenario minute.")
     var scenario: String?
-
     @Option(help: "With --scenario: scenario seconds per second of load, e.g. 60 plays an hour in a minute.")
     var timeScale: Double?
-
     @Option(help: "With --scenario: multiply every rate, e.g. 0.01 replays 10k/s as 100/s.")
     var rateScale: Double?
-
     @Option(help: "How long to schedule requests, e.g. 60s or 2m (default: 10s; with --scenario, its simulation.duration ÷ --time-scale).")
     var duration: String?
 
     @Option(help: "Request mix, e.g. GET:/products=70%,POST:/payments=30% (shares must sum to 100%). Default: GET the target.")
     var mix: String?
-
     @Option(help: "A JSON body for a mix entry, e.g. 'POST:/payments={\"amount\":100}' (repeatable).")
     var body: [String] = []
-
     @Option(help: "Request header sent with every request, e.g. 'Authorization: Bearer TOKEN' (repeatable).")
     var header: [String] = []
 
     @Option(help: "Send times: uniform (evenly spaced, as wrk2) or poisson (a Poisson process of the same rate, as the simulator's traffic).")
     var arrivals: ArrivalPattern = .uniform
-
     @Option(help: "Keep-alive connections (one request in flight on each).")
     var connections: Int = 10
-
     @Option(help: "Seed for the mix's random stream (default: 1; with --scenario, the scenario's seed).")
     var seed: UInt64?
-
     @Option(help: "A send later than this after its intended time counts as late.")
     var lateThreshold: String = "1ms"
 
     @Option(help: "Output format: table or json.")
-    var format: Format = .table
-
+    var format: LoadRenderer.Format = .table
     @Option(help: "Also write a report: FILE.html (charts) or FILE.md (Markdown).")
     var report: String?
-
     @OptionGroup var store: StoreOptions
 
     func run() throws {
@@ -92,13 +78,7 @@ struct Load: ParsableCommand {
         try ReportWriter.record(
             in: db, save: { try $0.saveLoad(result, plan: record, capsimVersion: Capsim.version, createdAt: nowISO()) }, report: report,
             unstored: { $0 == .html ? HTMLReport.load(result, plan: record, runID: nil) : MarkdownReport.load(result, plan: record, runID: nil) })
-        switch format {
-        case .json:
-            print(LoadRenderer.json(result), terminator: "")
-        case .table:
-            if let line = LoadRenderer.replayLine(record) { print(line) }
-            print(LoadRenderer.table(result), terminator: "")
-        }
+        print(LoadRenderer.render(result, plan: record, as: format), terminator: "")
     }
 
     var request: LoadRequest {
@@ -111,3 +91,4 @@ struct Load: ParsableCommand {
 }
 
 extension ArrivalPattern: ExpressibleByArgument {}
+extension LoadRenderer.Format: ExpressibleByArgument {}

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import CapsimModel
 import ServiceCore
@@ -75,29 +74,9 @@ struct Serve: ParsableCommand {
             printErr("serve: listening on http://\(host):\(port) (workers \(workers), queue \(queue), PBKDF2 \(iterations) iterations)")
         }
 
-        let done = DispatchSemaphore(value: 0)
-        let failure = FailureBox()
-        let startConfig = config
-        Task {
-            do {
-                let service = try await RunningService.start(startConfig, handlingSignals: true)
-                try await service.wait()
-            } catch {
-                failure.set(error)
-            }
-            done.signal()
-        }
-        done.wait()
-        if let error = failure.get() {
+        do { try RunningService.runBlocking(config) } catch {
             printErr("error: serve: \(error)")
             throw ExitCode(1)
         }
     }
-}
-
-private final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var error: (any Error)?
-    func set(_ e: any Error) { lock.withLock { error = e } }
-    func get() -> (any Error)? { lock.withLock { error } }
 }

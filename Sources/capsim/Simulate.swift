@@ -57,24 +57,16 @@ struct Simulate: ParsableCommand {
                 FileHandle.standardError.write(Data(line.utf8))
             }
         }
-        let result: SimulationResult
-        do {
-            result = try Simulator(scenario: scenario, options: options).run()
-        } catch let e as SimulationError {
-            printErr(e.message(file: file))
-            throw ExitCode(e.exitCode)
-        }
+        let result = try simulate(scenario, options, file: file)
         if options.progress != nil, Date().timeIntervalSince(started) > 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let dir = out ?? "reports/\(scenario.name)"
         try emit(SimulationRenderer.summaryJSON(result), to: dir + "/summary.json")
         try emit(SimulationRenderer.timelineCSV(result), to: dir + "/timeline.csv")
         try emit(SimulationRenderer.routesCSV(result), to: dir + "/routes.csv")
         try emit(SimulationRenderer.eventsCSV(result), to: dir + "/events.csv")
-        let params = RunParameters(command: "simulate", file: file, overrides: overrides, seed: options.seed, duration: options.duration, warmup: options.warmup)
         try ReportWriter.record(
             in: store.noStore ? nil : try openStore(store.db),
-            save: { try $0.saveSimulation(result, scenarioText: scenarioText, parameters: params.json(),
-                                          capsimVersion: Capsim.version, createdAt: nowISO()) },
+            save: { try saveSimulation(result, in: $0, command: "simulate", file: file, overrides: overrides, options: options, scenarioText: scenarioText) },
             report: report,
             unstored: { $0 == .html ? HTMLReport.simulation(result, scenario: scenario, runID: nil) : MarkdownReport.simulation(result, scenario: scenario, runID: nil) })
         switch format {

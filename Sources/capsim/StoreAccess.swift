@@ -20,6 +20,14 @@ func openStore(_ db: String?) throws -> ResultsStore {
 
 func nowISO() -> String { ResultsStore.timestamp(Date()) }
 
+/// Records a simulation made by `command` (simulate, check) with the parameters that rebuild
+/// its scenario; returns the run's ID.
+func saveSimulation(_ result: SimulationResult, in db: ResultsStore, command: String, file: String, overrides: [String],
+                    options: SimulationOptions, scenarioText: String) throws -> Int64 {
+    let params = RunParameters(command: command, file: file, overrides: overrides, seed: options.seed, duration: options.duration, warmup: options.warmup)
+    return try db.saveSimulation(result, scenarioText: scenarioText, parameters: params.json(), capsimVersion: Capsim.version, createdAt: nowISO())
+}
+
 /// A stored run's scenario, rebuilt from its text and overrides.
 func storedScenario(_ store: ResultsStore, _ info: RunInfo) throws -> Scenario {
     guard let text = try store.scenarioText(info.id) else {
