@@ -51,6 +51,8 @@ public struct PlanRow: Hashable, Sendable, Codable {
     public let currentPeakRps: Double
     public let growthMonthly: Double
     public let growthMultiplier: Double
+    /// The peak factor applied: the seasonal factor, or the scenario's largest surge when that
+    /// is larger (`boundBySurge` names it).
     public let seasonalFactor: Double
     public let featureInteractionFactor: Double
     public let safetyFactor: Double
@@ -68,6 +70,8 @@ public struct PlanRow: Hashable, Sendable, Codable {
     public let monthlyCostUsd: Double
     /// Percentiles over the Monte Carlo draws; nil when every input of this row is exact.
     public let uncertainty: RowUncertainty?
+    /// The surge that set the peak factor, when it was larger than the seasonal factor.
+    public var boundBySurge: String? = nil
 }
 
 public struct PlanTotal: Hashable, Sendable, Codable {

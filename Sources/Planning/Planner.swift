@@ -31,7 +31,8 @@ public enum Planner {
             for (h, months) in horizons.enumerated() {
                 let row = planRow(s, sv, factors[i], months: months, uncertainty: sims?.rows[i][h], calendar: calendar?[i][h])
                 if row.exceedsMax {
-                    warnings.append("\(sv.name) needs \(row.instancesRequired) instances at month \(months) in the \(s.planning.seasonLabel); \(sv.autoscaling.hpa == nil ? "max replicas" : "HPA max") is \(row.maxReplicas)")
+                    let when = row.boundBySurge.map { "surge \($0)" } ?? "the \(s.planning.seasonLabel)"
+                    warnings.append("\(sv.name) needs \(row.instancesRequired) instances at month \(months) in \(when); \(sv.autoscaling.hpa == nil ? "max replicas" : "HPA max") is \(row.maxReplicas)")
                 }
                 rows.append(row)
             }
@@ -45,7 +46,9 @@ public enum Planner {
                              monthlyCostEtb: etb, monthlyCostUsd: usd(etb, s), databaseMonthlyCostEtb: dbMonthly,
                              uncertainty: sims?.totals[h])
         }
-        return CapacityPlan(scenario: s.name, seed: s.seed, draws: n, seasonLabel: s.planning.seasonLabel, etbPerUSD: s.currency.etbPerUSD,
+        // A label such as "seasonal peak" over a factor of ×1 would claim a peak that is not planned.
+        let label = rows.allSatisfy({ $0.seasonalFactor == 1 }) ? "no seasonal factor" : s.planning.seasonLabel
+        return CapacityPlan(scenario: s.name, seed: s.seed, draws: n, seasonLabel: label, etbPerUSD: s.currency.etbPerUSD,
                             hoursPerMonth: hoursPerMonth, rows: rows, totals: totals, warnings: warnings)
     }
 
@@ -67,13 +70,30 @@ public enum Planner {
 
     static func usd(_ etb: Double, _ s: Scenario) -> Double { s.currency.etbPerUSD > 0 ? etb / s.currency.etbPerUSD : 0 }
 
+    /// The scenario's largest surge: the seed's formula has no term for it, so the plan takes
+    /// the larger of it and the seasonal factor (a flash sale bigger than the holiday peak must
+    /// be planned for too) and says which one bound.
+    static func largestSurge(_ s: Scenario) -> Surge? { s.traffic?.surges.max { $0.multiplier < $1.multiplier } }
+
+    /// `traffic.multiplier` scales all traffic (a what-if: "50 % more of everything"); 1 without traffic.
+    static func trafficMultiplier(_ s: Scenario) -> Double { s.traffic?.multiplier ?? 1 }
+
     static func planRow(_ s: Scenario, _ sv: Service, _ f: PlanningFactors, months: Int, uncertainty: RowUncertainty?, calendar: CalendarSeasonal?) -> PlanRow {
         let g = pow(1 + f.growthMonthly.mid, Double(months))
-        let seasonal = calendar?.factor ?? f.seasonal.mid
-        let seasonName = calendar.map { $0.source ?? "no calendar season in the horizon" } ?? s.planning.seasonLabel
+        var seasonal = calendar?.factor ?? f.seasonal.mid
+        var seasonName = calendar.map { $0.source ?? "no calendar season in the horizon" } ?? s.planning.seasonLabel
+        var boundBySurge: String?
+        if let surge = largestSurge(s), surge.multiplier > seasonal {
+            seasonName = "surge \(surge.name) (above the \(seasonName) ×\(trim(seasonal)))"
+            seasonal = surge.multiplier
+            boundBySurge = surge.name
+        }
         var steps = [FactorStep(factor: "current peak", multiplier: 1, rps: sv.peak.mid)]
-        for (name, m) in [("growth \(Percent(fraction: f.growthMonthly.mid))/month × \(months) months", g), (seasonName, seasonal),
-                          ("feature interaction", f.featureInteraction.mid), ("safety", f.safety.mid)] {
+        let multiplier = trafficMultiplier(s)
+        var factors = [("growth \(Percent(fraction: f.growthMonthly.mid))/month × \(months) months", g), (seasonName, seasonal),
+                       ("feature interaction", f.featureInteraction.mid), ("safety", f.safety.mid)]
+        if multiplier != 1 { factors.insert(("traffic multiplier", multiplier), at: 0) }
+        for (name, m) in factors {
             steps.append(FactorStep(factor: name, multiplier: m, rps: steps.last!.rps * m))
         }
         let required = steps.last!.rps
@@ -86,7 +106,8 @@ public enum Planner {
                        requiredRps: required, instanceCapacityRps: sv.capacity.rps, targetUtilization: util, instancesRequired: count,
                        minReplicas: sv.replicas.min, maxReplicas: sv.replicas.max, exceedsMax: count > sv.replicas.max, steps: steps,
                        queueing: QueueingSizer.size(sv, lambda: required, naive: count),
-                       costPerInstanceHourEtb: costETB, monthlyCostEtb: monthly, monthlyCostUsd: usd(monthly, s), uncertainty: uncertainty)
+                       costPerInstanceHourEtb: costETB, monthlyCostEtb: monthly, monthlyCostUsd: usd(monthly, s), uncertainty: uncertainty,
+                       boundBySurge: boundBySurge)
     }
 
     struct Simulated { var rows: [[RowUncertainty?]]; var totals: [TotalUncertainty] }
@@ -121,10 +142,11 @@ public enum Planner {
                 let peak = sv.peak.quantile(v[0])
                 let growth = own[i].own[1] ? f.growthMonthly.quantile(v[1]) : shared[0]
                 let seasonal = own[i].own[2] ? f.seasonal.quantile(v[2]) : shared[1]
+                let surge = largestSurge(s)?.multiplier ?? 0, multiplier = trafficMultiplier(s)
                 let rest = (own[i].own[3] ? f.featureInteraction.quantile(v[3]) : shared[2])
                     * (own[i].own[4] ? f.safety.quantile(v[4]) : shared[3])
                 for (h, months) in horizons.enumerated() {
-                    let r = peak * pow(1 + growth, Double(months)) * (calendar?[i][h].factor ?? seasonal) * rest
+                    let r = peak * multiplier * pow(1 + growth, Double(months)) * max(calendar?[i][h].factor ?? seasonal, surge) * rest
                     let n = instances(required: r, capacity: sv.capacity.rps, utilization: utils[i], min: sv.replicas.min)
                     let k = i * hcount + h
                     rps[k].append(r); inst[k].append(Double(n)); cost[k].append(Double(n) * costs[i])

@@ -70,10 +70,26 @@ public enum PlanRenderer {
         p.rows.filter { $0.months == months }.compactMap { r in r.queueing.map { "\(r.service): \($0.explanation)" } }
     }
 
+    /// What set each row's peak when it was not the seasonal factor, and the traffic
+    /// multiplier when the scenario has one: the seed's formula has neither term.
+    static func peakNotes(_ p: CapacityPlan, months: Int) -> [String] {
+        let rows = p.rows.filter { $0.months == months }
+        var notes: [String] = []
+        if let m = rows.first?.steps.first(where: { $0.factor == "traffic multiplier" })?.multiplier {
+            notes.append("traffic.multiplier ×\(trim(m)) scales every current peak")
+        }
+        let bySurge = Dictionary(grouping: rows.filter { $0.boundBySurge != nil }, by: { $0.boundBySurge! })
+        for (surge, rs) in bySurge.sorted(by: { $0.key < $1.key }) {
+            notes.append("season = surge \(surge) ×\(trim(rs[0].seasonalFactor)), larger than the seasonal factor, for \(rs.count == rows.count ? "every service" : rs.map(\.service).joined(separator: ", "))")
+        }
+        return notes
+    }
+
     public static func table(_ p: CapacityPlan) -> String {
         var out = [header(p), ""]
         for months in p.totals.map(\.months) {
             out.append("Month \(months) (\(p.seasonLabel)): required = peak × growth × season × feature × safety; instances at the target utilisation")
+            out += peakNotes(p, months: months).map { "  " + $0 }
             out.append(serviceTable(p, months: months, markdown: false).render())
             out.append("")
             out.append("Queueing (Erlang C against each latency SLO):")
