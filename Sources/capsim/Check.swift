@@ -19,34 +19,26 @@ struct Check: ParsableCommand {
 
     @Argument(help: "Scenario files (YAML).")
     var files: [String]
-
     @Option(help: "A checks file: capsim: 1 and an expect: list, validated against each scenario.")
     var expect: String?
-
     @Option(help: "A baseline JSON (from --write-baseline) or a stored run ID to compare with (one scenario only).")
     var baseline: String?
-
     @Option(help: "Write this run's baseline JSON here (one scenario only).")
     var writeBaseline: String?
-
     @Option(help: "Relative regression allowed against the baseline, like 10%.")
     var tolerance: String = "10%"
-
     @Option(help: "Write JUnit XML here for CI systems.")
     var junit: String?
-
+    @Option(help: "Also write each run's files here, as simulate does (summary.json, timeline.csv, routes.csv, events.csv), to debug a failed gate; one folder per scenario when there are several.")
+    var out: String?
     @Option(help: "Simulated time, like 30m (default: each scenario's simulation.duration).")
     var duration: String?
-
     @Option(help: "Seed (default: each scenario's seed).")
     var seed: UInt64?
-
     @Option(name: .customLong("set"), help: "Override a scenario value for a what-if, as in simulate (repeatable).")
     var overrides: [String] = []
-
     @Option(help: "A golden decisions file (from --write-decisions): the run's scaling decisions must match it line for line (one scenario only).")
     var decisions: String?
-
     @Option(help: "Write this run's scaling decisions here as a golden file (one scenario only).")
     var writeDecisions: String?
 
@@ -71,6 +63,7 @@ struct Check: ParsableCommand {
             let result = try simulate(scenario.with(expectations: plan.expectations), options, file: file)
             let outcomes = plan.outcomes(scenario: scenario, result: result)
             for (path, text) in plan.files(for: result) { try emit(text, to: path) }
+            if let out { try writeRunFiles(result, to: files.count == 1 ? out : out + "/" + ((file as NSString).lastPathComponent as NSString).deletingPathExtension) }
             if let db { Outputs.recorded(try saveSimulation(result, in: db, command: "check", file: file, overrides: overrides, options: options, scenarioText: scenarioText)) }
             suites.append(JUnit.Suite(name: file, outcomes: outcomes, seconds: Date().timeIntervalSince(started)))
             failed = failed || outcomes.contains { !$0.passed }

@@ -59,11 +59,7 @@ struct Simulate: ParsableCommand {
         }
         let result = try simulate(scenario, options, file: file)
         if options.progress != nil, Date().timeIntervalSince(started) > 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        let dir = out ?? "reports/\(scenario.name)"
-        try emit(SimulationRenderer.summaryJSON(result), to: dir + "/summary.json")
-        try emit(SimulationRenderer.timelineCSV(result), to: dir + "/timeline.csv")
-        try emit(SimulationRenderer.routesCSV(result), to: dir + "/routes.csv")
-        try emit(SimulationRenderer.eventsCSV(result), to: dir + "/events.csv")
+        try writeRunFiles(result, to: out ?? "reports/\(scenario.name)")
         try ReportWriter.record(
             in: store.noStore ? nil : try openStore(store.db),
             save: { try saveSimulation(result, in: $0, command: "simulate", file: file, overrides: overrides, options: options, scenarioText: scenarioText) },

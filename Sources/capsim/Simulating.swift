@@ -1,5 +1,6 @@
 import ArgumentParser
 import CapsimModel
+import Reporting
 import Simulation
 
 // The commands' runs of the simulator: its error becomes a located message and an exit code.
@@ -10,6 +11,14 @@ extension SimulationError {
         (file.map { $0 + ": " } ?? "") + (kind == .engine ? "engine error: " : "error: ") + description
     }
     var exitCode: Int32 { kind == .engine ? 3 : 2 }
+}
+
+/// Writes a run's files — summary.json, timeline.csv, routes.csv, events.csv — into `dir`.
+func writeRunFiles(_ result: SimulationResult, to dir: String) throws {
+    try emit(SimulationRenderer.summaryJSON(result), to: dir + "/summary.json")
+    try emit(SimulationRenderer.timelineCSV(result), to: dir + "/timeline.csv")
+    try emit(SimulationRenderer.routesCSV(result), to: dir + "/routes.csv")
+    try emit(SimulationRenderer.eventsCSV(result), to: dir + "/events.csv")
 }
 
 /// Runs the simulation of `file`'s scenario; an error is printed and exits 2 (bad input) or 3

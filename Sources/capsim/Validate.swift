@@ -9,11 +9,14 @@ struct Validate: ParsableCommand {
     @Argument(help: "Scenario files (YAML).")
     var files: [String]
 
+    @Option(name: .customLong("set"), help: "Override a scenario value as simulate, plan and check do, e.g. services.payments-service.replicas.max=20 (repeatable): the what-if is validated like the file.")
+    var overrides: [String] = []
+
     func run() throws {
         var failed = false
         for file in files {
             do {
-                let s = try ScenarioLoader.load(path: file)
+                let s = try ScenarioLoader.load(path: file, overrides: overrides)
                 print(ScenarioSummary.line(s, file: file))
             } catch {
                 printErr(error.description)

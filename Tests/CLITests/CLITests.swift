@@ -211,6 +211,31 @@ struct SimulateCLITests {
         """)
     }
 
+    @Test("check --out writes the run's files, the same bytes simulate writes for the same run")
+    func checkOut() throws {
+        let checked = try CLI.run("check", "scenarios/teaching/mmc.yaml", "--duration", "2m", "--no-store", "--out", outDir("check-out"))
+        #expect(checked.status == 0)
+        let simulated = try CLI.run("simulate", "scenarios/teaching/mmc.yaml", "--duration", "2m", "--no-store", "--out", outDir("sim-out"))
+        #expect(simulated.status == 0)
+        for file in ["summary.json", "timeline.csv", "routes.csv", "events.csv"] {
+            let a = try String(contentsOfFile: outDir("check-out") + "/" + file, encoding: .utf8)
+            let b = try String(contentsOfFile: outDir("sim-out") + "/" + file, encoding: .utf8)
+            #expect(a == b, "\(file) differs")
+        }
+    }
+
+    @Test("validate takes the same --set overrides as simulate and validates the what-if like the file")
+    func validateOverrides() throws {
+        let ok = try CLI.run("validate", "scenarios/teaching/mmc.yaml", "--set", "services.counter.replicas=12")
+        #expect(ok.status == 0)
+        let bad = try CLI.run("validate", "scenarios/teaching/mmc.yaml", "--set", "services.counter.replicas=abc")
+        #expect(bad.status == 2)
+        #expect(bad.err == """
+        scenarios/teaching/mmc.yaml: error: (from --set) services.counter.replicas: expected a whole number or {min, max} like "3", got "abc"
+
+        """)
+    }
+
     @Test("a scenario without traffic cannot be simulated: exit 2 with the reason")
     func noTraffic() throws {
         let f = try CLI.temp("notraffic.yaml", "capsim: 1\nname: n\nservices:\n  a: {peak: 1/s, capacity: 10/s, replicas: 1}\n")
