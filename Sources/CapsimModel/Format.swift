@@ -8,8 +8,10 @@ public enum ScenarioFormat {
 
     public static let objects: [String: [String]] = [
         "scenario": ["capsim", "name", "description", "seed", "platform", "currency", "planning", "services",
-                     "traffic", "event_bus", "databases", "cdn", "seasons", "simulation", "expect"],
+                     "traffic", "event_bus", "databases", "dependencies", "cdn", "seasons", "simulation", "expect"],
         "platform": ["dau", "peak"],
+        /// An external dependency (`dependencies.NAME`): a partner API routes call.
+        "dependency": ["latency", "error_rate", "concurrency"],
         "currency": ["etb_per_usd", "report_in"],
         "planning": ["horizons", "growth", "seasonal_factor", "season_label", "feature_interaction_factor",
                      "safety_factor", "draws", "target_utilization", "start"],

@@ -191,6 +191,23 @@ public struct SimulationSettings: Hashable, Sendable, Codable {
     public let start: String?
 }
 
+/// A partner API outside the platform — a payment provider, a mobile-money or bank rail: a
+/// latency, an error rate and a limit on concurrent calls, with no pods, no autoscaling and no
+/// cost of ours. Routes call it like a service.
+public struct Dependency: Hashable, Sendable, Codable {
+    public let name: String
+    /// How long a call takes at the partner.
+    public let latency: ServiceTime
+    /// The share of calls that come back as errors (then retried if the call says so).
+    public let errorRate: Double
+    /// Calls in flight the partner accepts; one more is refused at once (like a 429). nil: no limit.
+    public let concurrency: Int?
+
+    public init(name: String, latency: ServiceTime, errorRate: Double, concurrency: Int?) {
+        self.name = name; self.latency = latency; self.errorRate = errorRate; self.concurrency = concurrency
+    }
+}
+
 /// A CI expectation: `{service: payments-service, metric: replicas, at_most: 10}`.
 public struct Expectation: Hashable, Sendable, Codable {
     public enum Bound: String, Hashable, Sendable, Codable { case below, atMost = "at_most", above, atLeast = "at_least", equals }

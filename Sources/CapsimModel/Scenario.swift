@@ -22,15 +22,21 @@ public struct Scenario: Hashable, Sendable, Codable {
     public let seasons: [String: Season]
     public let simulation: SimulationSettings
     public let expectations: [Expectation]
+    /// External dependencies (a payment provider, a mobile-money rail): called like services,
+    /// never scaled, priced or counted as instances.
+    public var dependencies: [String: Dependency] = [:]
 
     public var serviceNames: [String] { services.keys.sorted() }
     public var databaseNames: [String] { databases.keys.sorted() }
+    public var dependencyNames: [String] { dependencies.keys.sorted() }
+    /// What a route's step can call: a service or an external dependency.
+    public var calleeNames: [String] { serviceNames + dependencyNames }
 
     /// The same scenario with other expectations (a separate checks file's).
     public func with(expectations: [Expectation]) -> Scenario {
         Scenario(version: version, name: name, description: description, seed: seed, platform: platform, currency: currency, planning: planning,
                  services: services, traffic: traffic, eventBus: eventBus, databases: databases, cdn: cdn, seasons: seasons,
-                 simulation: simulation, expectations: expectations)
+                 simulation: simulation, expectations: expectations, dependencies: dependencies)
     }
 }
 

@@ -27,6 +27,12 @@ struct ScenarioDecoder {
         for (name, node, path) in o.named("databases") ?? [] {
             if let d = database(name, node, path) { databases[name] = d }
         }
+        var dependencies: [String: Dependency] = [:]
+        for (name, node, path) in o.named("dependencies") ?? [] {
+            guard let d = Obj(r, node, path, kind: "dependency", required: ["latency"]) else { continue }
+            guard let latency = d["latency"].flatMap({ serviceTime($0, d.sub("latency")) }) else { continue }
+            dependencies[name] = Dependency(name: name, latency: latency, errorRate: d.percent("error_rate") ?? 0, concurrency: d.int("concurrency"))
+        }
         var seasons: [String: Season] = [:]
         for (name, node, path) in o.named("seasons") ?? [] {
             guard let s = Obj(r, node, path, kind: "season", required: ["holidays", "multiplier"]) else { continue }
@@ -51,7 +57,8 @@ struct ScenarioDecoder {
             cdn: o["cdn"].flatMap(cdn),
             seasons: seasons,
             simulation: simulation(o["simulation"]),
-            expectations: o.items("expect") { expectation($0, $1, etbPerUSD: etbPerUSD) } ?? [])
+            expectations: o.items("expect") { expectation($0, $1, etbPerUSD: etbPerUSD) } ?? [],
+            dependencies: dependencies)
     }
 
     func simulation(_ node: Node?) -> SimulationSettings {

@@ -10,6 +10,7 @@ public enum ScenarioSummary {
         if hpas > 0 { parts.append("\(hpas) HPA\(hpas == 1 ? "" : "s")") }
         if triggers > 0 { parts.append("\(triggers) trigger\(triggers == 1 ? "" : "s")") }
         if !s.databases.isEmpty { parts.append("\(s.databases.count) database\(s.databases.count == 1 ? "" : "s")") }
+        if !s.dependencies.isEmpty { parts.append("\(s.dependencies.count) external dependenc\(s.dependencies.count == 1 ? "y" : "ies")") }
         if let b = s.eventBus { parts.append("\(b.topics.count) topic\(b.topics.count == 1 ? "" : "s")") }
         if !s.expectations.isEmpty { parts.append("\(s.expectations.count) expectation\(s.expectations.count == 1 ? "" : "s")") }
         return "\(file): ok: \(s.name) (\(parts.joined(separator: ", ")))"

@@ -17,6 +17,7 @@ struct ScenarioValidator {
         seasons()
         simulation()
         expectations()
+        dependencies()
         money()
     }
 
@@ -266,7 +267,7 @@ struct ScenarioValidator {
     /// A call's service and policy. A plain name keeps its error on the item itself (as before).
     func call(_ c: Call, _ path: String, plainPath: String) {
         let base = r.isRecorded(join(path, "service")) ? join(path, "service") : plainPath
-        known(c.service, in: s.serviceNames, what: "service", base)
+        known(c.service, in: s.calleeNames, what: "service or dependency", base)
         check(c.probability > 0 && c.probability <= 1, join(path, "probability"), "expected a probability in (0%, 100%], got \(Percent(fraction: c.probability))")
         if let t = c.timeout { check(t > 0, join(path, "timeout"), "expected a positive timeout") }
         check(c.retries >= 0 && c.retries <= 10, join(path, "retries"), "expected 0 to 10 retries, got \(c.retries)")
@@ -402,6 +403,17 @@ struct ScenarioValidator {
         case .interval(let from, let to):
             check(from >= 0, join(path, "from"), "expected a time from the start of the run, got a negative one")
             check(to > from, join(path, "to"), "expected the end after from (\(formatDuration(from))), got \(formatDuration(to))")
+        }
+    }
+
+    /// Dependencies: a name of their own, an error rate below 100 %, a positive limit.
+    func dependencies() {
+        let taken = Set(s.serviceNames + s.databaseNames + (s.eventBus?.consumerGroupNames ?? []))
+        for name in s.dependencyNames {
+            let d = s.dependencies[name]!, p = "dependencies.\(name)"
+            if taken.contains(name) { r.error(p, "\"\(name)\" is already a service, database or consumer group: a dependency needs a name of its own") }
+            check(d.errorRate >= 0 && d.errorRate < 1, join(p, "error_rate"), "expected an error rate from 0% to below 100%, got \(Percent(fraction: d.errorRate))")
+            if let n = d.concurrency { check(n >= 1, join(p, "concurrency"), "expected at least 1 call in flight, got \(n)") }
         }
     }
 

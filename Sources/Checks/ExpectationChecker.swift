@@ -24,7 +24,7 @@ public struct CheckOutcome: Hashable, Sendable, Codable {
 /// step's completion, what a user waits for: latency statistics over its completed requests,
 /// throughput (completions per second), dropped (turned away by a full queue on the path),
 /// timed_out (a queue timeout on the path, or a call whose every attempt timed out) and
-/// error_rate ((dropped + timed out) ÷ arrivals).
+/// error_rate ((dropped + timed out + answered with an error by an external dependency) ÷ arrivals).
 ///
 /// A row with `during:` counts only that window: requests arriving in it, completions and
 /// failures in it (by when they happen), samples whose period overlaps it, alerts raised in it.
@@ -162,7 +162,7 @@ public enum ExpectationChecker {
         }
         guard let rt = r.routes.first(where: { $0.route == route }) else { return nil }
         let t = WindowTally(name: route, arrivals: rt.arrivals ?? 0, completed: rt.completed, dropped: rt.dropped ?? 0,
-                            timedOut: rt.timedOut ?? 0, failed: rt.failed, latency: rt.latency)
+                            timedOut: rt.timedOut ?? 0, failed: rt.failed, errors: rt.errors, latency: rt.latency)
         return observe(m, t, length: r.duration - r.warmup)
     }
 
@@ -178,7 +178,7 @@ public enum ExpectationChecker {
         case .dropped: return Double(t.dropped)
         case .timedOut: return Double(timedOut)
         case .throughput: return length > 0 ? Double(t.completed) / length : nil
-        case .errorRate: return t.arrivals > 0 ? Double(t.dropped + timedOut) / Double(t.arrivals) : 0
+        case .errorRate: return t.arrivals > 0 ? Double(t.dropped + timedOut + (t.errors ?? 0)) / Double(t.arrivals) : 0
         default: return nil
         }
     }

@@ -83,7 +83,7 @@ public enum SimulationRenderer {
         }
         var rt = TextTable(["route", "arrivals", "completed", "failed", "in flight", "mean", "p50", "p95", "p99", "max"])
         for x in r.routes {
-            let failed = (x.failed ?? 0) + (x.dropped ?? 0) + (x.timedOut ?? 0)
+            let failed = (x.failed ?? 0) + (x.dropped ?? 0) + (x.timedOut ?? 0) + (x.errors ?? 0)
             rt.add([x.route, x.arrivals.map { "\($0)" } ?? "—", "\(x.completed)", "\(failed)", x.inFlightAtEnd.map { "\($0)" } ?? "—",
                     ms(x.latency?.mean), ms(x.latency?.p50), ms(x.latency?.p95), ms(x.latency?.p99), ms(x.latency?.max)])
         }
@@ -96,7 +96,7 @@ public enum SimulationRenderer {
         for w in r.windows ?? [] where !w.intervals.isEmpty {
             var wt = TextTable(["route", "arrivals", "completed", "failed", "mean", "p50", "p95", "p99", "max"])
             for x in w.routes where x.arrivals > 0 || x.completed > 0 {
-                wt.add([x.name, "\(x.arrivals)", "\(x.completed)", "\((x.failed ?? 0) + x.dropped + x.timedOut)", ms(x.latency?.mean), ms(x.latency?.p50),
+                wt.add([x.name, "\(x.arrivals)", "\(x.completed)", "\((x.failed ?? 0) + x.dropped + x.timedOut + (x.errors ?? 0))", ms(x.latency?.mean), ms(x.latency?.p50),
                         ms(x.latency?.p95), ms(x.latency?.p99), ms(x.latency?.max)])
             }
             let span = w.intervals.map { "\(formatElapsed($0[0]))–\(formatElapsed($0[1]))" }.joined(separator: ", ")

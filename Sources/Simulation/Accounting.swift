@@ -1,7 +1,7 @@
 /// Requests of one route that failed for good after warm-up, by cause.
 struct FailureCounts {
-    var dropped = 0, queueTimeout = 0, callTimeout = 0
-    var total: Int { dropped + queueTimeout + callTimeout }
+    var dropped = 0, queueTimeout = 0, callTimeout = 0, error = 0
+    var total: Int { dropped + queueTimeout + callTimeout + error }
 
     @inline(__always)
     mutating func count(_ cause: FailureCause) {
@@ -9,6 +9,7 @@ struct FailureCounts {
         case .dropped: dropped += 1
         case .queueTimeout: queueTimeout += 1
         case .callTimeout: callTimeout += 1
+        case .error: error += 1
         }
     }
 }

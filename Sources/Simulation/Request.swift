@@ -21,6 +21,8 @@ public enum FailureCause: UInt8, Sendable {
     case queueTimeout
     /// Every attempt of a call timed out.
     case callTimeout
+    /// An external dependency answered its last attempt with an error.
+    case error
 }
 
 /// The hot-row lock a write holds: which tracked database, which of its hottest rows (at most

@@ -12,6 +12,11 @@ extension Simulator {
                               p99: Double(h.valueAtPercentile(99)) / 1e6, max: Double(h.max) / 1e6)
     }
 
+    /// Whether any step of a route calls an external dependency.
+    func callsDependency(route: Int) -> Bool {
+        routes.steps[route].joined().contains { stations[Int($0.station)].spec.kind == .dependency }
+    }
+
     /// Closes the run's accounts (an engine error if they do not balance) and gathers the
     /// summaries, the timelines and the scaling log.
     func finish() throws -> SimulationResult {
@@ -22,7 +27,8 @@ extension Simulator {
         let db = databases
         let services = stations.map { st -> ServiceSummary in
             st.accountPods(now, measuring: true)
-            let hours = st.podSeconds / 3600
+            // A dependency's one "pod" stands for the partner: no instance of ours, no cost.
+            let hours = st.spec.kind == .dependency ? 0 : st.podSeconds / 3600
             let etb = hours * st.spec.costPerHourETB
             let i = st.index
             let isService = i < serviceCount
@@ -45,6 +51,7 @@ extension Simulator {
             RouteSummary(route: n, completed: routes.completed[i], latency: Simulator.summary(routes.runLatency[i], routes.runSum[i]),
                          failed: routes.plain[i] ? nil : routes.failures[i].callTimeout, arrivals: routes.arrivals[i],
                          dropped: routes.failures[i].dropped, timedOut: routes.failures[i].queueTimeout,
+                         errors: callsDependency(route: i) ? routes.failures[i].error : nil,
                          inFlightAtStart: routesAtStart[i], inFlightAtEnd: census.routes[i])
         }
         return SimulationResult(scenario: scenario.name, seed: options.seed, duration: options.duration, warmup: options.warmup,
@@ -52,6 +59,7 @@ extension Simulator {
                                 timeline: metrics.timeline, routeTimeline: metrics.routeTimeline, scaling: scaling.events,
                                 cdn: cdnPaths.isEmpty ? nil : cdnPaths,
                                 windows: windows.names.isEmpty ? nil : windows.summaries(routeNames: routes.names, plain: routes.plain,
+                                                                                          dependent: routes.names.indices.map(callsDependency),
                                                                                           stationNames: stations.map(\.name)))
     }
 }

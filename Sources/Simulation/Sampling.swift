@@ -53,7 +53,7 @@ extension Simulator {
             case .databasePrimary, .databaseReplicas:
                 m[.connectionsInUse] = Double(row.inFlight)
                 if let db = scenario.databases[st.name.replacingOccurrences(of: "/replicas", with: "")] { m[.replicationLag] = db.replicationLag }
-            case .service: break
+            case .service, .dependency: break
             }
             metrics.last[st.index] = m
             if measuring, let slo = st.spec.slo, let v = m[slo.metric], v > slo.threshold { st.sloBreaches += 1 }

@@ -95,6 +95,9 @@ public struct RouteSummary: Hashable, Sendable, Codable {
     /// queue was full (`dropped`) or they waited past its queue timeout (`timedOut`).
     public var dropped: Int? = nil
     public var timedOut: Int? = nil
+    /// Requests that failed for good because an external dependency answered with an error;
+    /// nil for routes that call no dependency.
+    public var errors: Int? = nil
     /// In flight when measurement began and when the run ended (queued, in service, waiting
     /// for a connection, between hops): in flight at the start + arrivals = completed + failed +
     /// dropped + timed out + in flight at the end.

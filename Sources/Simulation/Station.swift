@@ -43,6 +43,10 @@ final class Station {
     let limitCores: Double
     var serviceRNG: RandomStream
     var balanceRNG: RandomStream
+    /// An external dependency's share of calls answered with an error (0 for every other
+    /// station, which then never draws from `errorRNG`).
+    let errorRate: Double
+    var errorRNG: RandomStream
 
     var pods: [Pod] = []
     /// Indices of ready pods that take new work, in index order.
@@ -104,7 +108,15 @@ final class Station {
         limitCores = spec.limitCores
         parallelCap = spec.parallelCap.map { Int32($0) } ?? .max
         isDatabasePrimary = spec.kind == .databasePrimary
-        let prefix = spec.kind == .service ? "service" : spec.kind == .consumerGroup ? "consumers" : "database"
+        let prefix: String
+        switch spec.kind {
+        case .service: prefix = "service"
+        case .consumerGroup: prefix = "consumers"
+        case .databasePrimary, .databaseReplicas: prefix = "database"
+        case .dependency: prefix = "dependency"
+        }
+        errorRate = spec.errorRate
+        errorRNG = RandomStream(seed: seed, name: "\(prefix)/\(spec.name)/errors")
         serviceRNG = RandomStream(seed: seed, name: "\(prefix)/\(spec.name)/service-time")
         balanceRNG = RandomStream(seed: seed, name: "\(prefix)/\(spec.name)/balance")
     }

@@ -3,7 +3,11 @@ import CapsimModel
 /// What the simulator needs to know about one station, whatever it stands for: a service's
 /// pods, a database primary or its read replicas, or an event-bus consumer group.
 struct StationSpec {
-    enum Kind: String { case service, databasePrimary = "database", databaseReplicas = "read replicas", consumerGroup = "consumer group" }
+    enum Kind: String {
+        case service, databasePrimary = "database", databaseReplicas = "read replicas", consumerGroup = "consumer group"
+        /// An external dependency: one always-ready "pod" whose slots are the partner's limit.
+        case dependency
+    }
 
     let name: String
     let kind: Kind
@@ -25,6 +29,8 @@ struct StationSpec {
     let lagScaler: LagScaler?
     /// The service object, for service stations (databases, caches, publications).
     let service: Service?
+    /// An external dependency's error rate (0 for every other kind).
+    var errorRate = 0.0
 
     static func service(_ sv: Service, etbPerUSD: Double) -> StationSpec {
         StationSpec(name: sv.name, kind: .service, slots: sv.capacity.concurrency, serviceTime: sv.capacity.serviceTime, queue: sv.queue,
@@ -71,8 +77,21 @@ struct StationSpec {
                     parallelCap: partitions, lagScaler: g.lagScaler, service: nil)
     }
 
+    /// A partner API: its latency as the service time, its concurrency limit as the slots of a
+    /// single instance that is always ready, no queue (a call over the limit is refused at once,
+    /// as a rate-limited API answers 429), no CPU, no cost, no autoscaling.
+    static func dependency(_ d: Dependency) -> StationSpec {
+        var spec = StationSpec(name: d.name, kind: .dependency, slots: d.concurrency ?? 1_000_000_000, serviceTime: d.latency,
+                               queue: QueueSettings(discipline: .shared, balancing: .roundRobin, limit: 0, timeout: nil),
+                               cpuPerRequest: 0, requestCores: 1, limitCores: 1, replicas: Replicas(min: 1, max: 1, initial: 1), startupDelay: 0,
+                               slo: nil, costPerHourETB: 0, hpa: nil, triggers: [], parallelCap: nil, lagScaler: nil, service: nil)
+        spec.errorRate = d.errorRate
+        return spec
+    }
+
     /// Every station of a scenario in the engine's order: its services (in name order), each
-    /// database's primary then its read replicas, then the event bus's consumer groups.
+    /// database's primary then its read replicas, the event bus's consumer groups, then the
+    /// external dependencies (last, so a scenario without them numbers its stations as before).
     static func all(_ scenario: Scenario) -> [StationSpec] {
         let rate = scenario.currency.etbPerUSD
         var specs = scenario.serviceNames.map { StationSpec.service(scenario.services[$0]!, etbPerUSD: rate) }
@@ -85,6 +104,7 @@ struct StationSpec {
                 specs.append(.consumers(g, partitions: bus.topics[g.topic]?.partitions ?? 1, owner: scenario.services[g.service], etbPerUSD: rate))
             }
         }
+        specs += scenario.dependencyNames.map { .dependency(scenario.dependencies[$0]!) }
         return specs
     }
 }

@@ -129,7 +129,12 @@ extension Simulator {
                 requests[r].at = Int32(s)
                 if hasSideWork[s] { sideWork(s, r) }
             }
-            proceed(r)                       // on to a query, the next hop, or done
+            // An external dependency may answer with an error (its own stream; no other station draws).
+            if st.errorRate > 0, st.errorRNG.uniform() < st.errorRate {
+                if routes.plain[Int(req.route)] { fail(r, .error) } else { callFailed(r, .error) }
+            } else {
+                proceed(r)                   // on to a query, the next hop, or done
+            }
         case .message, .abandoned, .job:
             requests.release(r)              // an event-bus message consumed, or an abandoned attempt's wasted work done
         }

@@ -12,13 +12,16 @@ public struct WindowTally: Hashable, Sendable, Codable {
     public let timedOut: Int
     /// Routes: requests whose call failed for good (every attempt timed out).
     public var failed: Int? = nil
+    /// Routes that call an external dependency: requests it answered with an error, for good.
+    public var errors: Int? = nil
     /// End to end for a route, time in the station for a station, over the completions in the
     /// window; nil when none completed.
     public let latency: LatencySummary?
 
-    public init(name: String, arrivals: Int, completed: Int, dropped: Int, timedOut: Int, failed: Int? = nil, latency: LatencySummary?) {
+    public init(name: String, arrivals: Int, completed: Int, dropped: Int, timedOut: Int, failed: Int? = nil, errors: Int? = nil,
+                latency: LatencySummary?) {
         self.name = name; self.arrivals = arrivals; self.completed = completed; self.dropped = dropped; self.timedOut = timedOut
-        self.failed = failed; self.latency = latency
+        self.failed = failed; self.errors = errors; self.latency = latency
     }
 }
 
@@ -40,7 +43,7 @@ public struct WindowSummary: Hashable, Sendable, Codable {
 /// while none is open.
 struct Windows {
     struct Tally {
-        var arrivals = 0, completed = 0, dropped = 0, queueTimeout = 0, callTimeout = 0
+        var arrivals = 0, completed = 0, dropped = 0, queueTimeout = 0, callTimeout = 0, errors = 0
         var sum = 0.0
         /// Allocated at the first completion: a 3-digit histogram spans ~190 KB.
         var latency: LogHistogram?
@@ -57,6 +60,7 @@ struct Windows {
             case .dropped: dropped += 1
             case .queueTimeout: queueTimeout += 1
             case .callTimeout: callTimeout += 1
+            case .error: errors += 1
             }
         }
     }
@@ -116,13 +120,13 @@ struct Windows {
         nextEdge = edge
     }
 
-    func summaries(routeNames: [String], plain: [Bool], stationNames: [String]) -> [WindowSummary] {
+    func summaries(routeNames: [String], plain: [Bool], dependent: [Bool], stationNames: [String]) -> [WindowSummary] {
         names.indices.map { w in
             WindowSummary(window: names[w], intervals: intervals[w].map { [$0.from, $0.to] },
                           routes: routeNames.indices.map { i in
                               let t = routes[w][i]
                               return WindowTally(name: routeNames[i], arrivals: t.arrivals, completed: t.completed, dropped: t.dropped,
-                                                 timedOut: t.queueTimeout, failed: plain[i] ? nil : t.callTimeout,
+                                                 timedOut: t.queueTimeout, failed: plain[i] ? nil : t.callTimeout, errors: dependent[i] ? t.errors : nil,
                                                  latency: t.latency.flatMap { Simulator.summary($0, t.sum) })
                           },
                           services: stationNames.indices.map { i in
