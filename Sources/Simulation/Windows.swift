@@ -43,7 +43,9 @@ public struct WindowSummary: Hashable, Sendable, Codable {
 /// while none is open.
 struct Windows {
     struct Tally {
-        var arrivals = 0, completed = 0, dropped = 0, queueTimeout = 0, callTimeout = 0, errors = 0
+        var arrivals = 0, completed = 0
+        /// Failures by cause: dropped, queue timeouts, call timeouts, dependency errors.
+        var failures = FailureCounts()
         var sum = 0.0
         /// Allocated at the first completion: a 3-digit histogram spans ~190 KB.
         var latency: LogHistogram?
@@ -55,14 +57,7 @@ struct Windows {
             latency!.record(UInt64(max(0, seconds) * 1e6))
         }
 
-        mutating func turnedAway(_ cause: FailureCause) {
-            switch cause {
-            case .dropped: dropped += 1
-            case .queueTimeout: queueTimeout += 1
-            case .callTimeout: callTimeout += 1
-            case .error: errors += 1
-            }
-        }
+        mutating func turnedAway(_ cause: FailureCause) { failures.count(cause) }
     }
 
     let names: [String]
@@ -125,14 +120,15 @@ struct Windows {
             WindowSummary(window: names[w], intervals: intervals[w].map { [$0.from, $0.to] },
                           routes: routeNames.indices.map { i in
                               let t = routes[w][i]
-                              return WindowTally(name: routeNames[i], arrivals: t.arrivals, completed: t.completed, dropped: t.dropped,
-                                                 timedOut: t.queueTimeout, failed: plain[i] ? nil : t.callTimeout, errors: dependent[i] ? t.errors : nil,
+                              return WindowTally(name: routeNames[i], arrivals: t.arrivals, completed: t.completed, dropped: t.failures.dropped,
+                                                 timedOut: t.failures.queueTimeout, failed: plain[i] ? nil : t.failures.callTimeout,
+                                                 errors: dependent[i] ? t.failures.error : nil,
                                                  latency: t.latency.flatMap { Simulator.summary($0, t.sum) })
                           },
                           services: stationNames.indices.map { i in
                               let t = stations[w][i]
-                              return WindowTally(name: stationNames[i], arrivals: t.arrivals, completed: t.completed, dropped: t.dropped,
-                                                 timedOut: t.queueTimeout, latency: t.latency.flatMap { Simulator.summary($0, t.sum) })
+                              return WindowTally(name: stationNames[i], arrivals: t.arrivals, completed: t.completed, dropped: t.failures.dropped,
+                                                 timedOut: t.failures.queueTimeout, latency: t.latency.flatMap { Simulator.summary($0, t.sum) })
                           })
         }
     }
