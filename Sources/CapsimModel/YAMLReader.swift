@@ -120,7 +120,9 @@ struct Obj {
             if !allowed.contains(key) {
                 let suggestion = suggestion(for: key, among: allowed)
                 if let sgg = suggestion { typoTargets.insert(sgg) }
-                r.error(at: k.mark, join(path, key), "unknown key \"\(key)\"" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? ""))
+                // No near key: show the keys this mapping takes, so the expected form is one look away.
+                r.error(at: k.mark, join(path, key), "unknown key \"\(key)\"" + (suggestion.map { "; did you mean \"\($0)\"?" }
+                        ?? "; \(kind.replacingOccurrences(of: "_", with: " ")) takes \(allowed.joined(separator: ", "))"))
                 continue
             }
             values[key] = v
