@@ -124,33 +124,21 @@ public enum ExpectationChecker {
         }
         guard let svc = r.services.first(where: { $0.service == target }) else { return nil }
         let samples = r.timeline.filter { $0.service == target && (win?.overlaps(sampleAt: $0.time, period: r.samplePeriod) ?? true) }
-        if let win, let t = win.services.first(where: { $0.name == target }) {
-            switch m {
-            case .latencyMean, .latencyP50, .latencyP90, .latencyP95, .latencyP99, .dropped, .timedOut, .throughput, .errorRate:
-                return observe(m, t, length: win.length)
-            default: break
-            }
-        }
+        // Counts and latency: the window's tally, or the whole run's (after warm-up) in the same form.
+        let tally = win.map { w in w.services.first { $0.name == target } }
+            ?? WindowTally(name: svc.service, arrivals: svc.arrivals, completed: svc.completed, dropped: svc.dropped, timedOut: svc.timedOut,
+                           latency: svc.latency)
         let upper = bound == .below || bound == .atMost || bound == .equals
         func extreme(_ f: (ServiceSample) -> Double) -> Double? {
             let v = samples.map(f)
             return upper ? v.max() : v.min()
         }
         switch m {
-        case .latencyMean: return svc.latency?.mean
-        case .latencyP50: return svc.latency?.p50
-        case .latencyP90: return svc.latency?.p90
-        case .latencyP95: return svc.latency?.p95
-        case .latencyP99: return svc.latency?.p99
         case .replicas: return extreme { Double($0.replicas) }
         case .cpuUtilization: return extreme(\.cpuUtilization)
         case .queueLength: return extreme { Double($0.queueLength) }
         case .inFlight: return extreme { Double($0.inFlight) }
-        case .dropped: return Double(svc.dropped)
-        case .timedOut: return Double(svc.timedOut)
-        case .throughput: return r.duration > r.warmup ? Double(svc.completed) / (r.duration - r.warmup) : nil
-        case .errorRate: return svc.arrivals > 0 ? Double(svc.dropped + svc.timedOut) / Double(svc.arrivals) : 0
-        default: return nil
+        default: return tally.flatMap { observe(m, $0, length: win?.length ?? r.duration - r.warmup) }
         }
     }
 

@@ -131,6 +131,8 @@ public enum Planner {
         let costs = services.map { $0.costPerInstanceHour.amount(in: .etb, etbPerUSD: s.currency.etbPerUSD) * hoursPerMonth }
         let utils = services.map { targetUtilization(s, $0) }
         let dbMonthly = databaseMonthlyETB(s)
+        // The same for every draw and service: the seasonal draw is raised to the largest surge.
+        let surge = largestSurge(s)?.multiplier ?? 0, multiplier = trafficMultiplier(s)
         for k in rps.indices { rps[k].reserveCapacity(draws); inst[k].reserveCapacity(draws); cost[k].reserveCapacity(draws) }
         for _ in 0..<draws {
             let u = (0..<4).map { platform[$0].uniform() }
@@ -142,7 +144,6 @@ public enum Planner {
                 let peak = sv.peak.quantile(v[0])
                 let growth = own[i].own[1] ? f.growthMonthly.quantile(v[1]) : shared[0]
                 let seasonal = own[i].own[2] ? f.seasonal.quantile(v[2]) : shared[1]
-                let surge = largestSurge(s)?.multiplier ?? 0, multiplier = trafficMultiplier(s)
                 let rest = (own[i].own[3] ? f.featureInteraction.quantile(v[3]) : shared[2])
                     * (own[i].own[4] ? f.safety.quantile(v[4]) : shared[3])
                 for (h, months) in horizons.enumerated() {

@@ -120,14 +120,16 @@ public struct EventQueue: Sendable {
 
     @inline(__always)
     public mutating func pop() -> Event? {
-        var from = -1
+        // The lane whose head comes first, if one comes before the heap's top.
+        var lane: Int?
         var best = heap.first
         for i in lanes.indices where lanes[i].count > 0 {
             let e = lanes[i].storage[lanes[i].head]
-            if best == nil || e < best! { best = e; from = i }
+            if best == nil || e < best! { best = e; lane = i }
         }
-        if from >= 0 { lanes[from].removeFirst(); return best }
-        return popHeap()
+        guard let lane else { return popHeap() }
+        lanes[lane].removeFirst()
+        return best
     }
 
     @inline(__always)
