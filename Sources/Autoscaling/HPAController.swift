@@ -118,12 +118,22 @@ public struct HPAController: Sendable {
         }
 
         let computed = computeReplicasForMetrics(obs)
-        let proposal: Proposals
+        var proposal: Proposals
         switch computed {
         case .failure(let failure):
-            return decision("no-metrics", current, nil, failure.message)
+            // A schedule is a metric of its own (KEDA's cron trigger): valid when the others
+            // are not, and, as upstream, a scale-down with invalid metrics is skipped.
+            guard let sch = obs.scheduled, sch.replicas >= current else { return decision("no-metrics", current, nil, failure.message) }
+            let text = "schedule \(sch.rule): \(sch.replicas) pods (other metrics invalid: \(failure.message))"
+            proposal = Proposals(best: MetricProposal(metric: .replicas, replicas: sch.replicas, value: Double(sch.replicas), ratio: 1, hold: nil, text: text),
+                                 text: text, scheduled: true)
         case .success(let p):
             proposal = p
+            if let sch = obs.scheduled, sch.replicas > p.best.replicas {
+                proposal.text = "schedule \(sch.rule): \(sch.replicas) pods, above the metrics' \(p.best.replicas) (\(p.text))"
+                proposal.best = MetricProposal(metric: p.best.metric, replicas: sch.replicas, value: p.best.value, ratio: p.best.ratio, hold: nil, text: proposal.text)
+                proposal.scheduled = true
+            }
         }
         // `desiredReplicas` starts at 0 upstream and takes the metric proposal when larger.
         let prenormalized = max(0, proposal.best.replicas)
@@ -146,6 +156,8 @@ public struct HPAController: Sendable {
             clauses.append(normalized.limitText)
         } else if normalized.stabilized != prenormalized {
             rule = "stabilized"
+        } else if proposal.scheduled && desired != current {
+            rule = "scheduled"
         } else if desired > current {
             rule = "scale-up"
         } else if desired < current {
@@ -171,6 +183,8 @@ public struct HPAController: Sendable {
     struct Proposals {
         var best: MetricProposal
         var text: String
+        /// The schedule's proposal won over the metrics'.
+        var scheduled = false
     }
 
     /// Upstream `computeReplicasForMetrics` (R3.1): one proposal per metric in `hpa.metrics`,

@@ -35,10 +35,25 @@ public struct Observation: Hashable, Sendable {
     public let pods: [PodSample]
     /// Service-level metrics: latency in seconds, CPU as a fraction, queue length as a count…
     public let metrics: [Metric: Double]
+    /// A scheduled minimum in force (`autoscaling.schedule`), an extra proposal for the HPA.
+    public let scheduled: ScheduledMinimum?
 
-    public init(time: Double, service: String, replicas: Int, pods: [PodSample] = [], metrics: [Metric: Double] = [:]) {
+    public init(time: Double, service: String, replicas: Int, pods: [PodSample] = [], metrics: [Metric: Double] = [:],
+                scheduled: ScheduledMinimum? = nil) {
         self.time = time; self.service = service; self.replicas = replicas; self.pods = pods; self.metrics = metrics
+        self.scheduled = scheduled
     }
+}
+
+/// What a scheduled-scaling rule asks of the HPA while it is in force: like KEDA's cron
+/// trigger, an External metric whose proposal is exactly `replicas`; the highest proposal wins
+/// and the HPA's behavior still limits the pace.
+public struct ScheduledMinimum: Hashable, Sendable {
+    public let replicas: Int
+    /// The rule's name, for the decision's reason.
+    public let rule: String
+
+    public init(replicas: Int, rule: String) { self.replicas = replicas; self.rule = rule }
 }
 
 /// One policy's verdict at one observation: what it wants and why, in words an SRE reads.

@@ -142,4 +142,6 @@ public struct HPA: Hashable, Sendable, Codable {
 public struct Autoscaling: Hashable, Sendable, Codable {
     public let hpa: HPA?
     public let triggers: [Trigger]
+    /// Scheduled and calendar-aware minimums, fed to the HPA (`autoscaling.schedule`).
+    public var schedule: [ScalingSchedule] = []
 }

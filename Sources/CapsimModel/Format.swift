@@ -27,7 +27,10 @@ public enum ScenarioFormat {
         "replicas": ["min", "max", "initial"],
         "slo": ["latency_mean", "latency_p50", "latency_p90", "latency_p95", "latency_p99"],
         "queue": ["discipline", "balancing", "limit", "timeout"],
-        "autoscaling": ["hpa", "triggers"],
+        "autoscaling": ["hpa", "triggers", "schedule"],
+        /// A scheduled minimum: KEDA's cron window (`start`, `end`, `timezone`) or capsim's
+        /// `before` an occasion with a `lead`.
+        "schedule_rule": ["name", "start", "end", "timezone", "before", "lead", "replicas"],
         "hpa": ["metrics", "sync_period", "tolerance", "behavior", "cpu_initialization_period", "initial_readiness_delay"],
         "hpa_metric": ["metric", "target"],
         "behavior": ["scale_up", "scale_down"],

@@ -6,7 +6,8 @@ import Yams
 extension ScenarioDecoder {
     func autoscaling(_ node: Node, _ path: String) -> Autoscaling? {
         guard let o = Obj(r, node, path, kind: "autoscaling") else { return nil }
-        return Autoscaling(hpa: o["hpa"].flatMap { hpa($0, o.sub("hpa")) }, triggers: triggers(o, owner: .service))
+        return Autoscaling(hpa: o["hpa"].flatMap { hpa($0, o.sub("hpa")) }, triggers: triggers(o, owner: .service),
+                           schedule: o.items("schedule", scheduleRule) ?? [])
     }
 
     func triggers(_ o: Obj, owner: Metric.Owner) -> [Trigger] {

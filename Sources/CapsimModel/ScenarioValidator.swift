@@ -128,6 +128,7 @@ struct ScenarioValidator {
         for (i, t) in a.triggers.enumerated() {
             trigger(t, r.item("\(base).autoscaling.triggers", i), owner: .service, serviceName: sv.name, maxReplicas: sv.replicas.max)
         }
+        schedule(sv, join(base, "autoscaling.schedule"))
     }
 
     func replicas(_ rp: Replicas, _ path: String) {

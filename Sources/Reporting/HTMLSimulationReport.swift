@@ -47,6 +47,7 @@ struct HTMLSimulationReport {
         var toc = ["<a href=\"#overview\">Overview</a>", "<a href=\"#services\">Services</a>"]
         if !result.routes.isEmpty { toc.append("<a href=\"#routes\">Routes</a>") }
         if result.services.contains(where: { $0.cacheHitRatio != nil }) || !(result.cdn ?? []).isEmpty { toc.append("<a href=\"#offload\">Caches and CDN</a>") }
+        if !(result.scheduleEffects ?? []).isEmpty { toc.append("<a href=\"#schedule\">Scheduled scaling</a>") }
         toc += sectionOrder.map { "<a href=\"#s\($0)\">\(esc(result.services[$0].service))</a>" }
         toc.append("<a href=\"#events\">Scaling events</a>")
         b += "<nav class=\"toc\">" + toc.joined(separator: " ") + "</nav>"
@@ -54,10 +55,20 @@ struct HTMLSimulationReport {
         b += "<h2 id=\"services\">Services</h2>" + serviceTable().render()
         if !result.routes.isEmpty { b += "<h2 id=\"routes\">End to end per route</h2>" + routeTable().render() }
         b += offloadSection()
+        b += scheduleSection()
         for i in sectionOrder { b += serviceSection(result.services[i], index: i) }
         b += eventLog()
         b += notes()
         return HTMLPage.wrap(title: "capsim report: \(result.scenario)" + (runID.map { " (run #\($0))" } ?? ""), body: b)
+    }
+
+    /// What each schedule rule cost and saved against the run without schedules.
+    func scheduleSection() -> String {
+        let rows = ScheduleEffectTable.rows(result, clock: clock)
+        guard !rows.isEmpty else { return "" }
+        var t = HTMLTable(ScheduleEffectTable.header, numeric: [2, 3, 4, 6, 7, 8, 9])
+        for row in rows { t.add(row) }
+        return "<h2 id=\"schedule\">Scheduled scaling</h2><p>" + esc(ScheduleEffectTable.intro.replacingOccurrences(of: "`", with: "")) + "</p>" + t.render()
     }
 
     /// What caches and the CDN keep off the databases and origins: hit ratios and the

@@ -36,6 +36,13 @@ public enum MarkdownReport {
             out += ["### Caches and CDN", "", t.markdown(), ""]
         }
 
+        let scheduleRows = ScheduleEffectTable.rows(r, clock: clock)
+        if !scheduleRows.isEmpty {
+            var t = TextTable(ScheduleEffectTable.header)
+            for row in scheduleRows { t.add(row.map(md)) }
+            out += ["### Scheduled scaling", "", ScheduleEffectTable.intro, "", t.markdown(), ""]
+        }
+
         let decisions = r.scaling.filter { $0.alert == nil }
         out += ["### Scaling decisions (\(decisions.count == 0 ? "none" : decisions.count > maxDecisions ? "first \(maxDecisions) of \(ChartFormat.grouped(decisions.count))" : "\(decisions.count)"))", ""]
         if !decisions.isEmpty {

@@ -24,11 +24,12 @@ public enum SimulationRenderer {
             let scenario: String; let seed: UInt64; let duration: Double; let warmup: Double; let samplePeriod: Double
             let events: UInt64; let services: [ServiceSummary]; let routes: [RouteSummary]; let scalingDecisions: Int
             let backlogs: [Backlog]; let warnings: [String]; let windows: [WindowSummary]?
+            let scheduleEffects: [ScheduleEffect]?
         }
         let findings = r.findings
         let s = Summary(scenario: r.scenario, seed: r.seed, duration: r.duration, warmup: r.warmup, samplePeriod: r.samplePeriod,
                         events: r.events, services: r.services, routes: r.routes, scalingDecisions: r.scaling.count,
-                        backlogs: findings.backlogs, warnings: findings.map(\.message), windows: r.windows)
+                        backlogs: findings.backlogs, warnings: findings.map(\.message), windows: r.windows, scheduleEffects: r.scheduleEffects)
         let e = JSONEncoder()
         e.keyEncodingStrategy = .convertToSnakeCase
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -96,12 +97,13 @@ public enum SimulationRenderer {
         for w in r.windows ?? [] where !w.intervals.isEmpty {
             var wt = TextTable(["route", "arrivals", "completed", "failed", "mean", "p50", "p95", "p99", "max"])
             for x in w.routes where x.arrivals > 0 || x.completed > 0 {
-                wt.add([x.name, "\(x.arrivals)", "\(x.completed)", "\((x.failed ?? 0) + x.dropped + x.timedOut + (x.errors ?? 0))", ms(x.latency?.mean), ms(x.latency?.p50),
+                wt.add([x.name, "\(x.arrivals)", "\(x.completed)", "\(x.failures)", ms(x.latency?.mean), ms(x.latency?.p50),
                         ms(x.latency?.p95), ms(x.latency?.p99), ms(x.latency?.max)])
             }
             let span = w.intervals.map { "\(formatElapsed($0[0]))–\(formatElapsed($0[1]))" }.joined(separator: ", ")
             out += ["", "End to end during \(w.window) (\(span) into the run; arrivals, completions and failures in the window):", wt.render()]
         }
+        out += scheduleLines(r)
         let outside = r.services.filter { ($0.maxBlocked ?? 0) > 0 }
         if !outside.isEmpty {
             out += ["", "Waiting outside a station (for a database connection, a hot row's lock, or a caller's connection pool):"]
@@ -132,7 +134,9 @@ public enum SimulationRenderer {
         if !changes.isEmpty {
             out += ["", "Scaling decisions and alerts (\(changes.count); all in events.csv):"]
             for e in changes.prefix(12) {
-                out.append("  \(clock(e.time))  \(e.service)  \(e.policy): \(e.from) → \(e.to)  \(e.reason)")
+                // A schedule's window opening or closing changes nothing by itself: no "n → n".
+                let change = e.rule.hasPrefix("window-") ? "\(e.rule) at \(e.from) replicas" : "\(e.from) → \(e.to)"
+                out.append("  \(clock(e.time))  \(e.service)  \(e.policy): \(change)  \(e.reason)")
             }
             if changes.count > 12 { out.append("  … \(changes.count - 12) more") }
         }

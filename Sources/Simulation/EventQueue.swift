@@ -11,14 +11,17 @@ public enum EventKind: UInt8, Sendable {
     case jobDone = 4
     case podReady = 5
     case sample = 6
-    case controllerSync = 7
+    /// A scheduled-scaling rule's window opens or closes (a = rule index): logged before a
+    /// controller syncing at the same instant acts on it.
+    case scheduleEdge = 7
+    case controllerSync = 8
     /// A timed call's deadline (a = request, b = call id).
-    case callTimeout = 8
+    case callTimeout = 9
     /// A retried attempt leaving after its backoff.
-    case retry = 9
-    case end = 10
+    case retry = 10
+    case end = 11
     /// A station's timed job is due (a = station, b = job index).
-    case job = 11
+    case job = 12
 }
 
 /// One scheduled event: 24 bytes, no references, so the heap never allocates per event.

@@ -101,7 +101,8 @@ extension Simulator {
             return PodSample(name: "\(st.name)-\(i)", ready: p.state == .ready, age: now - p.started,
                              readyFor: p.state == .ready ? now - p.readyAt : nil, cpuRequest: st.requestCores * 1000, cpuUsage: p.lastUsage)
         }
-        let obs = Observation(time: now, service: st.name, replicas: st.replicas, pods: pods, metrics: metrics.last[s] ?? [:])
+        let obs = Observation(time: now, service: st.name, replicas: st.replicas, pods: pods, metrics: metrics.last[s] ?? [:],
+                              scheduled: scheduledMinimum(s))
         let d = hpa.reconcile(obs)
         scaling.hpas[s] = hpa
         // Only changes go to the event log: a hold ("stabilized", "tolerance") every 15 s per

@@ -18,6 +18,9 @@ public struct SimulationResult: Hashable, Sendable, Codable {
     public var cdn: [CDNPathSummary]? = nil
     /// Each surge and each window an expectation names, measured on its own (nil: none).
     public var windows: [WindowSummary]? = nil
+    /// What each `autoscaling.schedule` rule cost and saved, against the run without
+    /// schedules (nil: the scenario has none, or the comparison was skipped).
+    public var scheduleEffects: [ScheduleEffect]? = nil
 }
 
 extension SimulationResult {

@@ -11,6 +11,9 @@ public struct SimulationOptions: Sendable {
     public var seed: UInt64
     /// Check the kernel's invariants after every event (tests turn this on; it costs ~2×).
     public var checkInvariants = false
+    /// False runs the counterfactual of a scenario with `autoscaling.schedule` rules: their
+    /// windows are measured, but the rules ask the HPA for nothing.
+    public var scheduledScaling = true
     /// Called about every 2²⁰ events with (simulated time, events so far).
     public var progress: (@Sendable (Double, UInt64) -> Void)?
 
@@ -48,6 +51,7 @@ public struct SimulationError: Error, CustomStringConvertible, Sendable {
 /// | `Jobs.swift` | timed jobs | job, jobDone |
 /// | `Sampling.swift` | timelines, last metrics | sample |
 /// | `Scaling.swift` | HPAs, lag scalers, triggers, scaling log | controllerSync |
+/// | `ScheduledScaling.swift` | `autoscaling.schedule` windows | scheduleEdge |
 /// | `Accounting.swift`, `Invariants.swift`, `Results.swift` | accounts, checks, summaries | end |
 ///
 /// Calls are modelled hop by hop (tandem): a service's slot is freed when its own work is done
@@ -85,6 +89,8 @@ public final class Simulator: EventHandler {
     /// Surges and the windows expectations name, measured on their own.
     var windows: Windows
     var scaling: Scaling
+    /// When each `autoscaling.schedule` rule is in force.
+    let schedules: ScheduleWindows
     let cdnPaths: [CDNPathSummary]
 
     /// The accounts' opening balances (see `openAccounts`), taken at the first event of the
@@ -130,7 +136,8 @@ public final class Simulator: EventHandler {
             st.accountPods(0, measuring: false)
         }
         scaling = Scaling(stations: stations, routeNames: routes.names)
-        windows = Windows(scenario: scenario, seasons: traffic.seasons, duration: options.duration, routeCount: routes.names.count,
+        schedules = ScheduleWindows(scenario: scenario, duration: options.duration)
+        windows = Windows(scenario: scenario, seasons: traffic.seasons, schedules: schedules, duration: options.duration, routeCount: routes.names.count,
                           stationCount: stations.count)
     }
 
@@ -143,6 +150,7 @@ public final class Simulator: EventHandler {
         scheduleControllers()
         kernel.schedule(.end, at: options.duration)
         scheduleJobs()
+        scheduleEdges()
         try kernel.run(self)
         return try finish()
     }
@@ -164,6 +172,7 @@ public final class Simulator: EventHandler {
         case .end: return false
         case .job: jobDue(Int(e.a), Int(e.b))
         case .jobDone: jobDone(Int(e.a), e.b)
+        case .scheduleEdge: scheduleEdge(Int(e.a))
         }
         if options.checkInvariants { checkInvariants(); if violation != nil { return false } }
         return true

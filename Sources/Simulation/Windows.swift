@@ -69,7 +69,7 @@ struct Windows {
     private var nextEdge = 0.0
     let any: Bool
 
-    init(scenario: Scenario, seasons: SeasonSchedule, duration: Double, routeCount: Int, stationCount: Int) {
+    init(scenario: Scenario, seasons: SeasonSchedule, schedules: ScheduleWindows, duration: Double, routeCount: Int, stationCount: Int) {
         var names: [String] = [], spans: [[(from: Double, to: Double)]] = []
         func add(_ name: String, _ s: [(from: Double, to: Double)]) {
             guard !names.contains(name) else { return }
@@ -88,6 +88,9 @@ struct Windows {
                 add(e.during!.label, [(from, to)])
             }
         }
+        // Each scheduled-scaling rule's stretches, so what it bought can be read off (and set
+        // against a run without it).
+        for rule in schedules.rules { add(rule.window, rule.intervals) }
         self.names = names
         intervals = spans
         routes = names.map { _ in Array(repeating: Tally(), count: routeCount) }

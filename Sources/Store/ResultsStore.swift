@@ -131,6 +131,7 @@ public final class ResultsStore: Sendable {
         let servicesJSON = try Self.encode(result.services)
         let routesJSON = try Self.encode(result.routes)
         let windowsJSON = try result.windows.map { try Self.encode($0) }
+        let effectsJSON = try result.scheduleEffects.map { try Self.encode($0) }
         let header = RunHeader(kind: .simulate, scenarioName: result.scenario, scenarioHash: SHA256.hex(scenarioText), scenarioText: scenarioText,
                                seed: result.seed, parameters: parameters, capsimVersion: capsimVersion, createdAt: createdAt,
                                summary: RunSummary.simulation(result))
@@ -138,10 +139,12 @@ public final class ResultsStore: Sendable {
             let id = try header.insert(db)
             try db.execute(sql: """
                 INSERT INTO simulation_result (run_id, duration, warmup, sample_period, events, services_json, routes_json,
-                                               timeline_rows, route_timeline_rows, scaling_rows, windows_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                               timeline_rows, route_timeline_rows, scaling_rows, windows_json,
+                                               schedule_effects_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [id, result.duration, result.warmup, result.samplePeriod, Int64(bitPattern: result.events),
-                                 servicesJSON, routesJSON, result.timeline.count, result.routeTimeline.count, result.scaling.count, windowsJSON])
+                                 servicesJSON, routesJSON, result.timeline.count, result.routeTimeline.count, result.scaling.count, windowsJSON,
+                                 effectsJSON])
             try Self.insertTimeline(db, id: id, result.timeline)
             try Self.insertRouteTimeline(db, id: id, result.routeTimeline)
             try Self.insertScaling(db, id: id, result.scaling)
@@ -256,7 +259,7 @@ public final class ResultsStore: Sendable {
             guard info.kind == .simulate else { throw StoreError.wrongKind(id: id, actual: info.kind, expected: .simulate) }
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT duration, warmup, sample_period, events, services_json, routes_json, timeline_rows, route_timeline_rows, scaling_rows,
-                       windows_json
+                       windows_json, schedule_effects_json
                 FROM simulation_result WHERE run_id = ?
                 """, arguments: [id])
             else { throw StoreError.incomplete(id: id, detail: "its simulation result is missing") }
@@ -290,6 +293,9 @@ public final class ResultsStore: Sendable {
                 "scaling": scaling,
             ]
             if let windows = row["windows_json"] as String? { fields["windows"] = try Self.decode([WindowSummary].self, from: windows, run: info) }
+            if let effects = row["schedule_effects_json"] as String? {
+                fields["scheduleEffects"] = try Self.decode([ScheduleEffect].self, from: effects, run: info)
+            }
             do {
                 return try SimulationResult(from: FieldsDecoder(fields: fields))
             } catch {

@@ -35,7 +35,7 @@ import GRDB
 /// save — the simulator never produces one). Optional Swift values are NULL.
 enum Schema {
     /// Migration names in order; the last is the current schema version.
-    static let migrationNames = ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows"]
+    static let migrationNames = ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-schedule-effects"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -59,6 +59,7 @@ enum Schema {
         }
         migrator.registerMigration("v4-waits") { db in try db.execute(sql: v4Waits) }
         migrator.registerMigration("v5-windows") { db in try db.execute(sql: v5Windows) }
+        migrator.registerMigration("v6-schedule-effects") { db in try db.execute(sql: v6ScheduleEffects) }
         return migrator
     }
 
@@ -68,6 +69,13 @@ enum Schema {
     /// Windows measured on their own (a run's surges, and the windows its expectations name),
     /// as JSON beside the summaries: a few rows per run, read whole. NULL when the run measured
     /// none or was saved before. Frozen once released.
+    /// What each scheduled-scaling rule cost and saved against the run without schedules, as
+    /// JSON beside the summaries. NULL when the run had no schedule or skipped the comparison.
+    /// Frozen once released.
+    static let v6ScheduleEffects = """
+        ALTER TABLE simulation_result ADD COLUMN schedule_effects_json TEXT;
+        """
+
     static let v5Windows = """
         ALTER TABLE simulation_result ADD COLUMN windows_json TEXT;
         """

@@ -36,6 +36,9 @@ struct Simulate: ParsableCommand {
     @Option(help: "Also write a capacity report: FILE.html (charts) or FILE.md (Markdown).")
     var report: String?
 
+    @Flag(help: "Skip the second run, without the scenario's autoscaling.schedule rules, that shows what they cost and saved.")
+    var noScheduleComparison = false
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -57,7 +60,7 @@ struct Simulate: ParsableCommand {
                 FileHandle.standardError.write(Data(line.utf8))
             }
         }
-        let result = try simulate(scenario, options, file: file)
+        let result = try simulate(scenario, options, file: file, compareSchedules: !noScheduleComparison)
         if options.progress != nil, Date().timeIntervalSince(started) > 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         try writeRunFiles(result, to: out ?? "reports/\(scenario.name)")
         try ReportWriter.record(

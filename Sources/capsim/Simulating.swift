@@ -23,8 +23,8 @@ func writeRunFiles(_ result: SimulationResult, to dir: String) throws {
 
 /// Runs the simulation of `file`'s scenario; an error is printed and exits 2 (bad input) or 3
 /// (an engine error).
-func simulate(_ scenario: Scenario, _ options: SimulationOptions, file: String) throws -> SimulationResult {
-    do { return try Simulator(scenario: scenario, options: options).run() } catch let e as SimulationError {
+func simulate(_ scenario: Scenario, _ options: SimulationOptions, file: String, compareSchedules: Bool = false) throws -> SimulationResult {
+    do { return try Simulator.run(scenario: scenario, options: options, compareSchedules: compareSchedules) } catch let e as SimulationError {
         printErr(e.message(file: file))
         throw ExitCode(e.exitCode)
     }
