@@ -13,8 +13,11 @@ public struct CapacityPlan: Hashable, Sendable, Codable {
     public let hoursPerMonth: Double
     public let rows: [PlanRow]
     public let totals: [PlanTotal]
-    /// Services whose required instances exceed their max replicas, in words.
+    /// Services whose required instances exceed their max replicas, and databases whose
+    /// cores, replicas or connections fall short, in words.
     public let warnings: [String]
+    /// Each database at each horizon, sized at the planned load (nil in plans stored before).
+    public var databases: [DatabasePlanRow]? = nil
 }
 
 /// One multiplicative step of the seed's formula and the load after it.
@@ -80,7 +83,7 @@ public struct PlanTotal: Hashable, Sendable, Codable {
     public let servicesOverMax: [String]
     public let monthlyCostEtb: Double
     public let monthlyCostUsd: Double
-    /// Databases are sized by hand (the seed's "investigate / vertical scale"): a fixed cost.
+    /// The databases as planned: primaries scaled to the cores they need, plus read replicas.
     public let databaseMonthlyCostEtb: Double
     public let uncertainty: TotalUncertainty?
 }

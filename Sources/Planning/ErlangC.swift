@@ -60,4 +60,33 @@ public struct ErlangC: Sendable, Equatable {
         if c <= 1 - p { return 0 }
         return log(c / (1 - p)) / (Double(servers) * mu - lambda)
     }
+
+    /// The number in the system (waiting + in service) not exceeded with probability p: the
+    /// connections a database needs when each query holds one while queued and served.
+    ///
+    /// Above c the tail is geometric, P(N > c + k) = C·ρ^(k+1); below c, P(N = n) is walked
+    /// down from P(N = c) = C(1 − ρ) by P(N = n − 1) = P(N = n)·n/a, which never forms a^n/n!.
+    /// nil when unstable.
+    public func inSystemQuantile(_ p: Double) -> Int? {
+        guard isStable, p > 0, p < 1 else { return nil }
+        let c = probabilityOfWaiting, rho = utilization, a = offeredLoad
+        guard lambda > 0 else { return 0 }
+        if c <= 1 - p {
+            // The quantile is below c. P(N > c − 1) = C already qualifies; walk down while
+            // P(N > n − 1) = P(N > n) + P(N = n) stays within 1 − p.
+            var n = servers - 1, tail = c
+            var pn = c * (1 - rho)   // P(N = n + 1), starting at P(N = c)
+            while n >= 0 {
+                pn = pn * Double(n + 1) / a   // now P(N = n)
+                if tail + pn > 1 - p { break }
+                tail += pn
+                n -= 1
+            }
+            return max(0, n)
+        }
+        // P(N > c + k) = C·ρ^(k+1) ≤ 1 − p  ⇔  k + 1 ≥ ln((1 − p)/C) / ln ρ.
+        guard rho > 0 else { return servers }
+        let k = Int((log((1 - p) / c) / log(rho)).rounded(.up)) - 1
+        return servers + max(0, k)
+    }
 }

@@ -23,7 +23,13 @@ public enum Planner {
             sv.peak.isRange || f.growthMonthly.isRange || f.seasonal.isRange || f.featureInteraction.isRange || f.safety.isRange
         }
         let n = uncertain ? (draws ?? s.planning.draws) : 0
-        let sims = n > 0 ? monteCarlo(s, services: services, factors: factors, horizons: horizons, draws: n, calendar: calendar) : nil
+        // Databases are sized from the services' planned rates (the mid values) at each horizon.
+        let midRows = services.enumerated().flatMap { i, sv in
+            horizons.enumerated().map { h, months in planRow(s, sv, factors[i], months: months, uncertainty: nil, calendar: calendar?[i][h]) }
+        }
+        let databases = horizons.flatMap { DatabaseSizing.rows(s, serviceRows: midRows, months: $0, hoursPerMonth: hoursPerMonth) }
+        let dbMonthly = horizons.map { m in databases.filter { $0.months == m }.reduce(0.0) { $0 + $1.monthlyCostEtb } }
+        let sims = n > 0 ? monteCarlo(s, services: services, factors: factors, horizons: horizons, draws: n, calendar: calendar, dbMonthly: dbMonthly) : nil
 
         var rows: [PlanRow] = []
         var warnings: [String] = []
@@ -37,19 +43,19 @@ public enum Planner {
                 rows.append(row)
             }
         }
-        let dbMonthly = databaseMonthlyETB(s)
+        warnings += databases.flatMap(\.findings)
         let totals = horizons.enumerated().map { (h, months) -> PlanTotal in
             let rs = rows.filter { $0.months == months }
-            let etb = rs.reduce(0) { $0 + $1.monthlyCostEtb } + dbMonthly
+            let etb = rs.reduce(0) { $0 + $1.monthlyCostEtb } + dbMonthly[h]
             return PlanTotal(months: months, instancesRequired: rs.reduce(0) { $0 + $1.instancesRequired },
                              servicesOverMax: rs.filter(\.exceedsMax).map(\.service),
-                             monthlyCostEtb: etb, monthlyCostUsd: usd(etb, s), databaseMonthlyCostEtb: dbMonthly,
+                             monthlyCostEtb: etb, monthlyCostUsd: usd(etb, s), databaseMonthlyCostEtb: dbMonthly[h],
                              uncertainty: sims?.totals[h])
         }
         // A label such as "seasonal peak" over a factor of ×1 would claim a peak that is not planned.
         let label = rows.allSatisfy({ $0.seasonalFactor == 1 }) ? "no seasonal factor" : s.planning.seasonLabel
         return CapacityPlan(scenario: s.name, seed: s.seed, draws: n, seasonLabel: label, etbPerUSD: s.currency.etbPerUSD,
-                            hoursPerMonth: hoursPerMonth, rows: rows, totals: totals, warnings: warnings)
+                            hoursPerMonth: hoursPerMonth, rows: rows, totals: totals, warnings: warnings, databases: databases)
     }
 
     /// Utilisation at which instances are counted: the scenario's, else the service's HPA CPU target.
@@ -60,12 +66,6 @@ public enum Planner {
     static func instances(required: Double, capacity: Double, utilization: Double, min: Int) -> Int {
         // Clamped far above any real fleet so absurd inputs cannot overflow Int.
         Swift.max(min, Int(Swift.min(1e12, (required / (capacity * utilization) - 1e-9).rounded(.up))))
-    }
-
-    /// Databases are priced per hour and not scaled by the plan. Summed in name order:
-    /// dictionary order changes per process, and floating-point sums depend on order.
-    static func databaseMonthlyETB(_ s: Scenario) -> Double {
-        s.databaseNames.reduce(0.0) { $0 + (s.databases[$1]!.costPerHour?.amount(in: .etb, etbPerUSD: s.currency.etbPerUSD) ?? 0) * hoursPerMonth }
     }
 
     static func usd(_ etb: Double, _ s: Scenario) -> Double { s.currency.etbPerUSD > 0 ? etb / s.currency.etbPerUSD : 0 }
@@ -116,7 +116,8 @@ public enum Planner {
     /// iteration shared by all services (a boom lifts every service at once); a service's own
     /// ranges draw from its own named stream. Each input has its own stream, so adding a
     /// range elsewhere leaves these draws unchanged.
-    static func monteCarlo(_ s: Scenario, services: [Service], factors: [PlanningFactors], horizons: [Int], draws: Int, calendar: [[CalendarSeasonal]]?) -> Simulated {
+    static func monteCarlo(_ s: Scenario, services: [Service], factors: [PlanningFactors], horizons: [Int], draws: Int, calendar: [[CalendarSeasonal]]?,
+                           dbMonthly: [Double]) -> Simulated {
         let p = s.planning.factors
         var platform = ["growth", "seasonal", "feature_interaction", "safety"].map { RandomStream(seed: s.seed, name: "plan/\($0)") }
         struct Own { var streams: [RandomStream]; var own: [Bool] }
@@ -130,14 +131,13 @@ public enum Planner {
         var totInst = [[Double]](repeating: [], count: hcount), totCost = totInst
         let costs = services.map { $0.costPerInstanceHour.amount(in: .etb, etbPerUSD: s.currency.etbPerUSD) * hoursPerMonth }
         let utils = services.map { targetUtilization(s, $0) }
-        let dbMonthly = databaseMonthlyETB(s)
         // The same for every draw and service: the seasonal draw is raised to the largest surge.
         let surge = largestSurge(s)?.multiplier ?? 0, multiplier = trafficMultiplier(s)
         for k in rps.indices { rps[k].reserveCapacity(draws); inst[k].reserveCapacity(draws); cost[k].reserveCapacity(draws) }
         for _ in 0..<draws {
             let u = (0..<4).map { platform[$0].uniform() }
             let shared = [p.growthMonthly.quantile(u[0]), p.seasonal.quantile(u[1]), p.featureInteraction.quantile(u[2]), p.safety.quantile(u[3])]
-            var ti = [Double](repeating: 0, count: hcount), tc = [Double](repeating: dbMonthly, count: hcount)
+            var ti = [Double](repeating: 0, count: hcount), tc = dbMonthly
             for (i, sv) in services.enumerated() {
                 let v = (0..<5).map { own[i].streams[$0].uniform() }
                 let f = factors[i]
