@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The dogfood gate (issue 13): capsim checks its own bundled scenarios, as a user's CI would.
+# The dogfood gate: capsim checks its own bundled scenarios, as a user's CI would.
 #
 # For every scenario under scenarios/: `capsim check` runs its expect: block (when it has one)
 # and compares its scaling decisions with the golden file scenarios/golden/NAME.decisions.csv.

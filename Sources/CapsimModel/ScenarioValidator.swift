@@ -53,7 +53,7 @@ struct ScenarioValidator {
         range(f.growthMonthly, join(base, "growth"), lo: -0.5, hi: 1.0, what: "a monthly growth between -50% and 100%", percent: true)
         range(f.seasonal, join(base, "seasonal_factor"), lo: 0.1, hi: 10, what: "a seasonal factor between 0.1 and 10", percent: false)
         range(f.featureInteraction, join(base, "feature_interaction_factor"), lo: 0.5, hi: 5, what: "a feature-interaction factor between 0.5 and 5", percent: false)
-        range(f.safety, join(base, "safety_factor"), lo: 1, hi: 5, what: "a safety factor between 1.0 and 5.0 (the seed uses 2.0–3.0)", percent: false)
+        range(f.safety, join(base, "safety_factor"), lo: 1, hi: 5, what: "a safety factor between 1.0 and 5.0 (typically 2.0–3.0)", percent: false)
     }
 
     func range(_ u: Uncertain, _ path: String, lo: Double, hi: Double, what: String, percent: Bool) {
@@ -191,7 +191,7 @@ struct ScenarioValidator {
         switch t.action {
         case .addInstances(let n):
             check(n >= 1, join(path, "add"), "expected to add at least 1 instance, got \(n)")
-            if owner == .database { r.error(join(path, "add"), "a database trigger can only alert: capsim scales databases vertically by hand (the seed's \"investigate / vertical scale\")") }
+            if owner == .database { r.error(join(path, "add"), "a database trigger can only alert (e.g. alert: investigate / vertical scale): capsim does not scale databases, they are resized by hand") }
             if owner == .consumerGroup { r.error(join(path, "add"), "a consumer group adds queue workers: write add_queue_workers") }
         case .addQueueWorkers(let n):
             check(n >= 1, join(path, "add_queue_workers"), "expected to add at least 1 worker, got \(n)")

@@ -33,7 +33,7 @@ public struct AnnouncedDate: Hashable, Sendable {
         .init(.eidAlFitr, hijriYear: 1441, d(2020, 5, 24), source: "ENA, Addis Ababa May 24/2020: Ethiopian Muslims are celebrating the 1441st Eid al-Fitr"),
         .init(.eidAlFitr, hijriYear: 1442, d(2021, 5, 13), source: "ENA, Addis Ababa May 13/2021: celebrated today the 1442nd Eid Al-Fitr"),
         .init(.eidAlFitr, hijriYear: 1443, d(2022, 5, 2), source: "ENA, Addis Ababa May 2/2022: celebrated today the 1443rd Eid Al-Fitr"),
-        .init(.eidAlFitr, hijriYear: 1445, d(2024, 4, 10), source: "issue text (Ethiopia's official date); not confirmed from a stored news report"),
+        .init(.eidAlFitr, hijriYear: 1445, d(2024, 4, 10), source: "given as Ethiopia's official date; not confirmed from a news report of the day (the tabular date agrees)"),
         .init(.eidAlFitr, hijriYear: 1446, d(2025, 3, 30), source: "Fana (FMC), Addis Ababa March 29, 2025: Eid al-Fitr will be celebrated tomorrow; ENA: celebrated today, March 30, 2025"),
         // Eid al-Adha (Dhu al-Hijjah 10)
         .init(.eidAlAdha, hijriYear: 1442, d(2021, 7, 20), source: "ENA, Addis Ababa July 20/2021: celebrating the 1442nd Eid-al-Adha today"),

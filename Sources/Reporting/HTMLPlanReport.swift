@@ -227,7 +227,7 @@ struct HTMLPlanReport {
 
     func notes() -> String {
         let items = [
-            "The waterfalls multiply the current peak by each factor of the seed's formula in turn; the last bar is the load to provision for, with its p10–p90 range when any input is uncertain.",
+            "The waterfalls multiply the current peak by each factor of the capacity formula (growth, season, feature interaction, safety) in turn; the last bar is the load to provision for, with its p10–p90 range when any input is uncertain.",
             "Instances are counted at the target utilisation (the HPA's CPU target unless planning.target_utilization says otherwise); a red bar needs more than the HPA's max replicas.",
             "Erlang C sizes a queue per instance against the latency SLO; it usually needs fewer instances than the utilisation rule, whose extra instances are headroom.",
             "p10 / p50 / p90 come from seeded Monte Carlo draws over every range in the scenario; platform-wide factors are shared by all services within a draw, so totals are coherent.",

@@ -12,10 +12,10 @@ struct Bench: ParsableCommand {
     @Option(help: "Customers per queue.")
     var customers: Int = 10_000_000
 
-    @Option(help: "Also run the bundled seed platform for this long (e.g. 1h); empty to skip.")
+    @Option(help: "Also run the bundled example platform (scenarios/stan-store-et.yaml) for this long (e.g. 1h); empty to skip.")
     var platform: String = ""
 
-    @Option(help: "The M/M/c speed limit binary (swiftc -O ../shared/bench/mmc_limit.swift -o .build/mmc_limit): run beside each case, and the engine reported as a ratio to it.")
+    @Option(help: "A separate M/M/c speed-limit program to run beside each case (called with --lambda, --mu, --c, --customers, --seed, --warmup; prints a JSON line with customers_per_s); the engine is reported as a ratio to it.")
     var limit: String?
 
     /// The limit's customers per second for one case, from the JSON line it prints.
@@ -71,7 +71,7 @@ struct Bench: ParsableCommand {
             let visits = r.services.reduce(0) { $0 + $1.completed }
             var usage = rusage()
             getrusage(RUSAGE_SELF.rawValue, &usage)
-            print(String(format: "seed platform %@: %.1f s wall, %.2fM events/s, %.2fM station visits/s, peak RSS %.0f MB",
+            print(String(format: "stan-store-et %@: %.1f s wall, %.2fM events/s, %.2fM station visits/s, peak RSS %.0f MB",
                          platform, wall, Double(r.events) / wall / 1e6, Double(visits) / wall / 1e6, Double(usage.ru_maxrss) / 1024))
         }
     }

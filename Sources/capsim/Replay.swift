@@ -8,7 +8,7 @@ struct Replay: ParsableCommand {
     enum Format: String, CaseIterable, ExpressibleByArgument { case table, json }
 
     static let configuration = CommandConfiguration(
-        abstract: "Run a scenario's HPA and trigger rows over recorded metrics and print every decision.",
+        abstract: "Run a scenario's HPA and scaling triggers over recorded metrics and print every decision.",
         discussion: """
         The same HPAController and TriggerEvaluator the simulator uses, fed the observations in \
         time order: the HPA at each service's first observation and then at observations at \

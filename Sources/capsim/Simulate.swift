@@ -8,7 +8,7 @@ extension SimulationRenderer.Format: ExpressibleByArgument {}
 
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the discrete-event simulation: traffic, service queues, the seed's triggers and the HPA.",
+        abstract: "Run the discrete-event simulation: traffic, service queues, scaling triggers and the HPA.",
         discussion: """
         Writes summary.json, timeline.csv (every sample of every service), routes.csv (end-to-end \
         latency per route per sample) and events.csv (every scaling decision and alert) to --out, \
