@@ -17,10 +17,6 @@ import Simulation
 /// Each save is one transaction: a process killed mid-save leaves the whole run or nothing
 /// (`StoreKillTests` kills a writer with SIGKILL to show it). See `Schema` for the tables.
 public final class ResultsStore: Sendable {
-    /// Names the database file when `--db` is not given.
-    public static let environmentVariable = "CAPSIM_DB"
-    /// Where runs go when neither `--db` nor `$CAPSIM_DB` says otherwise: beside the reports.
-    public static let defaultPath = "reports/capsim.sqlite"
     /// The schema's migrations, oldest first; the last is the version this build writes.
     public static let migrations = Schema.migrationNames
 
@@ -28,16 +24,6 @@ public final class ResultsStore: Sendable {
     public let path: String
     /// Internal so tests can query SQLite directly; commands go through the methods.
     let dbPool: DatabasePool
-
-    /// The database to use: `--db PATH` if given, else `$CAPSIM_DB`, else `reports/capsim.sqlite`
-    /// (relative to the working directory, like every other capsim output). Empty values count
-    /// as absent, so `CAPSIM_DB= capsim …` falls back to the default rather than to "".
-    /// The environment is a parameter so tests need not change the process's.
-    public static func resolvePath(explicit: String?, environment: [String: String]) -> String {
-        if let explicit, !explicit.isEmpty { return explicit }
-        if let fromEnvironment = environment[environmentVariable], !fromEnvironment.isEmpty { return fromEnvironment }
-        return defaultPath
-    }
 
     /// Opens (creating if needed, parent folders included) the store at `path` and brings its
     /// schema up to date. Refuses a database written by a newer capsim, whose schema this

@@ -359,6 +359,30 @@ struct StoreCLITests {
         return ["CAPSIM_DB": path]
     }
 
+    @Test("with no --db and an empty $CAPSIM_DB a run is recorded under $XDG_DATA_HOME/capsim, folders created")
+    func recordsInDataHome() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-xdg-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.removeItem(at: home)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let env = ["CAPSIM_DB": "", "XDG_DATA_HOME": home.appendingPathComponent("data").path, "HOME": home.appendingPathComponent("home").path]
+        let r = try CLI.run(["plan", "scenarios/teaching/mmc.yaml"], environment: env)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err == "recorded as run 1 (capsim runs show 1)\n")
+        #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("data/capsim/capsim.sqlite").path))
+        #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("home").path), "$XDG_DATA_HOME comes before $HOME")
+        let list = try CLI.run(["runs", "list"], environment: env)
+        #expect(list.status == 0 && list.out.contains("mmc"))
+    }
+
+    @Test("with no --db, $CAPSIM_DB, $XDG_DATA_HOME or $HOME a recording command stops with exit 2 and says what to set")
+    func noDataHome() throws {
+        let r = try CLI.run(["runs", "list"], environment: ["CAPSIM_DB": "", "XDG_DATA_HOME": "", "HOME": ""])
+        #expect(r.status == 2)
+        #expect(r.err.contains("error: no place for the results store") && r.err.contains("--db PATH"))
+        let skipped = try CLI.run(["plan", "scenarios/teaching/mmc.yaml", "--no-store"], environment: ["CAPSIM_DB": "", "XDG_DATA_HOME": "", "HOME": ""])
+        #expect(skipped.status == 0, "--no-store needs no store, so no home either")
+    }
+
     @Test("plan and simulate record runs; list, show, compare, export and delete read them back")
     func runs() throws {
         let env = db("runs")

@@ -170,15 +170,35 @@ struct StoreTests {
 
     // MARK: Opening, paths, SQLite settings
 
-    @Test("resolvePath: --db, then $CAPSIM_DB, then reports/capsim.sqlite; empty counts as absent")
-    func resolvePath() {
-        let env = ["CAPSIM_DB": "/env/runs.sqlite", "HOME": "/home/x"]
-        #expect(ResultsStore.resolvePath(explicit: "cli.sqlite", environment: env) == "cli.sqlite")
-        #expect(ResultsStore.resolvePath(explicit: nil, environment: env) == "/env/runs.sqlite")
-        #expect(ResultsStore.resolvePath(explicit: "", environment: env) == "/env/runs.sqlite")
-        #expect(ResultsStore.resolvePath(explicit: nil, environment: ["HOME": "/home/x"]) == "reports/capsim.sqlite")
-        #expect(ResultsStore.resolvePath(explicit: nil, environment: ["CAPSIM_DB": ""]) == "reports/capsim.sqlite")
+    @Test("the store path: --db, then $CAPSIM_DB, then $XDG_DATA_HOME/capsim, then $HOME/.local/share/capsim; empty counts as absent")
+    func resolvePathPrecedence() throws {
+        let all = ["CAPSIM_DB": "/env/runs.sqlite", "XDG_DATA_HOME": "/xdg", "HOME": "/home/x"]
+        #expect(try ResultsStore.resolvePath(explicit: "cli.sqlite", environment: all) == "cli.sqlite")
+        #expect(try ResultsStore.resolvePath(explicit: nil, environment: all) == "/env/runs.sqlite")
+        #expect(try ResultsStore.resolvePath(explicit: "", environment: all) == "/env/runs.sqlite")
+        let noVariable = all.filter { $0.key != "CAPSIM_DB" }
+        #expect(try ResultsStore.resolvePath(explicit: nil, environment: noVariable) == "/xdg/capsim/capsim.sqlite")
+        #expect(try ResultsStore.resolvePath(explicit: nil, environment: ["CAPSIM_DB": "", "XDG_DATA_HOME": "/xdg/"]) == "/xdg/capsim/capsim.sqlite")
+        #expect(try ResultsStore.resolvePath(explicit: nil, environment: ["HOME": "/home/x"]) == "/home/x/.local/share/capsim/capsim.sqlite")
+        #expect(try ResultsStore.resolvePath(explicit: nil, environment: ["XDG_DATA_HOME": "", "HOME": "/home/x/"]) == "/home/x/.local/share/capsim/capsim.sqlite")
+        #expect(try ResultsStore.resolvePath(explicit: nil, environment: ["HOME": "/"]) == "/.local/share/capsim/capsim.sqlite")
         #expect(ResultsStore.environmentVariable == "CAPSIM_DB")
+    }
+
+    /// The XDG Base Directory specification: "If an implementation encounters a relative path
+    /// in any of these variables it should consider the path invalid and ignore it."
+    @Test("a relative $XDG_DATA_HOME is ignored: the default falls back to $HOME/.local/share")
+    func relativeXDGIgnored() throws {
+        #expect(try ResultsStore.resolvePath(explicit: nil, environment: ["XDG_DATA_HOME": "data", "HOME": "/home/x"]) == "/home/x/.local/share/capsim/capsim.sqlite")
+    }
+
+    @Test("with no --db, $CAPSIM_DB, absolute $XDG_DATA_HOME or $HOME there is no default: an error saying what to set")
+    func noDefaultWithoutHome() throws {
+        for env in [[:], ["HOME": ""], ["HOME": "relative", "XDG_DATA_HOME": "also-relative"]] {
+            #expect(throws: StoreError.noDataDirectory) { try ResultsStore.resolvePath(explicit: nil, environment: env) }
+        }
+        #expect(StoreError.noDataDirectory.description.contains("--db PATH") && StoreError.noDataDirectory.description.contains("$CAPSIM_DB"))
+        #expect(try ResultsStore.resolvePath(explicit: "cli.sqlite", environment: [:]) == "cli.sqlite", "an explicit path needs no home")
     }
 
     @Test("opening creates missing parent folders")
