@@ -18,7 +18,9 @@ struct ScenarioDecoder {
         }
         let platform = o["platform"].flatMap { Obj(r, $0, "platform", kind: "platform") }
         let plat = Platform(dailyActiveUsers: platform?.count("dau"), peak: platform?.rate("peak"))
-        let traffic = o["traffic"].flatMap { self.traffic($0, platformPeak: plat.peak) }
+        // Before traffic: a surge written as a clock time is placed from simulation.start.
+        let simulation = simulation(o["simulation"])
+        let traffic = o["traffic"].flatMap { self.traffic($0, platformPeak: plat.peak, run: simulation) }
         var services: [String: Service] = [:]
         for (name, node, path) in o.named("services") ?? [] {
             if let s = service(name, node, path, traffic: traffic) { services[name] = s }
@@ -56,7 +58,7 @@ struct ScenarioDecoder {
             databases: databases,
             cdn: o["cdn"].flatMap(cdn),
             seasons: seasons,
-            simulation: simulation(o["simulation"]),
+            simulation: simulation,
             expectations: o.items("expect") { expectation($0, $1, etbPerUSD: etbPerUSD) } ?? [],
             dependencies: dependencies)
     }
