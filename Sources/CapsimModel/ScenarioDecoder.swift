@@ -41,16 +41,14 @@ struct ScenarioDecoder {
             seasons[name] = Season(name: name, holidays: stringList(s, "holidays"), multiplier: s.number("multiplier") ?? 1,
                                    services: stringList(s, "services"), shift: s.duration("shift") ?? 0)
         }
-        let currency = o["currency"].flatMap { Obj(r, $0, "currency", kind: "currency") }
-        let etbPerUSD = currency?.number("etb_per_usd") ?? 0
+        let money = currency(o["currency"], services: services, databases: databases)
         return Scenario(
             version: version ?? ScenarioFormat.version,
             name: o["name"].flatMap { scalarText(r, $0, o.sub("name"), what: "the scenario's name") } ?? "",
             description: o.string("description") ?? "",
             seed: o.parse("seed", "a non-negative whole number", "\"42\"") { UInt64($0) } ?? Defaults.seed,
             platform: plat,
-            currency: CurrencySettings(etbPerUSD: etbPerUSD,
-                                       reportIn: currency?.choice("report_in", Currency.self) ?? Defaults.reportIn),
+            currency: money,
             planning: planning(o["planning"]),
             services: services,
             traffic: traffic,
@@ -59,7 +57,7 @@ struct ScenarioDecoder {
             cdn: o["cdn"].flatMap(cdn),
             seasons: seasons,
             simulation: simulation,
-            expectations: o.items("expect") { expectation($0, $1, etbPerUSD: etbPerUSD) } ?? [],
+            expectations: o.items("expect") { expectation($0, $1, currency: money) } ?? [],
             dependencies: dependencies)
     }
 

@@ -1,3 +1,4 @@
+import struct CapsimModel.ShownCurrencies
 import Foundation
 import GRDB
 import Histogram
@@ -117,6 +118,7 @@ public final class ResultsStore: Sendable {
         let servicesJSON = try Self.encode(result.services)
         let routesJSON = try Self.encode(result.routes)
         let windowsJSON = try result.windows.map { try Self.encode($0) }
+        let currenciesJSON = try Self.encode(result.currencies)
         let header = RunHeader(kind: .simulate, scenarioName: result.scenario, scenarioHash: SHA256.hex(scenarioText), scenarioText: scenarioText,
                                seed: result.seed, parameters: parameters, capsimVersion: capsimVersion, createdAt: createdAt,
                                summary: RunSummary.simulation(result))
@@ -124,10 +126,11 @@ public final class ResultsStore: Sendable {
             let id = try header.insert(db)
             try db.execute(sql: """
                 INSERT INTO simulation_result (run_id, duration, warmup, sample_period, events, services_json, routes_json,
-                                               timeline_rows, route_timeline_rows, scaling_rows, windows_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                               timeline_rows, route_timeline_rows, scaling_rows, windows_json, currencies_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [id, result.duration, result.warmup, result.samplePeriod, Int64(bitPattern: result.events),
-                                 servicesJSON, routesJSON, result.timeline.count, result.routeTimeline.count, result.scaling.count, windowsJSON])
+                                 servicesJSON, routesJSON, result.timeline.count, result.routeTimeline.count, result.scaling.count, windowsJSON,
+                                 currenciesJSON])
             try Self.insertTimeline(db, id: id, result.timeline)
             try Self.insertRouteTimeline(db, id: id, result.routeTimeline)
             try Self.insertScaling(db, id: id, result.scaling)
@@ -242,7 +245,7 @@ public final class ResultsStore: Sendable {
             guard info.kind == .simulate else { throw StoreError.wrongKind(id: id, actual: info.kind, expected: .simulate) }
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT duration, warmup, sample_period, events, services_json, routes_json, timeline_rows, route_timeline_rows, scaling_rows,
-                       windows_json
+                       windows_json, currencies_json
                 FROM simulation_result WHERE run_id = ?
                 """, arguments: [id])
             else { throw StoreError.incomplete(id: id, detail: "its simulation result is missing") }
@@ -268,6 +271,8 @@ public final class ResultsStore: Sendable {
                 "duration": row["duration"] as Double,
                 "warmup": row["warmup"] as Double,
                 "samplePeriod": samplePeriod,
+                // Runs saved before v6 recorded no currencies; they showed birr with dollars beside.
+                "currencies": try (row["currencies_json"] as String?).map { try Self.decode(ShownCurrencies.self, from: $0, run: info) } ?? ShownCurrencies.beforeRecorded,
                 "events": UInt64(bitPattern: row["events"] as Int64),
                 "services": services,
                 "routes": try Self.decode([RouteSummary].self, from: row["routes_json"], run: info),

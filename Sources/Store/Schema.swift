@@ -35,7 +35,7 @@ import GRDB
 /// save — the simulator never produces one). Optional Swift values are NULL.
 enum Schema {
     /// Migration names in order; the last is the current schema version.
-    static let migrationNames = ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows"]
+    static let migrationNames = ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-currencies"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -59,8 +59,17 @@ enum Schema {
         }
         migrator.registerMigration("v4-waits") { db in try db.execute(sql: v4Waits) }
         migrator.registerMigration("v5-windows") { db in try db.execute(sql: v5Windows) }
+        migrator.registerMigration("v6-currencies") { db in try db.execute(sql: v6Currencies) }
         return migrator
     }
+
+    /// The currencies a simulation's costs are shown in (`ShownCurrencies` as JSON: the
+    /// reporting currency, and the other when the scenario shows both), so a stored run renders
+    /// in the currency it was run in. NULL in rows saved before, which showed birr with dollars
+    /// beside. Frozen once released.
+    static let v6Currencies = """
+        ALTER TABLE simulation_result ADD COLUMN currencies_json TEXT;
+        """
 
     /// Where requests wait (issue 13): per service sample, the requests waiting outside the
     /// station (for a connection, a row lock, a caller's pool) and the mean waits; per route

@@ -202,7 +202,7 @@ struct LoadStoreTests {
         let (plan, sim) = try makeV2Database(at: path)
 
         let store = try ResultsStore(path: path)
-        #expect(try store.appliedMigrations() == ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows"])
+        #expect(try store.appliedMigrations() == ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-currencies"])
         #expect(try store.list().map(\.id) == [2, 1])
         #expect(try store.list().map(\.summary) == ["a v2 simulation", "a v2 plan"])
         #expect(try store.plan(1) == plan)
@@ -241,18 +241,24 @@ struct LoadStoreTests {
         // Reopening applies nothing again.
         let again = try ResultsStore(path: path)
         #expect(try again.load(id) == loadResult())
-        #expect(try again.dbPool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") } == 5)
+        #expect(try again.dbPool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") } == 6)
     }
 
-    @Test("the released migrations are frozen: v2-history, v3-load, v4-waits and v5-windows as written here")
+    @Test("the released migrations are frozen: v2-history, v3-load, v4-waits, v5-windows and v6-currencies as written here")
     func frozenMigrations() {
         #expect(Schema.v2History == frozenV2History)
         #expect(Schema.v3Load == frozenV3Load)
         #expect(Schema.v4Waits == frozenV4Waits)
         #expect(Schema.v5Windows == frozenV5Windows)
-        #expect(ResultsStore.migrations == ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows"])
+        #expect(Schema.v6Currencies == frozenV6Currencies)
+        #expect(ResultsStore.migrations == ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-currencies"])
     }
 }
+
+/// Schema v6 exactly as released. Never edit.
+let frozenV6Currencies = """
+    ALTER TABLE simulation_result ADD COLUMN currencies_json TEXT;
+    """
 
 /// Schema v5 exactly as released. Never edit.
 let frozenV5Windows = """

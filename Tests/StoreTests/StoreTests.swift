@@ -10,7 +10,10 @@ import Testing
 extension SimulationResult {
     /// The run as a store older than "v4-waits" kept it: no waits in the timelines.
     var asStoredBeforeV4: SimulationResult {
-        var r = self
+        // Currencies came with v6: an older run reads as birr with dollars beside.
+        var r = SimulationResult(scenario: scenario, seed: seed, duration: duration, warmup: warmup, samplePeriod: samplePeriod,
+                                 currencies: .beforeRecorded, events: events, services: services, routes: routes, timeline: timeline,
+                                 routeTimeline: routeTimeline, scaling: scaling, cdn: cdn, windows: windows)
         r.timeline = timeline.map { var s = $0; s.blocked = nil; s.waitMean = nil; s.blockedWaitMean = nil; return s }
         r.routeTimeline = routeTimeline.map { var s = $0; s.inFlight = nil; return s }
         r.windows = nil                      // windows came with v5, after v4
@@ -271,6 +274,36 @@ struct StoreTests {
         #expect(try store.check().isEmpty)
         // The store's own v1 is still the frozen one (edit v1 and this fails: add "v2" instead).
         #expect(Schema.v1 == frozenV1)
+    }
+
+    @Test("a simulation keeps the currencies it was shown in; one saved before v6 reads as birr with dollars beside")
+    func simulationCurrencies() throws {
+        let dir = try temporaryFolder(); defer { try? FileManager.default.removeItem(at: dir) }
+        let (text, sim) = try Fixtures.simulation.get()
+        let store = try ResultsStore(path: dir.appendingPathComponent("runs.sqlite").path)
+        let id = try store.saveSimulation(sim, scenarioText: text, parameters: "{}", capsimVersion: "0.1.0", createdAt: createdAt)
+        #expect(try store.simulation(id)?.currencies == sim.currencies)
+        try store.dbPool.write { db in try db.execute(sql: "UPDATE simulation_result SET currencies_json = NULL WHERE run_id = ?", arguments: [id]) }
+        #expect(try store.simulation(id)?.currencies == ShownCurrencies(lead: .etb, other: .usd))
+    }
+
+    @Test("a plan saved before currencies were recorded reads its 0 rate as none and shows birr, with dollars when it had a rate")
+    func planBeforeCurrencies() throws {
+        let (_, plan) = try Fixtures.plan.get()
+        func legacy(rate: Double) throws -> CapacityPlan {
+            var json = try #require(try JSONSerialization.jsonObject(with: Data(try ResultsStore.encode(plan).utf8)) as? [String: Any])
+            json["currencies"] = nil
+            json["etbPerUSD"] = rate
+            let text = String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+            return try JSONDecoder().decode(CapacityPlan.self, from: Data(text.utf8))
+        }
+        let none = try legacy(rate: 0)
+        #expect(none.etbPerUSD == nil)
+        #expect(none.currencies == ShownCurrencies(lead: .etb, other: nil))
+        let rated = try legacy(rate: 155)
+        #expect(rated.etbPerUSD == 155)
+        #expect(rated.currencies == ShownCurrencies(lead: .etb, other: .usd))
+        #expect(rated.rows == plan.rows && rated.totals == plan.totals)
     }
 
     @Test("a database from a newer capsim (an unknown migration) is refused, not written to")
