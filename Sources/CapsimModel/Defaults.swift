@@ -40,7 +40,11 @@ public enum Defaults {
     public static let samplePeriod = 15.0
     public static let eventBusKind = "kafka"
     public static let lagActivation = 0.0
+    /// The reporting currency when `report_in` is not written and the prices do not settle it
+    /// (they are in both currencies, or there are none); otherwise it is the prices' currency.
     public static let reportIn = Currency.etb
+    /// Outputs show only the reporting currency unless `currency.show_both` asks for both.
+    public static let showBoth = false
     /// Utilisation used to count instances when a service has no HPA CPU target.
     public static let targetUtilization = 0.7
 }

@@ -12,7 +12,7 @@ public enum ScenarioFormat {
         "platform": ["dau", "peak"],
         /// An external dependency (`dependencies.NAME`): a partner API routes call.
         "dependency": ["latency", "error_rate", "concurrency"],
-        "currency": ["etb_per_usd", "report_in"],
+        "currency": ["etb_per_usd", "report_in", "show_both"],
         "planning": ["horizons", "growth", "seasonal_factor", "season_label", "feature_interaction_factor",
                      "safety_factor", "draws", "target_utilization", "start"],
         "factors": ["growth", "seasonal_factor", "feature_interaction_factor", "safety_factor"],

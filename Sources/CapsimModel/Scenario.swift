@@ -47,13 +47,6 @@ public struct Platform: Hashable, Sendable, Codable {
     public let peak: Double?
 }
 
-public struct CurrencySettings: Hashable, Sendable, Codable {
-    /// How many birr one US dollar buys.
-    public let etbPerUSD: Double
-    /// The currency reports lead with.
-    public let reportIn: Currency
-}
-
 /// The capacity formula's factors (seed §2):
 /// `peak × (1 + growth)^months × seasonal × feature interaction × safety`.
 public struct PlanningFactors: Hashable, Sendable, Codable {
@@ -173,7 +166,8 @@ public struct Service: Hashable, Sendable, Codable {
     /// Scheduling + image pull + readiness before a new instance takes traffic.
     public let startupDelay: Double
     public let slo: SLO?
-    public let costPerInstanceHour: Money
+    /// nil when the scenario gives no price: the service then costs nothing.
+    public let costPerInstanceHour: Money?
     public let queue: QueueSettings
     public let autoscaling: Autoscaling
     public let database: String?

@@ -57,8 +57,10 @@ extension ScenarioDecoder {
     }
 
     /// A threshold or target in the metric's own unit: `70%`, `500ms`, `5000`, `2k/s`, or money
-    /// (`ETB 100`, `USD 1`), which is held in birr.
-    func value(_ o: Obj, _ key: String, for metric: Metric, etbPerUSD: Double = 0) -> Double? {
+    /// (`ETB 100`, `USD 1`), which is held in `currency`'s reporting currency — the one costs
+    /// are counted in. Triggers and HPA targets pass no currency: no metric they may watch is
+    /// money (the validator says so), so the amount is kept as written.
+    func value(_ o: Obj, _ key: String, for metric: Metric, currency: CurrencySettings? = nil) -> Double? {
         switch metric.unit {
         case .fraction: return o.percent(key)
         case .seconds: return o.duration(key)
@@ -66,11 +68,13 @@ extension ScenarioDecoder {
         case .rate: return o.rate(key)
         case .money:
             guard let m = o.money(key) else { return nil }
-            if m.currency == .usd && etbPerUSD <= 0 {
-                r.error(o.sub(key), "a USD amount needs currency.etb_per_usd to compare with costs in birr")
+            guard let currency else { return m.amount }
+            guard let v = currency.amount(m, in: currency.reportIn) else {
+                r.error(o.sub(key), "an amount in \(m.currency.rawValue) while costs are counted in \(currency.reportIn.rawValue) (currency.report_in, or the prices' currency): "
+                        + "comparing them needs currency.etb_per_usd (birr per US dollar), like \"155\"")
                 return nil
             }
-            return m.amount(in: .etb, etbPerUSD: etbPerUSD)
+            return v
         }
     }
 

@@ -4,7 +4,9 @@ import Yams
 // `expect:` — what a run must show: no alert, no backlog, a scale-up after a surge, a metric's bound.
 
 extension ScenarioDecoder {
-    func expectation(_ node: Node, _ path: String, etbPerUSD: Double) -> Expectation? {
+    /// One `expect:` row; an amount of money is converted to `currency`'s reporting currency,
+    /// the one the run's costs are counted in.
+    func expectation(_ node: Node, _ path: String, currency: CurrencySettings) -> Expectation? {
         guard let o = Obj(r, node, path, kind: "expectation") else { return nil }
         let name = o.string("name")
         let target = o.string("service")
@@ -62,7 +64,7 @@ extension ScenarioDecoder {
             r.error(at: node.mark, path, "expected exactly one bound: below, at_most, above, at_least or equals")
             return nil
         }
-        guard let v = value(o, bounds[0], for: metric, etbPerUSD: etbPerUSD) else { return nil }
+        guard let v = value(o, bounds[0], for: metric, currency: currency) else { return nil }
         let subject = (route ?? target).map { $0 + " " } ?? ""
         return Expectation(name: name ?? "\(subject)\(metric.rawValue) \(bounds[0].replacingOccurrences(of: "_", with: " ")) \(o.text(bounds[0]) ?? "")\(suffix)",
                            target: target, kind: .metric(metric, bound, v), route: route, during: during)

@@ -47,7 +47,7 @@ extension ScenarioDecoder {
             replicas: o["replicas"].flatMap { replicas($0, o.sub("replicas")) } ?? Replicas(min: 1, max: 1, initial: 1),
             startupDelay: o.duration("startup") ?? Defaults.startupDelay,
             slo: slo,
-            costPerInstanceHour: o.money("cost_per_instance_hour") ?? Money(0, .usd),
+            costPerInstanceHour: o.money("cost_per_instance_hour"),
             queue: queue,
             autoscaling: o["autoscaling"].flatMap { autoscaling($0, o.sub("autoscaling")) } ?? Autoscaling(hpa: nil, triggers: []),
             database: o.string("database"),

@@ -4,7 +4,7 @@ import Yams
 // `traffic:` — routes and their paths (calls, fan-outs), the profile and surges.
 
 extension ScenarioDecoder {
-    func traffic(_ node: Node, platformPeak: Double?) -> Traffic? {
+    func traffic(_ node: Node, platformPeak: Double?, run: SimulationSettings) -> Traffic? {
         guard let o = Obj(r, node, "traffic", kind: "traffic", required: ["entry", "routes"]) else { return nil }
         let peak = o.rate("peak") ?? platformPeak
         if peak == nil && !o.has("peak") { r.error(at: node.mark, "traffic.peak", "missing: give traffic.peak or platform.peak, like \"10k/s\"") }
@@ -17,11 +17,40 @@ extension ScenarioDecoder {
         return Traffic(entry: o.string("entry") ?? "", peak: peak ?? 0, profile: profile(o),
                        surges: o.items("surges") { n, p in
                            guard let s = Obj(r, n, p, kind: "surge", required: ["at", "duration", "multiplier"]) else { return nil }
-                           return Surge(name: s.string("name") ?? "surge-\((o.list("surges") ?? []).firstIndex { $0.1 == p }.map { $0 + 1 } ?? 0)", start: s.duration("at") ?? 0, duration: s.duration("duration") ?? 0,
+                           // After a reported error 0 stands in, so rows naming the surge still resolve; the scenario is rejected anyway.
+                           return Surge(name: s.string("name") ?? "surge-\((o.list("surges") ?? []).firstIndex { $0.1 == p }.map { $0 + 1 } ?? 0)", start: surgeStart(s, run: run) ?? 0, duration: s.duration("duration") ?? 0,
                                         multiplier: s.number("multiplier") ?? 1, ramp: s.duration("ramp") ?? Defaults.surgeRamp)
                        } ?? [],
                        multiplier: o.number("multiplier") ?? Defaults.trafficMultiplier, routes: routes,
                        hopLatency: o.duration("hop_latency") ?? Defaults.hopLatency)
+    }
+
+    /// A surge's `at` as an offset from the start of the run (see `SurgeStart`); nil after
+    /// reporting. A clock time needs `simulation.start` and must fall within the run.
+    func surgeStart(_ s: Obj, run: SimulationSettings) -> Double? {
+        guard let node = s["at"], let text = scalarText(r, node, s.sub("at"), what: SurgeStart.forms) else { return nil }
+        guard let at = SurgeStart(parsing: text) else {
+            r.error(at: node.mark, s.sub("at"), "expected \(SurgeStart.forms), got \"\(text)\"")
+            return nil
+        }
+        if case .offset(let seconds) = at { return seconds }
+        guard let startText = run.start else {
+            r.error(at: node.mark, s.sub("at"), "a clock time needs simulation.start (when the run begins, like \"2026-09-11T18:00:00+03:00\") to place \"\(text)\" in the run; or give a time from the start, like \"20m\"")
+            return nil
+        }
+        // A malformed start is reported at simulation.start by the validator.
+        guard let start = SimulationClock.date(startText) else { return nil }
+        let offset = at.offset(from: start)
+        if offset < 0 {
+            r.error(at: node.mark, s.sub("at"), "\"\(text)\" is \(formatDuration(-offset)) before the run starts (simulation.start \(startText))")
+            return nil
+        }
+        if offset >= run.duration {
+            let which = if case .timeOfDay = at { "the first \(text) at or after simulation.start (\(startText)) is" } else { "\"\(text)\" is" }
+            r.error(at: node.mark, s.sub("at"), "\(which) \(formatDuration(offset)) into the run, which lasts \(formatDuration(run.duration)) (simulation.duration)")
+            return nil
+        }
+        return offset
     }
 
     /// A path item: a service name (a plain call), `{service, probability, timeout, retries,

@@ -18,7 +18,9 @@ struct ScenarioDecoder {
         }
         let platform = o["platform"].flatMap { Obj(r, $0, "platform", kind: "platform") }
         let plat = Platform(dailyActiveUsers: platform?.count("dau"), peak: platform?.rate("peak"))
-        let traffic = o["traffic"].flatMap { self.traffic($0, platformPeak: plat.peak) }
+        // Before traffic: a surge written as a clock time is placed from simulation.start.
+        let simulation = simulation(o["simulation"])
+        let traffic = o["traffic"].flatMap { self.traffic($0, platformPeak: plat.peak, run: simulation) }
         var services: [String: Service] = [:]
         for (name, node, path) in o.named("services") ?? [] {
             if let s = service(name, node, path, traffic: traffic) { services[name] = s }
@@ -39,16 +41,14 @@ struct ScenarioDecoder {
             seasons[name] = Season(name: name, holidays: stringList(s, "holidays"), multiplier: s.number("multiplier") ?? 1,
                                    services: stringList(s, "services"), shift: s.duration("shift") ?? 0)
         }
-        let currency = o["currency"].flatMap { Obj(r, $0, "currency", kind: "currency") }
-        let etbPerUSD = currency?.number("etb_per_usd") ?? 0
+        let money = currency(o["currency"], services: services, databases: databases)
         return Scenario(
             version: version ?? ScenarioFormat.version,
             name: o["name"].flatMap { scalarText(r, $0, o.sub("name"), what: "the scenario's name") } ?? "",
             description: o.string("description") ?? "",
             seed: o.parse("seed", "a non-negative whole number", "\"42\"") { UInt64($0) } ?? Defaults.seed,
             platform: plat,
-            currency: CurrencySettings(etbPerUSD: etbPerUSD,
-                                       reportIn: currency?.choice("report_in", Currency.self) ?? Defaults.reportIn),
+            currency: money,
             planning: planning(o["planning"]),
             services: services,
             traffic: traffic,
@@ -56,8 +56,8 @@ struct ScenarioDecoder {
             databases: databases,
             cdn: o["cdn"].flatMap(cdn),
             seasons: seasons,
-            simulation: simulation(o["simulation"]),
-            expectations: o.items("expect") { expectation($0, $1, etbPerUSD: etbPerUSD) } ?? [],
+            simulation: simulation,
+            expectations: o.items("expect") { expectation($0, $1, currency: money) } ?? [],
             dependencies: dependencies)
     }
 

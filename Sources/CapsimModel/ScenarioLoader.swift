@@ -60,7 +60,7 @@ public enum ScenarioLoader {
         var list: [Expectation] = []
         if let o = Obj(r, root, "", kind: "checks", required: ["capsim", "expect"]) {
             if let v = o.int("capsim"), v != ScenarioFormat.version { r.error(o.sub("capsim"), "unsupported format version \(v); this capsim reads version \(ScenarioFormat.version)") }
-            list = o.items("expect") { d.expectation($0, $1, etbPerUSD: scenario.currency.etbPerUSD) } ?? []
+            list = o.items("expect") { d.expectation($0, $1, currency: scenario.currency) } ?? []
         }
         r.validating = true
         ScenarioValidator(r: r, s: scenario.with(expectations: list)).expectations()

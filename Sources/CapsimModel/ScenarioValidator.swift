@@ -101,7 +101,7 @@ struct ScenarioValidator {
         if let slo = sv.slo {
             check(slo.threshold > 0, join(base, "slo.\(slo.metric.rawValue)"), "expected a positive latency objective")
         }
-        check(sv.costPerInstanceHour.amount >= 0, join(base, "cost_per_instance_hour"), "expected a non-negative cost, got \(sv.costPerInstanceHour)")
+        if let c = sv.costPerInstanceHour { check(c.amount >= 0, join(base, "cost_per_instance_hour"), "expected a non-negative cost, got \(c)") }
         if let l = sv.queue.limit { check(l >= 0, join(base, "queue.limit"), "expected a non-negative queue limit, got \(l)") }
         if let t = sv.queue.timeout { check(t > 0, join(base, "queue.timeout"), "expected a positive timeout") }
         for (i, job) in sv.jobs.enumerated() {
@@ -418,13 +418,29 @@ struct ScenarioValidator {
         }
     }
 
-    /// An exchange rate is needed as soon as a price is written.
+    /// The exchange rate is needed only where two currencies meet: a price in the currency
+    /// other than the reporting one (prices in both; or `report_in` naming the other), or
+    /// `show_both`. Each such price is reported at its own line, naming both currencies.
+    /// (An expectation's amount is converted, and checked, as it is decoded.)
     func money() {
-        let priced = s.services.values.contains { $0.costPerInstanceHour.amount > 0 } || s.databases.values.contains { $0.costPerHour != nil }
-        if s.currency.etbPerUSD == 0 && priced {
-            r.error("currency.etb_per_usd", "missing: costs are given, so capsim needs the exchange rate (birr per US dollar), like \"155\"")
-        } else if s.currency.etbPerUSD < 0 {
-            r.error("currency.etb_per_usd", "expected a positive exchange rate")
+        let c = s.currency
+        if let rate = c.etbPerUSD {
+            check(rate > 0, "currency.etb_per_usd", "expected a positive exchange rate (birr per US dollar), like \"155\", got \(trim(rate))")
+            return
+        }
+        let prices = s.serviceNames.compactMap { n in s.services[n]!.costPerInstanceHour.map { ("services.\(n).cost_per_instance_hour", $0) } }
+            + s.databaseNames.compactMap { n in s.databases[n]!.costPerHour.map { ("databases.\(n).cost_per_hour", $0) } }
+        let lead = c.reportIn, other = lead.other
+        let rate = "currency.etb_per_usd (birr per US dollar), like \"155\""
+        // Without report_in the reporting currency is the prices' own, so a price in the other
+        // currency means the prices are in both, and one in the reporting currency exists.
+        let why = r.isRecorded("currency.report_in") ? "currency.report_in is \(lead.rawValue)"
+            : prices.first { $0.1.currency == lead }.map { "\($0.0) is in \(lead.rawValue)" } ?? "the scenario reports in \(lead.rawValue)"
+        for (path, price) in prices where price.currency == other {
+            r.error(path, "a price in \(other.rawValue) while \(why): converting between \(other.rawValue) and \(lead.rawValue) needs \(rate)")
+        }
+        if c.showBoth {
+            r.error("currency.show_both", "showing \(other.rawValue) beside \(lead.rawValue) needs \(rate)")
         }
     }
 }

@@ -149,6 +149,9 @@ public struct Memory: Hashable, Comparable, Sendable, Codable, CustomStringConve
 public enum Currency: String, Hashable, Sendable, Codable, CaseIterable {
     case etb = "ETB"
     case usd = "USD"
+
+    /// The one that is not this.
+    public var other: Currency { self == .etb ? .usd : .etb }
 }
 
 /// An amount of money with its currency: `ETB 12.50`, `USD 0.05`.

@@ -18,7 +18,8 @@ public struct CheckOutcome: Hashable, Sendable, Codable {
 ///   (so `at_most` is checked against the largest sample, `at_least` against the smallest);
 /// - dropped, timed_out: counts over the run after warm-up; throughput: completions per second;
 ///   error_rate: (dropped + timed out) ÷ arrivals;
-/// - cost_per_day: the platform's instance cost over the run, scaled to 24 h, in ETB.
+/// - cost_per_day: the platform's instance cost over the run, scaled to 24 h, in the scenario's
+///   reporting currency (a bound in the other currency was converted when it was read).
 ///
 /// A route row (`route:`) measures the route end to end — from arrival at the entry to the last
 /// step's completion, what a user waits for: latency statistics over its completed requests,
@@ -45,12 +46,12 @@ public enum ExpectationChecker {
         }
     }
 
-    static func show(_ v: Double, _ m: Metric) -> String {
+    static func show(_ v: Double, _ m: Metric, money: Currency) -> String {
         switch m.unit {
         case .seconds: return formatDuration((v * 1e4).rounded() / 1e4)
         case .fraction: return Percent(fraction: (v * 1e4).rounded() / 1e4).description
         case .rate: return Rate(perSecond: v).description
-        case .money: return String(format: "ETB %.2f", v)
+        case .money: return String(format: "%@ %.2f", money.rawValue, v)
         case .count: return trim(v)
         }
     }
@@ -111,7 +112,8 @@ public enum ExpectationChecker {
                 return CheckOutcome(name: e.name, passed: false, detail: "\(m.rawValue) was not observed (no completed requests \(when)?)")
             }
             let ok = holds(value, bound, x)
-            return CheckOutcome(name: e.name, passed: ok, detail: "observed \(show(value, m)); expected \(bound.rawValue.replacingOccurrences(of: "_", with: " ")) \(show(x, m))")
+            let money = s.currency.reportIn
+            return CheckOutcome(name: e.name, passed: ok, detail: "observed \(show(value, m, money: money)); expected \(bound.rawValue.replacingOccurrences(of: "_", with: " ")) \(show(x, m, money: money))")
         }
     }
 
@@ -119,8 +121,8 @@ public enum ExpectationChecker {
     static func observe(_ m: Metric, _ bound: Expectation.Bound, _ target: String?, _ s: Scenario, _ r: SimulationResult,
                         _ win: WindowSummary? = nil) -> Double? {
         if m == .costPerDay {
-            let etb = r.services.reduce(0) { $0 + $1.costEtb }
-            return r.duration > 0 ? etb * 86_400 / r.duration : nil
+            guard let cost = r.totalCost(in: s.currency.reportIn), r.duration > 0 else { return nil }
+            return cost * 86_400 / r.duration
         }
         guard let svc = r.services.first(where: { $0.service == target }) else { return nil }
         let samples = r.timeline.filter { $0.service == target && (win?.overlaps(sampleAt: $0.time, period: r.samplePeriod) ?? true) }

@@ -1,3 +1,5 @@
+import CapsimModel
+
 /// The result of `plan`: one row per service and horizon, and totals per horizon.
 ///
 /// This is the JSON contract scripts and CI read (`capsim plan --format json`); property
@@ -9,7 +11,10 @@ public struct CapacityPlan: Hashable, Sendable, Codable {
     /// Monte Carlo draws behind the percentiles; 0 when every input is exact.
     public let draws: Int
     public let seasonLabel: String
-    public let etbPerUSD: Double
+    /// Birr per US dollar; nil when the scenario gives no rate (its money is in one currency).
+    public let etbPerUSD: Double?
+    /// The currencies the plan is shown in, the reporting currency first.
+    public let currencies: ShownCurrencies
     public let hoursPerMonth: Double
     public let rows: [PlanRow]
     public let totals: [PlanTotal]
@@ -41,11 +46,13 @@ public struct QueueingSizing: Hashable, Sendable, Codable {
     public let explanation: String
 }
 
+/// Money in each currency is nil when the plan has no exchange rate and its money is in the
+/// other one (here and in `PlanRow`, `PlanTotal`, `TotalUncertainty`); `monthlyCost(in:)` picks one.
 public struct RowUncertainty: Hashable, Sendable, Codable {
     public let requiredRps: Percentiles
     public let instancesRequired: Percentiles
-    public let monthlyCostEtb: Percentiles
-    public let monthlyCostUsd: Percentiles
+    public let monthlyCostEtb: Percentiles?
+    public let monthlyCostUsd: Percentiles?
 }
 
 public struct PlanRow: Hashable, Sendable, Codable {
@@ -68,9 +75,10 @@ public struct PlanRow: Hashable, Sendable, Codable {
     public let exceedsMax: Bool
     public let steps: [FactorStep]
     public let queueing: QueueingSizing?
-    public let costPerInstanceHourEtb: Double
-    public let monthlyCostEtb: Double
-    public let monthlyCostUsd: Double
+    public let costPerInstanceHourEtb: Double?
+    public let costPerInstanceHourUsd: Double?
+    public let monthlyCostEtb: Double?
+    public let monthlyCostUsd: Double?
     /// Percentiles over the Monte Carlo draws; nil when every input of this row is exact.
     public let uncertainty: RowUncertainty?
     /// The surge that set the peak factor, when it was larger than the seasonal factor.
@@ -81,15 +89,37 @@ public struct PlanTotal: Hashable, Sendable, Codable {
     public let months: Int
     public let instancesRequired: Int
     public let servicesOverMax: [String]
-    public let monthlyCostEtb: Double
-    public let monthlyCostUsd: Double
+    public let monthlyCostEtb: Double?
+    public let monthlyCostUsd: Double?
     /// The databases as planned: primaries scaled to the cores they need, plus read replicas.
-    public let databaseMonthlyCostEtb: Double
+    public let databaseMonthlyCostEtb: Double?
+    public let databaseMonthlyCostUsd: Double?
     public let uncertainty: TotalUncertainty?
 }
 
 public struct TotalUncertainty: Hashable, Sendable, Codable {
     public let instancesRequired: Percentiles
-    public let monthlyCostEtb: Percentiles
-    public let monthlyCostUsd: Percentiles
+    public let monthlyCostEtb: Percentiles?
+    public let monthlyCostUsd: Percentiles?
+}
+
+extension CapacityPlan {
+    /// Reads plans saved before currencies were recorded too: those wrote `etbPerUSD: 0` for
+    /// "no rate" (now absent) and always showed birr with dollars beside (`currencies`).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        scenario = try c.decode(String.self, forKey: .scenario)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        draws = try c.decode(Int.self, forKey: .draws)
+        seasonLabel = try c.decode(String.self, forKey: .seasonLabel)
+        let rate = try c.decodeIfPresent(Double.self, forKey: .etbPerUSD)
+        etbPerUSD = rate == 0 ? nil : rate
+        currencies = try c.decodeIfPresent(ShownCurrencies.self, forKey: .currencies)
+            ?? (etbPerUSD == nil ? ShownCurrencies(lead: .etb, other: nil) : .beforeRecorded)
+        hoursPerMonth = try c.decode(Double.self, forKey: .hoursPerMonth)
+        rows = try c.decode([PlanRow].self, forKey: .rows)
+        totals = try c.decode([PlanTotal].self, forKey: .totals)
+        warnings = try c.decode([String].self, forKey: .warnings)
+        databases = try c.decodeIfPresent([DatabasePlanRow].self, forKey: .databases)
+    }
 }

@@ -31,11 +31,15 @@ public struct DatabasePlanRow: Hashable, Sendable, Codable {
     public let plannedCores: Double
     public let plannedReadReplicas: Int
     /// Priced as the configured hourly price scaled by cores (a larger instance of the same
-    /// family) for the primary, plus that price per replica. 0 without a price.
-    public let monthlyCostEtb: Double
-    public let monthlyCostUsd: Double
+    /// family) for the primary, plus that price per replica; 0 without a price, nil in a
+    /// currency the scenario cannot state (no exchange rate).
+    public let monthlyCostEtb: Double?
+    public let monthlyCostUsd: Double?
     /// What exceeds the configured size, in words; empty when the configuration holds.
     public let findings: [String]
+
+    /// The monthly cost in `c`, when the plan can state it.
+    public func monthlyCost(in c: Currency) -> Double? { c == .etb ? monthlyCostEtb : monthlyCostUsd }
 }
 
 enum DatabaseSizing {
@@ -52,11 +56,11 @@ enum DatabaseSizing {
                 guard sv.database == name, let row = serviceRows.first(where: { $0.service == svName && $0.months == months }) else { return sum }
                 return sum + row.requiredRps * sv.queriesPerRequest * (1 - (sv.cache?.hitRatio ?? 0))
             }
-            return size(db, qps: qps, months: months, etbPerUSD: s.currency.etbPerUSD, hoursPerMonth: hoursPerMonth)
+            return size(db, qps: qps, months: months, currency: s.currency, hoursPerMonth: hoursPerMonth)
         }
     }
 
-    static func size(_ db: Database, qps: Double, months: Int, etbPerUSD: Double, hoursPerMonth: Double) -> DatabasePlanRow {
+    static func size(_ db: Database, qps: Double, months: Int, currency: CurrencySettings, hoursPerMonth: Double) -> DatabasePlanRow {
         let alertTrigger = db.triggers.first { $0.metric == .cpuUtilization && $0.comparison == .above }
         let alert = alertTrigger?.threshold ?? defaultAlert
         let qt = db.queryTime.mean
@@ -78,8 +82,8 @@ enum DatabaseSizing {
         let replicaConnections = split ? inFlight(reads / Double(plannedReplicas), servers: cores) : 0
         let connections = max(primaryConnections, replicaConnections)
 
-        let hourly = db.costPerHour?.amount(in: .etb, etbPerUSD: etbPerUSD) ?? 0
-        let monthly = hourly * (plannedCores / db.cpus + Double(plannedReplicas)) * hoursPerMonth
+        let hourly = db.costPerHour.map(currency.reported) ?? 0
+        let monthly = currency.split(hourly * (plannedCores / db.cpus + Double(plannedReplicas)) * hoursPerMonth)
         var findings: [String] = []
         let pct = Percent(fraction: alert)
         if primaryCores > cores {
@@ -97,6 +101,6 @@ enum DatabaseSizing {
                                alertUtilization: alert, alertFromTrigger: alertTrigger != nil, cpus: db.cpus, primaryCoresRequired: primaryCores,
                                readReplicas: db.readReplicas, readReplicasRequired: replicasRequired, maxConnections: db.maxConnections,
                                connectionsRequired: connections, plannedCores: plannedCores, plannedReadReplicas: plannedReplicas,
-                               monthlyCostEtb: monthly, monthlyCostUsd: etbPerUSD > 0 ? monthly / etbPerUSD : 0, findings: findings)
+                               monthlyCostEtb: monthly.etb, monthlyCostUsd: monthly.usd, findings: findings)
     }
 }

@@ -28,7 +28,7 @@ public enum Planner {
             horizons.enumerated().map { h, months in planRow(s, sv, factors[i], months: months, uncertainty: nil, calendar: calendar?[i][h]) }
         }
         let databases = horizons.flatMap { DatabaseSizing.rows(s, serviceRows: midRows, months: $0, hoursPerMonth: hoursPerMonth) }
-        let dbMonthly = horizons.map { m in databases.filter { $0.months == m }.reduce(0.0) { $0 + $1.monthlyCostEtb } }
+        let dbMonthly = horizons.map { m in databases.filter { $0.months == m }.reduce(0.0) { $0 + ($1.monthlyCost(in: s.currency.reportIn) ?? 0) } }
         let sims = n > 0 ? monteCarlo(s, services: services, factors: factors, horizons: horizons, draws: n, calendar: calendar, dbMonthly: dbMonthly) : nil
 
         var rows: [PlanRow] = []
@@ -44,17 +44,19 @@ public enum Planner {
             }
         }
         warnings += databases.flatMap(\.findings)
+        let lead = s.currency.reportIn
         let totals = horizons.enumerated().map { (h, months) -> PlanTotal in
             let rs = rows.filter { $0.months == months }
-            let etb = rs.reduce(0) { $0 + $1.monthlyCostEtb } + dbMonthly[h]
+            // Every row has its amount in the reporting currency (`restated` into it is itself).
+            let total = s.currency.split(rs.compactMap { $0.monthlyCost(in: lead) }.reduce(0, +) + dbMonthly[h]), db = s.currency.split(dbMonthly[h])
             return PlanTotal(months: months, instancesRequired: rs.reduce(0) { $0 + $1.instancesRequired },
                              servicesOverMax: rs.filter(\.exceedsMax).map(\.service),
-                             monthlyCostEtb: etb, monthlyCostUsd: usd(etb, s), databaseMonthlyCostEtb: dbMonthly[h],
+                             monthlyCostEtb: total.etb, monthlyCostUsd: total.usd, databaseMonthlyCostEtb: db.etb, databaseMonthlyCostUsd: db.usd,
                              uncertainty: sims?.totals[h])
         }
         // A label such as "seasonal peak" over a factor of ×1 would claim a peak that is not planned.
         let label = rows.allSatisfy({ $0.seasonalFactor == 1 }) ? "no seasonal factor" : s.planning.seasonLabel
-        return CapacityPlan(scenario: s.name, seed: s.seed, draws: n, seasonLabel: label, etbPerUSD: s.currency.etbPerUSD,
+        return CapacityPlan(scenario: s.name, seed: s.seed, draws: n, seasonLabel: label, etbPerUSD: s.currency.etbPerUSD, currencies: s.currency.shown,
                             hoursPerMonth: hoursPerMonth, rows: rows, totals: totals, warnings: warnings, databases: databases)
     }
 
@@ -68,7 +70,8 @@ public enum Planner {
         Swift.max(min, Int(Swift.min(1e12, (required / (capacity * utilization) - 1e-9).rounded(.up))))
     }
 
-    static func usd(_ etb: Double, _ s: Scenario) -> Double { s.currency.etbPerUSD > 0 ? etb / s.currency.etbPerUSD : 0 }
+    /// A service's price per instance-hour in the reporting currency; an unpriced one costs nothing.
+    static func hourly(_ s: Scenario, _ sv: Service) -> Double { sv.costPerInstanceHour.map(s.currency.reported) ?? 0 }
 
     /// The scenario's largest surge: the seed's formula has no term for it, so the plan takes
     /// the larger of it and the seasonal factor (a flash sale bigger than the holiday peak must
@@ -99,14 +102,15 @@ public enum Planner {
         let required = steps.last!.rps
         let util = targetUtilization(s, sv)
         let count = instances(required: required, capacity: sv.capacity.rps, utilization: util, min: sv.replicas.min)
-        let costETB = sv.costPerInstanceHour.amount(in: .etb, etbPerUSD: s.currency.etbPerUSD)
-        let monthly = Double(count) * costETB * hoursPerMonth
+        let price = hourly(s, sv)
+        let perHour = s.currency.split(price), monthly = s.currency.split(Double(count) * price * hoursPerMonth)
         return PlanRow(service: sv.name, months: months, currentPeakRps: sv.peak.mid, growthMonthly: f.growthMonthly.mid, growthMultiplier: g,
                        seasonalFactor: seasonal, featureInteractionFactor: f.featureInteraction.mid, safetyFactor: f.safety.mid,
                        requiredRps: required, instanceCapacityRps: sv.capacity.rps, targetUtilization: util, instancesRequired: count,
                        minReplicas: sv.replicas.min, maxReplicas: sv.replicas.max, exceedsMax: count > sv.replicas.max, steps: steps,
                        queueing: QueueingSizer.size(sv, lambda: required, naive: count),
-                       costPerInstanceHourEtb: costETB, monthlyCostEtb: monthly, monthlyCostUsd: usd(monthly, s), uncertainty: uncertainty,
+                       costPerInstanceHourEtb: perHour.etb, costPerInstanceHourUsd: perHour.usd, monthlyCostEtb: monthly.etb, monthlyCostUsd: monthly.usd,
+                       uncertainty: uncertainty,
                        boundBySurge: boundBySurge)
     }
 
@@ -129,7 +133,7 @@ public enum Planner {
         var rps = [[Double]](repeating: [], count: scount * hcount)
         var inst = rps, cost = rps
         var totInst = [[Double]](repeating: [], count: hcount), totCost = totInst
-        let costs = services.map { $0.costPerInstanceHour.amount(in: .etb, etbPerUSD: s.currency.etbPerUSD) * hoursPerMonth }
+        let costs = services.map { hourly(s, $0) * hoursPerMonth }
         let utils = services.map { targetUtilization(s, $0) }
         // The same for every draw and service: the seasonal draw is raised to the largest surge.
         let surge = largestSurge(s)?.multiplier ?? 0, multiplier = trafficMultiplier(s)
@@ -156,19 +160,17 @@ public enum Planner {
             }
             for h in 0..<hcount { totInst[h].append(ti[h]); totCost[h].append(tc[h]) }
         }
-        let rate = s.currency.etbPerUSD
-        func toUSD(_ p: Percentiles) -> Percentiles { rate > 0 ? Percentiles(p10: p.p10 / rate, p50: p.p50 / rate, p90: p.p90 / rate) : Percentiles(p10: 0, p50: 0, p90: 0) }
         var rows = [[RowUncertainty?]](repeating: [RowUncertainty?](repeating: nil, count: hcount), count: scount)
         for i in 0..<scount {
             for h in 0..<hcount {
                 let k = i * hcount + h
-                let c = Percentiles(cost[k])
-                rows[i][h] = RowUncertainty(requiredRps: Percentiles(rps[k]), instancesRequired: Percentiles(inst[k]), monthlyCostEtb: c, monthlyCostUsd: toUSD(c))
+                let c = s.currency.split(Percentiles(cost[k]))
+                rows[i][h] = RowUncertainty(requiredRps: Percentiles(rps[k]), instancesRequired: Percentiles(inst[k]), monthlyCostEtb: c.etb, monthlyCostUsd: c.usd)
             }
         }
         let totals = (0..<hcount).map { h -> TotalUncertainty in
-            let c = Percentiles(totCost[h])
-            return TotalUncertainty(instancesRequired: Percentiles(totInst[h]), monthlyCostEtb: c, monthlyCostUsd: toUSD(c))
+            let c = s.currency.split(Percentiles(totCost[h]))
+            return TotalUncertainty(instancesRequired: Percentiles(totInst[h]), monthlyCostEtb: c.etb, monthlyCostUsd: c.usd)
         }
         return Simulated(rows: rows, totals: totals)
     }

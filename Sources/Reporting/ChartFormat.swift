@@ -55,9 +55,14 @@ enum ChartFormat {
     /// A fraction as a percentage: `0.7` → `70%`, `0.963` → `96.3%`.
     static func percent(_ fraction: Double) -> String { number(fraction * 100, sig: 3) + "%" }
 
-    /// Birr: whole birr from 100 up, cents below (`ETB 1,234`, `ETB 12.50`).
-    static func etb(_ v: Double) -> String { "ETB " + money(v) }
-    static func usd(_ v: Double) -> String { "USD " + money(v) }
+    /// Money with its currency: whole units from 100 up, cents below (`ETB 1,234`, `USD 12.50`);
+    /// "—" for an amount the result cannot state (no exchange rate).
+    static func money(_ v: Double?, _ c: Currency) -> String { v.map { c.rawValue + " " + money($0) } ?? "—" }
+    static func money(_ v: Double?) -> String { v.map(money) ?? "—" }
+    /// The printf format of a run's cost in a plain table: whole birr, dollars to the cent (a
+    /// birr is worth about a US cent, so both keep the same resolution, and an hour of a pod
+    /// priced in cents does not print as 0).
+    static func costFormat(_ c: Currency) -> String { c == .usd ? "%.2f" : "%.0f" }
     static func money(_ v: Double) -> String {
         guard v.isFinite else { return "—" }
         return abs(v) >= 100 ? grouped(v.rounded(), digits: 0) : grouped(v, digits: 2)
@@ -77,13 +82,14 @@ enum ChartFormat {
         metric.hasPrefix("latency_") ? String(metric.dropFirst("latency_".count)) : metric
     }
 
-    /// A threshold in its metric's unit: `70%`, `500 ms`, `500`, `2k req/s`.
+    /// A threshold in its metric's unit: `70%`, `500 ms`, `500`, `2k req/s`. (No trigger or HPA
+    /// metric is money; a money threshold would be in the reporting currency, shown bare.)
     static func threshold(_ v: Double, _ m: Metric) -> String {
         switch m.unit {
         case .fraction: return percent(v)
         case .seconds: return latency(v)
         case .rate: return compact(v) + " req/s"
-        case .money: return etb(v)
+        case .money: return money(v)
         case .count: return compact(v)
         }
     }

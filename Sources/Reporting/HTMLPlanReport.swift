@@ -35,7 +35,7 @@ struct HTMLPlanReport {
         var meta: [String] = []
         if let runID { meta.append("run <b>#\(runID)</b>") }
         meta.append(p.draws > 0 ? "<b>\(ChartFormat.grouped(p.draws))</b> Monte Carlo draws, seed <b>\(p.seed)</b>" : "exact inputs")
-        meta.append(p.etbPerUSD > 0 ? "ETB <b>\(esc(ChartFormat.number(p.etbPerUSD)))</b> = USD 1" : "no exchange rate")
+        meta.append(p.etbPerUSD.map { "ETB <b>\(esc(ChartFormat.number($0)))</b> = USD 1" } ?? "money in <b>\(p.currencies.lead.rawValue)</b>")
         meta.append("horizons <b>\(p.totals.map { "\($0.months)" }.joined(separator: ", "))</b> months")
         meta.append("season: <b>\(esc(p.seasonLabel))</b>")
         var o = "<header class=\"top\"><div><h1>\(esc(p.scenario)) <small>capacity plan</small></h1>"
@@ -60,9 +60,12 @@ struct HTMLPlanReport {
         if erlang.count == rows.filter({ $0.queueing != nil }).count && !erlang.isEmpty {
             o += HTMLPage.card("Erlang C instances", ChartFormat.grouped(erlang.reduce(0, +)), note: "enough for every latency SLO")
         }
-        o += HTMLPage.card("Cost per month", ChartFormat.etb(t.monthlyCostEtb), note: range(t.uncertainty?.monthlyCostEtb) { ChartFormat.compact($0) } ?? "instances + databases")
-        o += HTMLPage.card("In dollars", ChartFormat.usd(t.monthlyCostUsd), note: "per month")
-        o += HTMLPage.card("Databases", ChartFormat.etb(t.databaseMonthlyCostEtb), note: "per month, fixed")
+        let lead = plan.currencies.lead
+        o += HTMLPage.card("Cost per month", ChartFormat.money(t.monthlyCost(in: lead), lead), note: range(t.uncertainty?.monthlyCost(in: lead)) { ChartFormat.compact($0) } ?? "instances + databases")
+        if let other = plan.currencies.other {
+            o += HTMLPage.card(other == .usd ? "In dollars" : "In birr", ChartFormat.money(t.monthlyCost(in: other), other), note: "per month")
+        }
+        o += HTMLPage.card("Databases", ChartFormat.money(t.databaseMonthlyCost(in: lead), lead), note: "per month, fixed")
         return o + "</div>"
     }
 
@@ -120,18 +123,21 @@ struct HTMLPlanReport {
     }
 
     func costChart(_ rows: [PlanRow], months: Int, id: String) -> SVGBarChart {
+        let lead = plan.currencies.lead, other = plan.currencies.other
         var bars = rows.map { r in
-            SVGBarChart.Bar(label: r.service, to: r.monthlyCostEtb, color: ChartPalette.cost, valueLabel: ChartFormat.etb(r.monthlyCostEtb),
-                            title: "\(r.service): \(r.instancesRequired) × \(ChartFormat.etb(r.costPerInstanceHourEtb))/h × \(ChartFormat.number(plan.hoursPerMonth)) h = \(ChartFormat.etb(r.monthlyCostEtb)) (\(ChartFormat.usd(r.monthlyCostUsd)))",
-                            whisker: r.uncertainty.map { ($0.monthlyCostEtb.p10, $0.monthlyCostEtb.p90) })
+            let monthly = r.monthlyCost(in: lead) ?? 0
+            let beside = other.map { " (\(ChartFormat.money(r.monthlyCost(in: $0), $0)))" } ?? ""
+            return SVGBarChart.Bar(label: r.service, to: monthly, color: ChartPalette.cost, valueLabel: ChartFormat.money(monthly, lead),
+                                   title: "\(r.service): \(r.instancesRequired) × \(ChartFormat.money(r.costPerInstanceHour(in: lead), lead))/h × \(ChartFormat.number(plan.hoursPerMonth)) h = \(ChartFormat.money(monthly, lead))\(beside)",
+                                   whisker: r.uncertainty?.monthlyCost(in: lead).map { ($0.p10, $0.p90) })
         }
-        if let t = plan.totals.first(where: { $0.months == months }), t.databaseMonthlyCostEtb > 0 {
-            bars.append(.init(label: "databases (fixed)", to: t.databaseMonthlyCostEtb, color: "#94a3b8", valueLabel: ChartFormat.etb(t.databaseMonthlyCostEtb),
-                              title: "databases: \(ChartFormat.etb(t.databaseMonthlyCostEtb)) per month"))
+        if let t = plan.totals.first(where: { $0.months == months }), let db = t.databaseMonthlyCost(in: lead), db > 0 {
+            bars.append(.init(label: "databases (fixed)", to: db, color: "#94a3b8", valueLabel: ChartFormat.money(db, lead),
+                              title: "databases: \(ChartFormat.money(db, lead)) per month"))
         }
-        var legend: [(SVGBarChart.LegendKind, String, String)] = [(.box, ChartPalette.cost, "ETB per month")]
+        var legend: [(SVGBarChart.LegendKind, String, String)] = [(.box, ChartPalette.cost, "\(lead.rawValue) per month")]
         if rows.contains(where: { $0.uncertainty != nil }) { legend.append((.whisker, "#111827", "p10–p90")) }
-        return SVGBarChart(id: id, title: "Monthly cost (ETB)", xTitle: "ETB per month", bars: bars, legend: legend)
+        return SVGBarChart(id: id, title: "Monthly cost (\(lead.rawValue))", xTitle: "\(lead.rawValue) per month", bars: bars, legend: legend)
     }
 
     func waterfall(_ r: PlanRow, id: String) -> SVGBarChart {
@@ -159,16 +165,16 @@ struct HTMLPlanReport {
     // MARK: tables
 
     func serviceTable(_ rows: [PlanRow]) -> HTMLTable {
-        let uncertain = rows.contains { $0.uncertainty != nil }
-        var t = HTMLTable(["service", "peak", "growth", "season", "feature", "safety", "required", "per instance", "util", "instances", "HPA max", "Erlang C", "ETB/month", "USD/month"]
-                          + (uncertain ? ["instances p10 / p50 / p90"] : []), numeric: Set(1...14))
+        let uncertain = rows.contains { $0.uncertainty != nil }, money = plan.currencies.all
+        var t = HTMLTable(["service", "peak", "growth", "season", "feature", "safety", "required", "per instance", "util", "instances", "HPA max", "Erlang C"]
+                          + money.map { "\($0.rawValue)/month" } + (uncertain ? ["instances p10 / p50 / p90"] : []), numeric: Set(1...(12 + money.count)))
         for r in rows {
             var cells: [HTMLTable.Cell] = [HTMLTable.markup("<b>\(esc(r.service))</b>"), HTMLTable.text(ChartFormat.rps(r.currentPeakRps))]
             cells += [r.growthMultiplier, r.seasonalFactor, r.featureInteractionFactor, r.safetyFactor].map { HTMLTable.text(ChartFormat.times($0)) }
             cells += [HTMLTable.text(ChartFormat.rps(r.requiredRps)), HTMLTable.text(ChartFormat.rps(r.instanceCapacityRps)), HTMLTable.text(ChartFormat.percent(r.targetUtilization)),
                       HTMLTable.text(r.exceedsMax ? "\(r.instancesRequired) ⚠" : "\(r.instancesRequired)", r.exceedsMax ? "bad" : nil), HTMLTable.text("\(r.maxReplicas)"),
-                      HTMLTable.text(r.queueing.map { $0.instancesRequired.map { "\($0)" } ?? "unmet" } ?? "—"),
-                      HTMLTable.text(ChartFormat.money(r.monthlyCostEtb)), HTMLTable.text(ChartFormat.money(r.monthlyCostUsd))]
+                      HTMLTable.text(r.queueing.map { $0.instancesRequired.map { "\($0)" } ?? "unmet" } ?? "—")]
+            cells += money.map { HTMLTable.text(ChartFormat.money(r.monthlyCost(in: $0))) }
             if uncertain {
                 cells.append(HTMLTable.text(r.uncertainty.map { u in [u.instancesRequired.p10, u.instancesRequired.p50, u.instancesRequired.p90].map { ChartFormat.grouped(Int($0.rounded())) }.joined(separator: " / ") } ?? "—"))
             }
@@ -178,7 +184,9 @@ struct HTMLPlanReport {
     }
 
     func uncertaintyTable(_ rows: [PlanRow]) -> HTMLTable {
-        var t = HTMLTable(["service", "required p10", "required p50", "required p90", "instances p10", "instances p50", "instances p90", "ETB/month p10", "ETB/month p50", "ETB/month p90"], numeric: Set(1...9))
+        let lead = plan.currencies.lead.rawValue
+        var t = HTMLTable(["service", "required p10", "required p50", "required p90", "instances p10", "instances p50", "instances p90",
+                           "\(lead)/month p10", "\(lead)/month p50", "\(lead)/month p90"], numeric: Set(1...9))
         for r in rows {
             guard let u = r.uncertainty else {
                 t.add([HTMLTable.markup("<b>\(esc(r.service))</b>")] + Array(repeating: HTMLTable.text("exact", "zero"), count: 9))
@@ -188,7 +196,8 @@ struct HTMLPlanReport {
             let inst = [u.instancesRequired.p10, u.instancesRequired.p50, u.instancesRequired.p90].map { v in
                 HTMLTable.text(ChartFormat.grouped(Int(v.rounded())), v > Double(r.maxReplicas) ? "bad" : nil)
             }
-            let cost = [u.monthlyCostEtb.p10, u.monthlyCostEtb.p50, u.monthlyCostEtb.p90].map { HTMLTable.text(ChartFormat.money($0)) }
+            let p = u.monthlyCost(in: plan.currencies.lead)
+            let cost = [p?.p10, p?.p50, p?.p90].map { HTMLTable.text(ChartFormat.money($0)) }
             t.add([HTMLTable.markup("<b>\(esc(r.service))</b>")] + rq + inst + cost)
         }
         return t
@@ -209,16 +218,17 @@ struct HTMLPlanReport {
     func totalsTable() -> HTMLTable {
         let uncertain = plan.totals.contains { $0.uncertainty != nil }
         let services = Set(plan.rows.map(\.service)).count
-        var t = HTMLTable(["months", "instances", "over max", "ETB/month", "USD/month", "of which databases (ETB)"]
-                          + (uncertain ? ["instances p10 / p50 / p90", "ETB/month p10 / p50 / p90"] : []), numeric: Set(0...7))
+        let lead = plan.currencies.lead, money = plan.currencies.all
+        var t = HTMLTable(["months", "instances", "over max"] + money.map { "\($0.rawValue)/month" } + ["of which databases (\(lead.rawValue))"]
+                          + (uncertain ? ["instances p10 / p50 / p90", "\(lead.rawValue)/month p10 / p50 / p90"] : []), numeric: Set(0...(5 + money.count)))
         for tot in plan.totals {
             var cells = [HTMLTable.text("\(tot.months)"), HTMLTable.text(ChartFormat.grouped(tot.instancesRequired)),
-                         HTMLTable.text(tot.servicesOverMax.isEmpty ? "none" : "\(tot.servicesOverMax.count) of \(services)", tot.servicesOverMax.isEmpty ? nil : "bad"),
-                         HTMLTable.text(ChartFormat.money(tot.monthlyCostEtb)), HTMLTable.text(ChartFormat.money(tot.monthlyCostUsd)), HTMLTable.text(ChartFormat.money(tot.databaseMonthlyCostEtb))]
+                         HTMLTable.text(tot.servicesOverMax.isEmpty ? "none" : "\(tot.servicesOverMax.count) of \(services)", tot.servicesOverMax.isEmpty ? nil : "bad")]
+            cells += money.map { HTMLTable.text(ChartFormat.money(tot.monthlyCost(in: $0))) } + [HTMLTable.text(ChartFormat.money(tot.databaseMonthlyCost(in: lead)))]
             if uncertain {
                 let u = tot.uncertainty
                 cells.append(HTMLTable.text(u.map { [$0.instancesRequired.p10, $0.instancesRequired.p50, $0.instancesRequired.p90].map { ChartFormat.grouped(Int($0.rounded())) }.joined(separator: " / ") } ?? "—"))
-                cells.append(HTMLTable.text(u.map { [$0.monthlyCostEtb.p10, $0.monthlyCostEtb.p50, $0.monthlyCostEtb.p90].map { ChartFormat.money($0) }.joined(separator: " / ") } ?? "—"))
+                cells.append(HTMLTable.text(u?.monthlyCost(in: lead).map { [$0.p10, $0.p50, $0.p90].map { ChartFormat.money($0) }.joined(separator: " / ") } ?? "—"))
             }
             t.add(cells)
         }

@@ -66,7 +66,7 @@ struct HTMLSimulationReport {
     func scheduleSection() -> String {
         let rows = ScheduleEffectTable.rows(result, clock: clock)
         guard !rows.isEmpty else { return "" }
-        var t = HTMLTable(ScheduleEffectTable.header, numeric: [2, 3, 4, 6, 7, 8, 9])
+        var t = HTMLTable(ScheduleEffectTable.header(result), numeric: [2, 3, 5, 6, 7, 8])
         for row in rows { t.add(row) }
         return "<h2 id=\"schedule\">Scheduled scaling</h2><p>" + esc(ScheduleEffectTable.intro.replacingOccurrences(of: "`", with: "")) + "</p>" + t.render()
     }
@@ -126,8 +126,7 @@ struct HTMLSimulationReport {
         let breaches = r.services.reduce(0) { $0 + $1.sloBreaches }
         let breaching = r.services.filter { $0.sloBreaches > 0 }.count
         let hours = r.services.reduce(0) { $0 + $1.instanceHours }
-        let etb = r.services.reduce(0) { $0 + $1.costEtb }
-        let usd = r.services.reduce(0) { $0 + $1.costUsd }
+        let lead = r.currencies.lead
         let ups = r.services.reduce(0) { $0 + $1.scaleUps }, downs = r.services.reduce(0) { $0 + $1.scaleDowns }
         let alerts = r.services.reduce(0) { $0 + $1.alerts }
         let totals = fleetTotals()
@@ -139,7 +138,11 @@ struct HTMLSimulationReport {
         o += HTMLPage.card("SLO breaches", ChartFormat.grouped(breaches), note: breaches > 0 ? "windows, in \(breaching) service\(breaching == 1 ? "" : "s")" : "windows over objective", tone: breaches > 0 ? "warn" : nil)
         o += HTMLPage.card("Peak instances", ChartFormat.grouped(peak), note: "all services at once")
         o += HTMLPage.card("Instance-hours", ChartFormat.number(hours, sig: 4), note: "after warm-up")
-        o += HTMLPage.card("Cost", ChartFormat.etb(etb), note: ChartFormat.usd(usd) + " (ETB \(ChartFormat.number(scenario.currency.etbPerUSD)) = USD 1)")
+        // The other currency, when shown, with the rate that converted it.
+        let beside = r.currencies.other.map { c in
+            ChartFormat.money(r.totalCost(in: c), c) + (scenario.currency.etbPerUSD.map { " (ETB \(ChartFormat.number($0)) = USD 1)" } ?? "")
+        }
+        o += HTMLPage.card("Cost", ChartFormat.money(r.totalCost(in: lead), lead), note: beside ?? "instances, after warm-up")
         o += HTMLPage.card("Scaling", ChartFormat.grouped(ups + downs), note: "decisions: \(ups) up, \(downs) down")
         o += HTMLPage.card("Alerts", ChartFormat.grouped(alerts), note: "raised by trigger rows", tone: alerts > 0 ? "warn" : nil)
         return o + "</div>"
@@ -158,7 +161,7 @@ struct HTMLSimulationReport {
 
     func serviceTable() -> HTMLTable {
         var t = HTMLTable(["service", "arrivals", "completed", "dropped", "timed out", "p50", "p95", "p99", "SLO", "breaches", "max queue",
-                           "replicas", "instance-h", "cost (ETB)", "scale ↑/↓", "alerts"], numeric: Set([1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15]))
+                           "replicas", "instance-h", "cost (\(result.currencies.lead.rawValue))", "scale ↑/↓", "alerts"], numeric: Set([1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15]))
         func count(_ v: Int, bad: Bool = false) -> HTMLTable.Cell { HTMLTable.text(ChartFormat.grouped(v), v == 0 ? "zero" : (bad ? "bad" : nil)) }
         for s in result.services {
             let slo = scenario.services[s.service]?.slo
@@ -171,7 +174,7 @@ struct HTMLSimulationReport {
                    HTMLTable.text(SimulationVerdict.slo(slo) ?? "—"),
                    s.sloMetric == nil ? HTMLTable.text("—", "zero") : count(s.sloBreaches, bad: true),
                    HTMLTable.text(ChartFormat.grouped(s.maxQueue)), HTMLTable.text("\(s.minReplicas)–\(s.maxReplicas)"),
-                   HTMLTable.text(ChartFormat.number(s.instanceHours, sig: 4)), HTMLTable.text(ChartFormat.money(s.costEtb)),
+                   HTMLTable.text(ChartFormat.number(s.instanceHours, sig: 4)), HTMLTable.text(ChartFormat.money(s.cost(in: result.currencies.lead))),
                    HTMLTable.text("\(s.scaleUps) / \(s.scaleDowns)"), count(s.alerts, bad: true)])
         }
         let tot = result.services
@@ -179,7 +182,7 @@ struct HTMLSimulationReport {
                count(tot.reduce(0) { $0 + $1.dropped }, bad: true), count(tot.reduce(0) { $0 + $1.timedOut }, bad: true),
                HTMLTable.text(""), HTMLTable.text(""), HTMLTable.text(""), HTMLTable.text(""),
                count(tot.reduce(0) { $0 + $1.sloBreaches }, bad: true), HTMLTable.text(""), HTMLTable.text(""),
-               HTMLTable.text(ChartFormat.number(tot.reduce(0) { $0 + $1.instanceHours }, sig: 4)), HTMLTable.text(ChartFormat.money(tot.reduce(0) { $0 + $1.costEtb })),
+               HTMLTable.text(ChartFormat.number(tot.reduce(0) { $0 + $1.instanceHours }, sig: 4)), HTMLTable.text(ChartFormat.money(result.totalCost(in: result.currencies.lead))),
                HTMLTable.text("\(tot.reduce(0) { $0 + $1.scaleUps }) / \(tot.reduce(0) { $0 + $1.scaleDowns })"), count(tot.reduce(0) { $0 + $1.alerts }, bad: true)])
         return t
     }
@@ -258,20 +261,27 @@ struct HTMLSimulationReport {
         routes.emptyNote = "no routes"
         out.append(routes.render())
 
-        var cost = chart("ov-cost", "Cumulative cost, all services (ETB)", y: "ETB")
+        let lead = result.currencies.lead
+        var cost = chart("ov-cost", "Cumulative cost, all services (\(lead.rawValue))", y: lead.rawValue)
         let totals = fleetCost()
-        cost.series.append(.init(name: "all services: \(ChartFormat.etb(result.services.reduce(0) { $0 + $1.costEtb }))", color: ChartPalette.cost, style: .area,
+        cost.series.append(.init(name: "all services: \(ChartFormat.money(result.totalCost(in: lead), lead))", color: ChartPalette.cost, style: .area,
                                  points: totals, width: 2, fillOpacity: 0.14))
         out.append(cost.render())
         return out
     }
 
-    /// ETB per instance-hour of a station — a service, a database pool or a consumer group —
-    /// taken from the run's own summary so the charts and the table always agree.
-    func costRateETB(_ service: String) -> Double {
-        if let sv = scenario.services[service] { return sv.costPerInstanceHour.amount(in: .etb, etbPerUSD: scenario.currency.etbPerUSD) }
-        guard let x = result.services.first(where: { $0.service == service }), x.instanceHours > 0 else { return 0 }
-        return x.costEtb / x.instanceHours
+    /// The price per instance-hour of a station — a service, a database pool or a consumer
+    /// group — in the run's reporting currency: a service's own price when the scenario can
+    /// state it in that currency, else taken from the run's own summary, so the charts and
+    /// the table always agree. 0 for a station that costs nothing.
+    func costRate(_ service: String) -> Double {
+        let lead = result.currencies.lead
+        if let sv = scenario.services[service] {
+            guard let price = sv.costPerInstanceHour else { return 0 }
+            if let v = scenario.currency.amount(price, in: lead) { return v }
+        }
+        guard let x = result.services.first(where: { $0.service == service }), x.instanceHours > 0, let cost = x.cost(in: lead) else { return 0 }
+        return cost / x.instanceHours
     }
 
     /// Cumulative cost after warm-up: each sample's replicas × price × the part of its window after warm-up.
@@ -291,7 +301,7 @@ struct HTMLSimulationReport {
     func fleetCost() -> [ChartPoint] {
         var sum: [ChartPoint] = []
         for s in result.services {
-            let c = cumulativeCost(samples[s.service] ?? [], rate: costRateETB(s.service))
+            let c = cumulativeCost(samples[s.service] ?? [], rate: costRate(s.service))
             if sum.isEmpty { sum = c; continue }
             for i in 0..<min(sum.count, c.count) { sum[i].y = (sum[i].y ?? 0) + (c[i].y ?? 0) }
         }
@@ -354,8 +364,8 @@ struct HTMLSimulationReport {
         f.append("startup \(esc(formatDuration(sv.startupDelay)))")
         if let limit = sv.queue.limit { f.append("queue limit \(ChartFormat.grouped(limit))") }
         if let timeout = sv.queue.timeout { f.append("time-out \(esc(formatDuration(timeout)))") }
-        let rate = costRateETB(sv.name)
-        if rate > 0 { f.append("\(esc(ChartFormat.etb(rate))) per instance-hour") }
+        let rate = costRate(sv.name)
+        if rate > 0 { f.append("\(esc(ChartFormat.money(rate, result.currencies.lead))) per instance-hour") }
         return f.joined(separator: " · ")
     }
 
@@ -371,7 +381,7 @@ struct HTMLSimulationReport {
         var o = "<section class=\"svc\" id=\"\(id)\"><h3>\(esc(s.service))\(tag)</h3>"
         o += "<p class=\"facts\">\(facts(sv))</p>"
         o += "<p class=\"facts\">run: p50 <b>\(esc(ChartFormat.latency(s.latency?.p50)))</b> · p95 <b>\(esc(ChartFormat.latency(s.latency?.p95)))</b> · p99 <b>\(esc(ChartFormat.latency(s.latency?.p99)))</b>"
-        o += " · max queue\(sv?.queue.discipline == .perInstance ? " at one pod" : "") <b>\(ChartFormat.grouped(s.maxQueue))</b> · replicas <b>\(s.minReplicas)–\(s.maxReplicas)</b> · \(esc(ChartFormat.number(s.instanceHours, sig: 4))) instance-h · <b>\(esc(ChartFormat.etb(s.costEtb)))</b></p>"
+        o += " · max queue\(sv?.queue.discipline == .perInstance ? " at one pod" : "") <b>\(ChartFormat.grouped(s.maxQueue))</b> · replicas <b>\(s.minReplicas)–\(s.maxReplicas)</b> · \(esc(ChartFormat.number(s.instanceHours, sig: 4))) instance-h · <b>\(esc(ChartFormat.money(s.cost(in: result.currencies.lead), result.currencies.lead)))</b></p>"
         o += "<div class=\"grid2\">"
         for c in [instancesChart(id, s, sv, xs, evs), latencyChart(id, sv, xs, evs), queueChart(id, sv, xs, evs), cpuChart(id, sv, xs, evs),
                   rateChart(id, sv, xs, evs), costChart(id, s, sv, xs)] {
@@ -484,9 +494,9 @@ struct HTMLSimulationReport {
     }
 
     func costChart(_ id: String, _ s: ServiceSummary, _ sv: Service?, _ xs: [ServiceSample]) -> SVGChart {
-        let rate = costRateETB(s.service)
-        var c = chart("\(id)-cost", "Cost, cumulative (ETB)", y: "ETB")
-        c.series = [.init(name: "\(ChartFormat.etb(s.costEtb)) for the run at \(ChartFormat.etb(rate))/instance-hour", color: ChartPalette.cost, style: .area,
+        let rate = costRate(s.service), lead = result.currencies.lead
+        var c = chart("\(id)-cost", "Cost, cumulative (\(lead.rawValue))", y: lead.rawValue)
+        c.series = [.init(name: "\(ChartFormat.money(s.cost(in: lead), lead)) for the run at \(ChartFormat.money(rate, lead))/instance-hour", color: ChartPalette.cost, style: .area,
                           points: cumulativeCost(xs, rate: rate), width: 2, fillOpacity: 0.14)]
         if rate == 0 { c.emptyNote = "no cost_per_instance_hour" }
         c.yLabel = { v, step in ChartTicks.label(v, step: step) }

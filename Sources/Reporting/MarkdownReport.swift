@@ -38,7 +38,7 @@ public enum MarkdownReport {
 
         let scheduleRows = ScheduleEffectTable.rows(r, clock: clock)
         if !scheduleRows.isEmpty {
-            var t = TextTable(ScheduleEffectTable.header)
+            var t = TextTable(ScheduleEffectTable.header(r))
             for row in scheduleRows { t.add(row.map(md)) }
             out += ["### Scheduled scaling", "", ScheduleEffectTable.intro, "", t.markdown(), ""]
         }
@@ -78,13 +78,13 @@ public enum MarkdownReport {
 
     static func serviceTable(_ r: SimulationResult, scenario: Scenario) -> TextTable {
         var t = TextTable(["service", "arrivals", "completed", "dropped", "timed out", "p50", "p95", "p99", "SLO", "SLO breaches", "replicas",
-                           "instance-h", "ETB", "scale ↑/↓", "alerts"])
+                           "instance-h", r.currencies.lead.rawValue, "scale ↑/↓", "alerts"])
         for s in r.services {
             t.add([md(s.service), ChartFormat.grouped(s.arrivals), ChartFormat.grouped(s.completed), ChartFormat.grouped(s.dropped), ChartFormat.grouped(s.timedOut),
                    ChartFormat.latency(s.latency?.p50), ChartFormat.latency(s.latency?.p95), ChartFormat.latency(s.latency?.p99),
                    SimulationVerdict.slo(scenario.services[s.service]?.slo) ?? "—",
                    s.sloMetric == nil ? "—" : (s.sloBreaches > 0 ? "⚠️ \(s.sloBreaches)" : "0"),
-                   "\(s.minReplicas)–\(s.maxReplicas)", ChartFormat.number(s.instanceHours), ChartFormat.money(s.costEtb),
+                   "\(s.minReplicas)–\(s.maxReplicas)", ChartFormat.number(s.instanceHours), ChartFormat.money(s.cost(in: r.currencies.lead)),
                    "\(s.scaleUps)/\(s.scaleDowns)", "\(s.alerts)"])
         }
         return t

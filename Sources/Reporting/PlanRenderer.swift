@@ -33,36 +33,39 @@ public enum PlanRenderer {
         return "\(f(p.p10)) / \(f(p.p50)) / \(f(p.p90))"
     }
     static func count(_ v: Double) -> String { String(Int(v.rounded())) }
+    /// An amount in a currency the plan shows; "—" for one it cannot state (a plan saved with
+    /// both currencies shown but one amount missing never happens, but a table must not crash).
+    static func money(_ v: Double?) -> String { v.map(money) ?? "—" }
 
     static func serviceTable(_ p: CapacityPlan, months: Int, markdown: Bool) -> TextTable {
-        let uncertain = p.draws > 0
-        var t = TextTable(["service", "peak", "growth", "season", "feature", "safety", "required", "per instance", "util", "instances", "max", "Erlang C", "ETB/month"]
+        let uncertain = p.draws > 0, lead = p.currencies.lead
+        var t = TextTable(["service", "peak", "growth", "season", "feature", "safety", "required", "per instance", "util", "instances", "max", "Erlang C", "\(lead.rawValue)/month"]
                           + (uncertain ? ["instances p10/p50/p90"] : []))
         for r in p.rows where r.months == months {
             let flag = r.exceedsMax ? (markdown ? " ⚠" : " !") : ""
             t.add([r.service, rps(r.currentPeakRps), x(r.growthMultiplier), x(r.seasonalFactor), x(r.featureInteractionFactor), x(r.safetyFactor),
                    rps(r.requiredRps), rps(r.instanceCapacityRps), Percent(fraction: r.targetUtilization).description,
                    "\(r.instancesRequired)\(flag)", "\(r.maxReplicas)", r.queueing.map { $0.instancesRequired.map(String.init) ?? "unmet" } ?? "—",
-                   money(r.monthlyCostEtb)] + (uncertain ? [range(r.uncertainty?.instancesRequired, count)] : []))
+                   money(r.monthlyCost(in: lead))] + (uncertain ? [range(r.uncertainty?.instancesRequired, count)] : []))
         }
         return t
     }
 
     static func totalsTable(_ p: CapacityPlan) -> TextTable {
-        let uncertain = p.draws > 0
-        var t = TextTable(["months", "instances", "over max", "ETB/month", "USD/month", "of which databases (ETB)"]
-                          + (uncertain ? ["instances p10/p50/p90", "ETB/month p10/p50/p90"] : []))
+        let uncertain = p.draws > 0, lead = p.currencies.lead
+        var t = TextTable(["months", "instances", "over max"] + p.currencies.all.map { "\($0.rawValue)/month" } + ["of which databases (\(lead.rawValue))"]
+                          + (uncertain ? ["instances p10/p50/p90", "\(lead.rawValue)/month p10/p50/p90"] : []))
         for tot in p.totals {
-            t.add(["\(tot.months)", "\(tot.instancesRequired)", tot.servicesOverMax.isEmpty ? "none" : "\(tot.servicesOverMax.count) of \(Set(p.rows.map(\.service)).count)",
-                   money(tot.monthlyCostEtb), money(tot.monthlyCostUsd), money(tot.databaseMonthlyCostEtb)]
-                  + (uncertain ? [range(tot.uncertainty?.instancesRequired, count), range(tot.uncertainty?.monthlyCostEtb, money)] : []))
+            t.add(["\(tot.months)", "\(tot.instancesRequired)", tot.servicesOverMax.isEmpty ? "none" : "\(tot.servicesOverMax.count) of \(Set(p.rows.map(\.service)).count)"]
+                  + p.currencies.all.map { money(tot.monthlyCost(in: $0)) } + [money(tot.databaseMonthlyCost(in: lead))]
+                  + (uncertain ? [range(tot.uncertainty?.instancesRequired, count), range(tot.uncertainty?.monthlyCost(in: lead), money)] : []))
         }
         return t
     }
 
     static func header(_ p: CapacityPlan) -> String {
         let draws = p.draws > 0 ? "\(p.draws) Monte Carlo draws, seed \(p.seed)" : "exact inputs"
-        let rate = p.etbPerUSD > 0 ? "ETB \(trim(p.etbPerUSD)) = USD 1" : "no costs given"
+        let rate = p.etbPerUSD.map { "ETB \(trim($0)) = USD 1" } ?? "money in \(p.currencies.lead.rawValue)"
         return "capsim plan: \(p.scenario) (\(draws); \(rate))"
     }
 
@@ -129,25 +132,32 @@ public enum PlanRenderer {
         return String(decoding: (try? e.encode(p)) ?? Data(), as: UTF8.self) + "\n"
     }
 
-    public static let csvColumns = ["service", "months", "current_peak_rps", "growth_monthly", "growth_multiplier", "seasonal_factor", "feature_interaction_factor",
-                                    "safety_factor", "required_rps", "instance_capacity_rps", "target_utilization", "instances_required", "min_replicas",
-                                    "max_replicas", "exceeds_max", "queueing_instances_required", "slo_metric", "slo_seconds", "monthly_cost_etb",
-                                    "monthly_cost_usd", "required_rps_p10", "required_rps_p50", "required_rps_p90", "instances_p10", "instances_p50",
-                                    "instances_p90", "monthly_cost_etb_p10", "monthly_cost_etb_p50", "monthly_cost_etb_p90"]
+    /// The CSV's columns: money in the currencies the plan shows (`monthly_cost_etb`, then
+    /// `monthly_cost_usd` when both are shown; the percentiles in the reporting currency).
+    public static func csvColumns(_ shown: ShownCurrencies) -> [String] {
+        let lead = shown.lead.rawValue.lowercased()
+        return ["service", "months", "current_peak_rps", "growth_monthly", "growth_multiplier", "seasonal_factor", "feature_interaction_factor",
+                "safety_factor", "required_rps", "instance_capacity_rps", "target_utilization", "instances_required", "min_replicas",
+                "max_replicas", "exceeds_max", "queueing_instances_required", "slo_metric", "slo_seconds"]
+            + shown.all.map { "monthly_cost_\($0.rawValue.lowercased())" }
+            + ["required_rps_p10", "required_rps_p50", "required_rps_p90", "instances_p10", "instances_p50",
+               "instances_p90", "monthly_cost_\(lead)_p10", "monthly_cost_\(lead)_p50", "monthly_cost_\(lead)_p90"]
+    }
 
     public static func csv(_ p: CapacityPlan) -> String {
         func n(_ v: Double?) -> String { v.map { String(format: "%.6g", $0) } ?? "" }
-        var lines = [csvLine(csvColumns)]
+        let lead = p.currencies.lead
+        var lines = [csvLine(csvColumns(p.currencies))]
         for r in p.rows {
-            let u = r.uncertainty
+            let u = r.uncertainty, cost = u?.monthlyCost(in: lead)
             lines.append(csvLine([r.service, "\(r.months)", n(r.currentPeakRps), n(r.growthMonthly), n(r.growthMultiplier), n(r.seasonalFactor),
                                   n(r.featureInteractionFactor), n(r.safetyFactor), n(r.requiredRps), n(r.instanceCapacityRps), n(r.targetUtilization),
                                   "\(r.instancesRequired)", "\(r.minReplicas)", "\(r.maxReplicas)", "\(r.exceedsMax)",
-                                  r.queueing?.instancesRequired.map(String.init) ?? "", r.queueing?.sloMetric ?? "", n(r.queueing?.sloSeconds),
-                                  String(format: "%.2f", r.monthlyCostEtb), String(format: "%.2f", r.monthlyCostUsd),
-                                  n(u?.requiredRps.p10), n(u?.requiredRps.p50), n(u?.requiredRps.p90),
-                                  n(u?.instancesRequired.p10), n(u?.instancesRequired.p50), n(u?.instancesRequired.p90),
-                                  n(u?.monthlyCostEtb.p10), n(u?.monthlyCostEtb.p50), n(u?.monthlyCostEtb.p90)]))
+                                  r.queueing?.instancesRequired.map(String.init) ?? "", r.queueing?.sloMetric ?? "", n(r.queueing?.sloSeconds)]
+                                 + p.currencies.all.map { c in r.monthlyCost(in: c).map { String(format: "%.2f", $0) } ?? "" }
+                                 + [n(u?.requiredRps.p10), n(u?.requiredRps.p50), n(u?.requiredRps.p90),
+                                    n(u?.instancesRequired.p10), n(u?.instancesRequired.p50), n(u?.instancesRequired.p90),
+                                    n(cost?.p10), n(cost?.p50), n(cost?.p90)]))
         }
         return lines.joined(separator: "\n") + "\n"
     }

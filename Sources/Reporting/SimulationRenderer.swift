@@ -75,11 +75,11 @@ public enum SimulationRenderer {
 
     public static func table(_ r: SimulationResult) -> String {
         var t = TextTable(["service", "arrivals", "completed", "dropped", "timed out", "left", "mean", "p50", "p95", "p99", "wait p99", "max queue",
-                           "replicas", "instance-h", "ETB", "scale ↑/↓", "alerts", "SLO breaches"])
+                           "replicas", "instance-h", r.currencies.lead.rawValue, "scale ↑/↓", "alerts", "SLO breaches"])
         for s in r.services {
             t.add([s.service, "\(s.arrivals)", "\(s.completed)", "\(s.dropped)", "\(s.timedOut)", "\(s.backlogAtEnd)", ms(s.latency?.mean), ms(s.latency?.p50),
                    ms(s.latency?.p95), ms(s.latency?.p99), ms(s.wait?.p99), "\(s.maxQueue)", "\(s.minReplicas)–\(s.maxReplicas)", String(format: "%.2f", s.instanceHours),
-                   String(format: "%.0f", s.costEtb), "\(s.scaleUps)/\(s.scaleDowns)", "\(s.alerts)",
+                   s.cost(in: r.currencies.lead).map { String(format: ChartFormat.costFormat(r.currencies.lead), $0) } ?? "—", "\(s.scaleUps)/\(s.scaleDowns)", "\(s.alerts)",
                    s.sloMetric.map { "\(s.sloBreaches) (\($0.replacingOccurrences(of: "latency_", with: "")))" } ?? "—"])
         }
         var rt = TextTable(["route", "arrivals", "completed", "failed", "in flight", "mean", "p50", "p95", "p99", "max"])

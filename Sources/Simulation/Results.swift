@@ -23,19 +23,19 @@ extension Simulator {
         if !accountsOpen { openAccounts(popped: nil) }
         let census = census()
         try closeAccounts(census)
-        let rate = scenario.currency.etbPerUSD
+        let money = scenario.currency
         let db = databases
         let services = stations.map { st -> ServiceSummary in
             st.accountPods(now, measuring: true)
             // A dependency's one "pod" stands for the partner: no instance of ours, no cost.
             let hours = st.spec.kind == .dependency ? 0 : st.podSeconds / 3600
-            let etb = hours * st.spec.costPerHourETB
+            let cost = money.split(hours * st.spec.costPerHour)
             let i = st.index
             let isService = i < serviceCount
             return ServiceSummary(service: st.name, arrivals: st.arrivals, completed: st.completed, dropped: st.dropped, timedOut: st.timedOut,
                                   latency: Simulator.summary(st.runLatency, st.runLatencySum), maxQueue: st.maxQueue,
                                   minReplicas: scaling.minSeen[i], maxReplicas: scaling.maxSeen[i], instanceHours: hours,
-                                  costEtb: etb, costUsd: rate > 0 ? etb / rate : 0, scaleUps: scaling.scaleUps[i], scaleDowns: scaling.scaleDowns[i],
+                                  costEtb: cost.etb, costUsd: cost.usd, scaleUps: scaling.scaleUps[i], scaleDowns: scaling.scaleDowns[i],
                                   alerts: scaling.alerts[i], sloBreaches: st.sloBreaches, sloMetric: st.spec.slo?.metric.rawValue,
                                   kind: st.spec.kind == .service ? nil : st.spec.kind.rawValue,
                                   cacheHitRatio: isService && db.cacheLookups[i] > 0 ? Double(db.cacheHits[i]) / Double(db.cacheLookups[i]) : nil,
@@ -55,7 +55,7 @@ extension Simulator {
                          inFlightAtStart: routesAtStart[i], inFlightAtEnd: census.routes[i])
         }
         return SimulationResult(scenario: scenario.name, seed: options.seed, duration: options.duration, warmup: options.warmup,
-                                samplePeriod: options.samplePeriod, events: kernel.processed, services: services, routes: routeSummaries,
+                                samplePeriod: options.samplePeriod, currencies: money.shown, events: kernel.processed, services: services, routes: routeSummaries,
                                 timeline: metrics.timeline, routeTimeline: metrics.routeTimeline, scaling: scaling.events,
                                 cdn: cdnPaths.isEmpty ? nil : cdnPaths,
                                 windows: windows.names.isEmpty ? nil : windows.summaries(routeNames: routes.names, plain: routes.plain,

@@ -29,8 +29,8 @@ public struct ScheduleEffect: Hashable, Sendable, Codable {
     /// The service's instance-hours and cost over the whole run (every rule of the service
     /// shares these: the counterfactual drops all of them at once).
     public let instanceHours: Pair
-    public let costEtb: Pair
-    public let costUsd: Pair
+    /// In the run's reporting currency (`SimulationResult.currencies.lead`).
+    public let cost: Pair
     /// Every route, measured inside the rule's windows.
     public let routes: [RouteEffect]
 
@@ -47,7 +47,7 @@ public struct ScheduleEffect: Hashable, Sendable, Codable {
             }
             return ScheduleEffect(service: rule.service, rule: rule.rule.name, replicas: rule.rule.replicas, intervals: wa.intervals,
                                   instanceHours: Pair(with: sa.instanceHours, without: sb.instanceHours),
-                                  costEtb: Pair(with: sa.costEtb, without: sb.costEtb), costUsd: Pair(with: sa.costUsd, without: sb.costUsd),
+                                  cost: Pair(with: sa.cost(in: a.currencies.lead) ?? 0, without: sb.cost(in: b.currencies.lead) ?? 0),
                                   routes: routes)
         }
     }

@@ -1,3 +1,5 @@
+import CapsimModel
+
 /// What a simulation run produced: deterministic for a scenario and seed (no wall-clock
 /// values), so two runs can be compared byte for byte. Property names become snake_case
 /// keys in `summary.json`.
@@ -7,6 +9,8 @@ public struct SimulationResult: Hashable, Sendable, Codable {
     public let duration: Double
     public let warmup: Double
     public let samplePeriod: Double
+    /// The currencies the run's costs are shown in, the reporting currency first.
+    public let currencies: ShownCurrencies
     /// Events processed by the kernel.
     public let events: UInt64
     public let services: [ServiceSummary]
@@ -24,6 +28,16 @@ public struct SimulationResult: Hashable, Sendable, Codable {
 }
 
 extension SimulationResult {
+    /// The instance cost of every station together in `c`; nil when any lacks it (no rate).
+    public func totalCost(in c: Currency) -> Double? {
+        var total = 0.0
+        for s in services {
+            guard let v = s.cost(in: c) else { return nil }
+            total += v
+        }
+        return total
+    }
+
     /// Stations whose backlog grew for a sustained stretch (see `Backlog`), found from the
     /// timeline each time they are asked for, so a stored run shows what a fresh one does.
     public var backlogs: [Backlog] { Backlog.find(in: timeline, services: services, period: samplePeriod, warmup: warmup) }
@@ -50,8 +64,10 @@ public struct ServiceSummary: Hashable, Sendable, Codable {
     public let minReplicas: Int
     public let maxReplicas: Int
     public let instanceHours: Double
-    public let costEtb: Double
-    public let costUsd: Double
+    /// The run's instance cost in birr and in dollars; each nil when it would take an
+    /// exchange rate the scenario does not give (`cost(in:)` picks one).
+    public let costEtb: Double?
+    public let costUsd: Double?
     public let scaleUps: Int
     public let scaleDowns: Int
     public let alerts: Int
@@ -79,6 +95,8 @@ public struct ServiceSummary: Hashable, Sendable, Codable {
     public var maxBlocked: Int? = nil
     public var blockedAtEnd: Int? = nil
     public var blockedWait: LatencySummary? = nil
+
+    public func cost(in c: Currency) -> Double? { c == .etb ? costEtb : costUsd }
 
     /// Queued + waiting outside at the end of the run: requests this station left unserved.
     public var backlogAtEnd: Int { (inFlightAtEnd ?? 0) + (blockedAtEnd ?? 0) }

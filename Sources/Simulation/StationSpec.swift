@@ -20,8 +20,8 @@ struct StationSpec {
     let replicas: Replicas
     let startupDelay: Double
     let slo: SLO?
-    /// ETB per instance-hour.
-    let costPerHourETB: Double
+    /// Price per instance-hour in the scenario's reporting currency (0 when unpriced).
+    let costPerHour: Double
     let hpa: HPA?
     let triggers: [Trigger]
     /// Consumer groups: useful parallelism is capped at the topic's partitions.
@@ -32,48 +32,48 @@ struct StationSpec {
     /// An external dependency's error rate (0 for every other kind).
     var errorRate = 0.0
 
-    static func service(_ sv: Service, etbPerUSD: Double) -> StationSpec {
+    static func service(_ sv: Service, currency: CurrencySettings) -> StationSpec {
         StationSpec(name: sv.name, kind: .service, slots: sv.capacity.concurrency, serviceTime: sv.capacity.serviceTime, queue: sv.queue,
                     cpuPerRequest: sv.cpuPerRequest, requestCores: sv.resources.requests.cpu.millicores / 1000,
                     limitCores: sv.resources.limits.cpu.millicores / 1000, replicas: sv.replicas, startupDelay: sv.startupDelay, slo: sv.slo,
-                    costPerHourETB: sv.costPerInstanceHour.amount(in: .etb, etbPerUSD: etbPerUSD), hpa: sv.autoscaling.hpa,
+                    costPerHour: sv.costPerInstanceHour.map(currency.reported) ?? 0, hpa: sv.autoscaling.hpa,
                     triggers: sv.autoscaling.triggers, parallelCap: nil, lagScaler: nil, service: sv)
     }
 
     /// A database primary: one instance whose `cpus` cores serve queries from a shared queue;
     /// a query holds a core for its query time, so CPU utilisation is busy cores ÷ cores.
-    static func primary(_ db: Database, etbPerUSD: Double) -> StationSpec {
+    static func primary(_ db: Database, currency: CurrencySettings) -> StationSpec {
         let cores = max(1, Int(db.cpus.rounded(.down)))
         return StationSpec(name: db.name, kind: .databasePrimary, slots: cores, serviceTime: db.queryTime,
                            queue: QueueSettings(discipline: .shared, balancing: .roundRobin, limit: nil, timeout: nil),
                            cpuPerRequest: db.queryTime.mean, requestCores: Double(cores), limitCores: Double(cores),
                            replicas: Replicas(min: 1, max: 1, initial: 1), startupDelay: 0, slo: nil,
-                           costPerHourETB: db.costPerHour?.amount(in: .etb, etbPerUSD: etbPerUSD) ?? 0, hpa: nil, triggers: db.triggers,
+                           costPerHour: db.costPerHour.map(currency.reported) ?? 0, hpa: nil, triggers: db.triggers,
                            parallelCap: nil, lagScaler: nil, service: nil)
     }
 
     /// A database's read replicas, as one pool behind a shared queue.
-    static func replicas(_ db: Database, etbPerUSD: Double) -> StationSpec {
+    static func replicas(_ db: Database, currency: CurrencySettings) -> StationSpec {
         let cores = max(1, Int(db.cpus.rounded(.down)))
         let n = db.readReplicas
         return StationSpec(name: db.name + "/replicas", kind: .databaseReplicas, slots: cores, serviceTime: db.queryTime,
                            queue: QueueSettings(discipline: .shared, balancing: .roundRobin, limit: nil, timeout: nil),
                            cpuPerRequest: db.queryTime.mean, requestCores: Double(cores), limitCores: Double(cores),
                            replicas: Replicas(min: n, max: n, initial: n), startupDelay: 0, slo: nil,
-                           costPerHourETB: db.costPerHour?.amount(in: .etb, etbPerUSD: etbPerUSD) ?? 0, hpa: nil, triggers: [],
+                           costPerHour: db.costPerHour.map(currency.reported) ?? 0, hpa: nil, triggers: [],
                            parallelCap: nil, lagScaler: nil, service: nil)
     }
 
     /// A consumer group: one slot per worker, at most `partitions` working at once (a partition
     /// is consumed by one member of the group); its queue is the consumer lag.
-    static func consumers(_ g: ConsumerGroup, partitions: Int, owner: Service?, etbPerUSD: Double) -> StationSpec {
+    static func consumers(_ g: ConsumerGroup, partitions: Int, owner: Service?, currency: CurrencySettings) -> StationSpec {
         StationSpec(name: g.name, kind: .consumerGroup, slots: 1, serviceTime: g.serviceTime,
                     queue: QueueSettings(discipline: .shared, balancing: .roundRobin, limit: nil, timeout: nil),
                     cpuPerRequest: (owner?.resources.requests.cpu.millicores ?? 250) / 1000 * g.serviceTime.mean,
                     requestCores: (owner?.resources.requests.cpu.millicores ?? 250) / 1000,
                     limitCores: (owner?.resources.limits.cpu.millicores ?? 500) / 1000,
                     replicas: g.workers, startupDelay: owner?.startupDelay ?? Defaults.startupDelay, slo: nil,
-                    costPerHourETB: owner?.costPerInstanceHour.amount(in: .etb, etbPerUSD: etbPerUSD) ?? 0, hpa: nil, triggers: g.triggers,
+                    costPerHour: owner?.costPerInstanceHour.map(currency.reported) ?? 0, hpa: nil, triggers: g.triggers,
                     parallelCap: partitions, lagScaler: g.lagScaler, service: nil)
     }
 
@@ -84,7 +84,7 @@ struct StationSpec {
         var spec = StationSpec(name: d.name, kind: .dependency, slots: d.concurrency ?? 1_000_000_000, serviceTime: d.latency,
                                queue: QueueSettings(discipline: .shared, balancing: .roundRobin, limit: 0, timeout: nil),
                                cpuPerRequest: 0, requestCores: 1, limitCores: 1, replicas: Replicas(min: 1, max: 1, initial: 1), startupDelay: 0,
-                               slo: nil, costPerHourETB: 0, hpa: nil, triggers: [], parallelCap: nil, lagScaler: nil, service: nil)
+                               slo: nil, costPerHour: 0, hpa: nil, triggers: [], parallelCap: nil, lagScaler: nil, service: nil)
         spec.errorRate = d.errorRate
         return spec
     }
@@ -93,15 +93,15 @@ struct StationSpec {
     /// database's primary then its read replicas, the event bus's consumer groups, then the
     /// external dependencies (last, so a scenario without them numbers its stations as before).
     static func all(_ scenario: Scenario) -> [StationSpec] {
-        let rate = scenario.currency.etbPerUSD
-        var specs = scenario.serviceNames.map { StationSpec.service(scenario.services[$0]!, etbPerUSD: rate) }
+        let money = scenario.currency
+        var specs = scenario.serviceNames.map { StationSpec.service(scenario.services[$0]!, currency: money) }
         for db in scenario.databaseNames.map({ scenario.databases[$0]! }) {
-            specs.append(.primary(db, etbPerUSD: rate))
-            if db.readReplicas > 0 { specs.append(.replicas(db, etbPerUSD: rate)) }
+            specs.append(.primary(db, currency: money))
+            if db.readReplicas > 0 { specs.append(.replicas(db, currency: money)) }
         }
         if let bus = scenario.eventBus {
             for g in bus.consumerGroupNames.map({ bus.consumerGroups[$0]! }) {
-                specs.append(.consumers(g, partitions: bus.topics[g.topic]?.partitions ?? 1, owner: scenario.services[g.service], etbPerUSD: rate))
+                specs.append(.consumers(g, partitions: bus.topics[g.topic]?.partitions ?? 1, owner: scenario.services[g.service], currency: money))
             }
         }
         specs += scenario.dependencyNames.map { .dependency(scenario.dependencies[$0]!) }

@@ -1,3 +1,4 @@
+import struct CapsimModel.ShownCurrencies
 import Foundation
 import GRDB
 import Histogram
@@ -17,10 +18,6 @@ import Simulation
 /// Each save is one transaction: a process killed mid-save leaves the whole run or nothing
 /// (`StoreKillTests` kills a writer with SIGKILL to show it). See `Schema` for the tables.
 public final class ResultsStore: Sendable {
-    /// Names the database file when `--db` is not given.
-    public static let environmentVariable = "CAPSIM_DB"
-    /// Where runs go when neither `--db` nor `$CAPSIM_DB` says otherwise: beside the reports.
-    public static let defaultPath = "reports/capsim.sqlite"
     /// The schema's migrations, oldest first; the last is the version this build writes.
     public static let migrations = Schema.migrationNames
 
@@ -28,16 +25,6 @@ public final class ResultsStore: Sendable {
     public let path: String
     /// Internal so tests can query SQLite directly; commands go through the methods.
     let dbPool: DatabasePool
-
-    /// The database to use: `--db PATH` if given, else `$CAPSIM_DB`, else `reports/capsim.sqlite`
-    /// (relative to the working directory, like every other capsim output). Empty values count
-    /// as absent, so `CAPSIM_DB= capsim …` falls back to the default rather than to "".
-    /// The environment is a parameter so tests need not change the process's.
-    public static func resolvePath(explicit: String?, environment: [String: String]) -> String {
-        if let explicit, !explicit.isEmpty { return explicit }
-        if let fromEnvironment = environment[environmentVariable], !fromEnvironment.isEmpty { return fromEnvironment }
-        return defaultPath
-    }
 
     /// Opens (creating if needed, parent folders included) the store at `path` and brings its
     /// schema up to date. Refuses a database written by a newer capsim, whose schema this
@@ -132,6 +119,7 @@ public final class ResultsStore: Sendable {
         let routesJSON = try Self.encode(result.routes)
         let windowsJSON = try result.windows.map { try Self.encode($0) }
         let effectsJSON = try result.scheduleEffects.map { try Self.encode($0) }
+        let currenciesJSON = try Self.encode(result.currencies)
         let header = RunHeader(kind: .simulate, scenarioName: result.scenario, scenarioHash: SHA256.hex(scenarioText), scenarioText: scenarioText,
                                seed: result.seed, parameters: parameters, capsimVersion: capsimVersion, createdAt: createdAt,
                                summary: RunSummary.simulation(result))
@@ -140,11 +128,11 @@ public final class ResultsStore: Sendable {
             try db.execute(sql: """
                 INSERT INTO simulation_result (run_id, duration, warmup, sample_period, events, services_json, routes_json,
                                                timeline_rows, route_timeline_rows, scaling_rows, windows_json,
-                                               schedule_effects_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                               schedule_effects_json, currencies_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [id, result.duration, result.warmup, result.samplePeriod, Int64(bitPattern: result.events),
                                  servicesJSON, routesJSON, result.timeline.count, result.routeTimeline.count, result.scaling.count, windowsJSON,
-                                 effectsJSON])
+                                 effectsJSON, currenciesJSON])
             try Self.insertTimeline(db, id: id, result.timeline)
             try Self.insertRouteTimeline(db, id: id, result.routeTimeline)
             try Self.insertScaling(db, id: id, result.scaling)
@@ -259,7 +247,7 @@ public final class ResultsStore: Sendable {
             guard info.kind == .simulate else { throw StoreError.wrongKind(id: id, actual: info.kind, expected: .simulate) }
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT duration, warmup, sample_period, events, services_json, routes_json, timeline_rows, route_timeline_rows, scaling_rows,
-                       windows_json, schedule_effects_json
+                       windows_json, schedule_effects_json, currencies_json
                 FROM simulation_result WHERE run_id = ?
                 """, arguments: [id])
             else { throw StoreError.incomplete(id: id, detail: "its simulation result is missing") }
@@ -285,6 +273,8 @@ public final class ResultsStore: Sendable {
                 "duration": row["duration"] as Double,
                 "warmup": row["warmup"] as Double,
                 "samplePeriod": samplePeriod,
+                // Runs saved before v7 recorded no currencies; they showed birr with dollars beside.
+                "currencies": try (row["currencies_json"] as String?).map { try Self.decode(ShownCurrencies.self, from: $0, run: info) } ?? ShownCurrencies.beforeRecorded,
                 "events": UInt64(bitPattern: row["events"] as Int64),
                 "services": services,
                 "routes": try Self.decode([RouteSummary].self, from: row["routes_json"], run: info),

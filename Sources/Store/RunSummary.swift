@@ -13,7 +13,9 @@ enum RunSummary {
         var text = "horizons \(horizons) months"
         if let last = plan.totals.max(by: { $0.months < $1.months }) {
             let services = Set(plan.rows.map(\.service)).count
-            text += "; month \(last.months): \(grouped(last.instancesRequired)) instances, ETB \(grouped(Int(last.monthlyCostEtb.rounded())))/month"
+            let lead = plan.currencies.lead
+            text += "; month \(last.months): \(grouped(last.instancesRequired)) instances"
+                + (last.monthlyCost(in: lead).map { ", \(lead.rawValue) \(grouped(Int($0.rounded())))/month" } ?? "")
             if !last.servicesOverMax.isEmpty { text += ", \(last.servicesOverMax.count) of \(services) services over max" }
         }
         if plan.draws > 0 { text += "; \(grouped(plan.draws)) draws" }

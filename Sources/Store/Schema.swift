@@ -35,7 +35,7 @@ import GRDB
 /// save — the simulator never produces one). Optional Swift values are NULL.
 enum Schema {
     /// Migration names in order; the last is the current schema version.
-    static let migrationNames = ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-schedule-effects"]
+    static let migrationNames = ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-schedule-effects", "v7-currencies"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -60,15 +60,18 @@ enum Schema {
         migrator.registerMigration("v4-waits") { db in try db.execute(sql: v4Waits) }
         migrator.registerMigration("v5-windows") { db in try db.execute(sql: v5Windows) }
         migrator.registerMigration("v6-schedule-effects") { db in try db.execute(sql: v6ScheduleEffects) }
+        migrator.registerMigration("v7-currencies") { db in try db.execute(sql: v7Currencies) }
         return migrator
     }
 
-    /// Where requests wait (issue 13): per service sample, the requests waiting outside the
-    /// station (for a connection, a row lock, a caller's pool) and the mean waits; per route
-    /// sample, the requests in flight. NULL in rows saved before. Frozen once released.
-    /// Windows measured on their own (a run's surges, and the windows its expectations name),
-    /// as JSON beside the summaries: a few rows per run, read whole. NULL when the run measured
-    /// none or was saved before. Frozen once released.
+    /// The currencies a simulation's costs are shown in (`ShownCurrencies` as JSON: the
+    /// reporting currency, and the other when the scenario shows both), so a stored run renders
+    /// in the currency it was run in. NULL in rows saved before, which showed birr with dollars
+    /// beside. Frozen once released.
+    static let v7Currencies = """
+        ALTER TABLE simulation_result ADD COLUMN currencies_json TEXT;
+        """
+
     /// What each scheduled-scaling rule cost and saved against the run without schedules, as
     /// JSON beside the summaries. NULL when the run had no schedule or skipped the comparison.
     /// Frozen once released.
@@ -76,10 +79,16 @@ enum Schema {
         ALTER TABLE simulation_result ADD COLUMN schedule_effects_json TEXT;
         """
 
+    /// Windows measured on their own (a run's surges, and the windows its expectations name),
+    /// as JSON beside the summaries: a few rows per run, read whole. NULL when the run measured
+    /// none or was saved before. Frozen once released.
     static let v5Windows = """
         ALTER TABLE simulation_result ADD COLUMN windows_json TEXT;
         """
 
+    /// Where requests wait: per service sample, the requests waiting outside the station (for a
+    /// connection, a row lock, a caller's pool) and the mean waits; per route sample, the
+    /// requests in flight. NULL in rows saved before. Frozen once released.
     static let v4Waits = """
         ALTER TABLE service_sample ADD COLUMN blocked INTEGER;
         ALTER TABLE service_sample ADD COLUMN wait_mean REAL;

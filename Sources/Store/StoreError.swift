@@ -17,6 +17,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
     case incomplete(id: Int64, detail: String)
     /// The database file can't be created or opened.
     case cannotOpen(path: String, reason: String)
+    /// Neither `--db`, `$CAPSIM_DB`, `$XDG_DATA_HOME` nor `$HOME` says where the store is.
+    case noDataDirectory
 
     public var description: String {
         switch self {
@@ -32,6 +34,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
             return "run \(id) is incomplete: \(detail)"
         case let .cannotOpen(path, reason):
             return "cannot open the results store \(path): \(reason)"
+        case .noDataDirectory:
+            return "no place for the results store: neither $XDG_DATA_HOME nor $HOME is an absolute directory; pass --db PATH or set $CAPSIM_DB"
         }
     }
 

@@ -20,7 +20,7 @@ struct Report: ParsableCommand {
     @Option(help: "Write to this file (default: reports/run-ID.html or .md).")
     var out: String?
 
-    @Option(help: "Results database (default: $CAPSIM_DB, else reports/capsim.sqlite).")
+    @Option(help: "Results database (default: \(ResultsStore.defaultPathHelp)).")
     var db: String?
 
     func run() throws {

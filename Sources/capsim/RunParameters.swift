@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// The resolved parameters a run is stored with, so a report can rebuild its exact scenario
 /// (file text + overrides) and say how it was run.
@@ -25,7 +26,7 @@ struct RunParameters: Codable {
 
 /// `--db` and `--no-store`, shared by the commands that record runs.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "Results database (default: $CAPSIM_DB, else reports/capsim.sqlite).")
+    @Option(help: "Results database (default: \(ResultsStore.defaultPathHelp)).")
     var db: String?
 
     @Flag(help: "Do not record this run in the results database.")

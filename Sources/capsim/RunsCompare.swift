@@ -8,7 +8,7 @@ extension Runs {
         static let configuration = CommandConfiguration(abstract: "Deltas between two runs of the same kind, side by side: per service, per service and horizon, or per latency percentile.")
         @Argument(help: "Run A (the reference).") var a: Int64
         @Argument(help: "Run B.") var b: Int64
-        @Option(help: "Results database (default: $CAPSIM_DB, else reports/capsim.sqlite).") var db: String?
+        @Option(help: "Results database (default: \(ResultsStore.defaultPathHelp)).") var db: String?
 
         func run() throws {
             let store = try openStore(db)

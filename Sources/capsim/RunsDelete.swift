@@ -1,11 +1,12 @@
 import ArgumentParser
+import Store
 
 /// `capsim runs delete ID`: a run and everything recorded with it.
 extension Runs {
     struct Delete: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a run and everything recorded with it.")
         @Argument(help: "Run ID.") var id: Int64
-        @Option(help: "Results database (default: $CAPSIM_DB, else reports/capsim.sqlite).") var db: String?
+        @Option(help: "Results database (default: \(ResultsStore.defaultPathHelp)).") var db: String?
 
         func run() throws {
             guard try openStore(db).delete(id) else {

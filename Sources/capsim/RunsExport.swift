@@ -10,7 +10,7 @@ extension Runs {
         @Argument(help: "Run ID.") var id: Int64
         @Option(help: "csv or json.") var format: Format = .json
         @Option(help: "Write to this file instead of standard output.") var out: String?
-        @Option(help: "Results database (default: $CAPSIM_DB, else reports/capsim.sqlite).") var db: String?
+        @Option(help: "Results database (default: \(ResultsStore.defaultPathHelp)).") var db: String?
 
         func run() throws {
             let store = try openStore(db)

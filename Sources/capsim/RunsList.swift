@@ -6,7 +6,7 @@ import Store
 extension Runs {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every recorded run, newest first.")
-        @Option(help: "Results database (default: $CAPSIM_DB, else reports/capsim.sqlite).") var db: String?
+        @Option(help: "Results database (default: \(ResultsStore.defaultPathHelp)).") var db: String?
         @Option(help: "table, or json (an array of runs, newest first, for scripts and CI).") var format: ListFormat = .table
 
         enum ListFormat: String, ExpressibleByArgument { case table, json }

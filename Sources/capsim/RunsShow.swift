@@ -7,7 +7,7 @@ extension Runs {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One run: how it was made and its results, re-rendered from the database.")
         @Argument(help: "Run ID.") var id: Int64
-        @Option(help: "Results database (default: $CAPSIM_DB, else reports/capsim.sqlite).") var db: String?
+        @Option(help: "Results database (default: \(ResultsStore.defaultPathHelp)).") var db: String?
 
         func run() throws {
             let store = try openStore(db)

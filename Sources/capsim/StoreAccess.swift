@@ -11,7 +11,11 @@ import Store
 
 /// Opens the results database for a command, mapping errors to exit code 2.
 func openStore(_ db: String?) throws -> ResultsStore {
-    let path = ResultsStore.resolvePath(explicit: db, environment: ProcessInfo.processInfo.environment)
+    let path: String
+    do { path = try ResultsStore.resolvePath(explicit: db, environment: ProcessInfo.processInfo.environment) } catch {
+        printErr("error: \(error)")
+        throw ExitCode(2)
+    }
     do { return try ResultsStore(path: path) } catch {
         printErr("\(path): error: cannot open the results database: \(error)")
         throw ExitCode(2)

@@ -56,6 +56,51 @@ struct CLITests {
         #expect(r.err.isEmpty)
     }
 
+    @Test("a scenario priced only in USD needs no exchange rate: validate, plan, simulate and check run and print no ETB")
+    func usdOnlyEndToEnd() throws {
+        let file = try CLI.temp("usd-only.yaml", """
+            capsim: 1
+            name: usd-only
+            traffic:
+              entry: web
+              peak: 200/s
+              routes: {home: {share: 100%, path: [web]}}
+            services:
+              web:
+                capacity: {service_time: 10ms, concurrency: 4}
+                replicas: {min: 2, max: 6, initial: 2}
+                cost_per_instance_hour: USD 0.05
+                autoscaling: {hpa: {metrics: [{metric: cpu_utilization, target: 70%}]}}
+            simulation: {duration: 3m}
+            expect:
+              - {metric: cost_per_day, at_most: USD 10}
+            """)
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-usd-only-\(ProcessInfo.processInfo.processIdentifier)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        for args in [["validate", file], ["plan", file, "--no-store"], ["simulate", file, "--no-store", "--out", out], ["check", file, "--no-store"]] {
+            let r = try CLI.run(args, environment: [:])
+            #expect(r.status == 0, "\(args[0]): \(r.err)")
+            #expect(!(r.out + r.err).contains("ETB"), "\(args[0]) printed ETB")
+        }
+        #expect(try CLI.run(["plan", file, "--no-store"], environment: [:]).out.contains("USD/month"))
+        #expect(try CLI.run(["check", file, "--no-store"], environment: [:]).out.contains("USD"))
+    }
+
+    @Test("prices in two currencies without a rate: a located error naming both, exit 2")
+    func mixedCurrenciesWithoutRate() throws {
+        let file = try CLI.temp("mixed.yaml", """
+            capsim: 1
+            name: mixed
+            services:
+              api: {peak: 100/s, capacity: 50/s, replicas: 2, cost_per_instance_hour: ETB 1.80}
+              web: {peak: 100/s, capacity: 50/s, replicas: 2, cost_per_instance_hour: USD 0.012}
+            """)
+        let r = try CLI.run(["plan", file, "--no-store"], environment: [:])
+        #expect(r.status == 2)
+        #expect(r.err.contains("mixed.yaml:5:") && r.err.contains("error: services.web.cost_per_instance_hour: a price in USD while services.api.cost_per_instance_hour is in ETB"))
+        #expect(r.err.contains("currency.etb_per_usd"))
+    }
+
     @Test("validate: every problem in every file is listed, exit 2")
     func validateErrors() throws {
         let bad = try CLI.temp("bad.yaml", """
@@ -109,6 +154,8 @@ struct CLITests {
         let required = ["service", "months", "current_peak_rps", "growth_monthly", "seasonal_factor", "feature_interaction_factor", "safety_factor",
                         "required_rps", "instance_capacity_rps", "instances_required", "max_replicas", "exceeds_max", "monthly_cost_etb",
                         "monthly_cost_usd", "uncertainty", "queueing", "steps"]
+        #expect(obj["etb_per_usd"] as? Double == 155)
+        #expect(obj["currencies"] as? [String: String] == ["lead": "ETB", "other": "USD"])
         for row in rows { for key in required { #expect(row[key] != nil, "missing \(key)") } }
         let gw = try #require(rows.first { $0["service"] as? String == "api-gateway" && $0["months"] as? Int == 12 })
         #expect(gw["current_peak_rps"] as? Double == 10_000)
@@ -357,6 +404,30 @@ struct StoreCLITests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-store-\(ProcessInfo.processInfo.processIdentifier)-\(name).sqlite").path
         for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
         return ["CAPSIM_DB": path]
+    }
+
+    @Test("with no --db and an empty $CAPSIM_DB a run is recorded under $XDG_DATA_HOME/capsim, folders created")
+    func recordsInDataHome() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-xdg-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.removeItem(at: home)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let env = ["CAPSIM_DB": "", "XDG_DATA_HOME": home.appendingPathComponent("data").path, "HOME": home.appendingPathComponent("home").path]
+        let r = try CLI.run(["plan", "scenarios/teaching/mmc.yaml"], environment: env)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err == "recorded as run 1 (capsim runs show 1)\n")
+        #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("data/capsim/capsim.sqlite").path))
+        #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("home").path), "$XDG_DATA_HOME comes before $HOME")
+        let list = try CLI.run(["runs", "list"], environment: env)
+        #expect(list.status == 0 && list.out.contains("mmc"))
+    }
+
+    @Test("with no --db, $CAPSIM_DB, $XDG_DATA_HOME or $HOME a recording command stops with exit 2 and says what to set")
+    func noDataHome() throws {
+        let r = try CLI.run(["runs", "list"], environment: ["CAPSIM_DB": "", "XDG_DATA_HOME": "", "HOME": ""])
+        #expect(r.status == 2)
+        #expect(r.err.contains("error: no place for the results store") && r.err.contains("--db PATH"))
+        let skipped = try CLI.run(["plan", "scenarios/teaching/mmc.yaml", "--no-store"], environment: ["CAPSIM_DB": "", "XDG_DATA_HOME": "", "HOME": ""])
+        #expect(skipped.status == 0, "--no-store needs no store, so no home either")
     }
 
     @Test("plan and simulate record runs; list, show, compare, export and delete read them back")

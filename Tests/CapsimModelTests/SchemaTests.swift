@@ -126,6 +126,9 @@ struct SchemaTests {
         ("count", ["100k", "1.5M", "2G", "10000", "0", "5K", "1_000", "100 k", "100x", "-5", "1e5", "k", "1kk", "5m"]),
         ("whole", ["3", "2k", "1.5k", "0", "1_000", "2.0", "2.5", "-1", "3x", "1e3", "k"]),
         ("number", ["2", "2.5", "-3", "1_000", ".5", "5.", "+1", "1e3", "nan", "inf", "2k", "", "1.2.3"]),
+        ("clock_time", ["19:30", "7:05", "00:00", "23:59:59", "2026-09-11T19:30", "2026-09-11T19:30:15", "2026-09-11T19:30Z",
+                        "2026-09-11T19:30+03:00", "2026-09-11T19:30:00-05:00", "24:00", "19:60", "19:5", "1930", "7pm", "19:30:60",
+                        "2026-09-11", "2026-09-11 19:30", "2026-09-11T7:30", "20m", ""]),
     ]
 
     static func decoderAccepts(_ def: String, _ text: String) -> Bool {
@@ -139,6 +142,7 @@ struct SchemaTests {
         case "count": return parseCount(text).map { $0 >= 0 } ?? false
         case "whole": return parseCount(text).map { $0 >= 0 && $0 == $0.rounded() } ?? false
         case "number": return parseDecimal(text) != nil
+        case "clock_time": return SurgeStart(parsing: text).map { if case .offset = $0 { false } else { true } } ?? false
         default: return false
         }
     }

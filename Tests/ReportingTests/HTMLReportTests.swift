@@ -71,7 +71,7 @@ enum Runs {
         expectContains(html, ">\(p99)</td>")
         expectContains(html, "p99 <b>\(p99)</b>")
         // Costs in birr; the run named; EAT clock times on the time axis.
-        expectContains(html, ChartFormat.etb(payments.costEtb))
+        expectContains(html, ChartFormat.money(payments.costEtb, .etb))
         expectContains(html, "run <b>#7</b>")
         expectContains(html, ">18:00 EAT</text>")
         expectContains(html, ">18:04</text>")
@@ -174,7 +174,7 @@ enum Runs {
                                               latencyP95: x.latencyP95, latencyP99: x.latencyP99, dropped: x.dropped, timedOut: x.timedOut))
             }
         }
-        let day = SimulationResult(scenario: r.scenario, seed: r.seed, duration: 86_400, warmup: r.warmup, samplePeriod: period, events: r.events,
+        let day = SimulationResult(scenario: r.scenario, seed: r.seed, duration: 86_400, warmup: r.warmup, samplePeriod: period, currencies: r.currencies, events: r.events,
                                    services: r.services, routes: r.routes, timeline: timeline, routeTimeline: [], scaling: r.scaling)
         let html = HTMLReport.simulation(day, scenario: s, runID: nil)
         #expect(html.utf8.count < 3_000_000, "\(html.utf8.count) bytes")
@@ -284,7 +284,7 @@ enum Runs {
         expectContains(html, "instances p10")
         expectContains(html, ">\(ChartFormat.grouped(Int(u.instancesRequired.p90.rounded())))</td>")
         // Costs.
-        expectContains(html, ChartFormat.etb(row.monthlyCostEtb))
+        expectContains(html, ChartFormat.money(row.monthlyCostEtb, .etb))
         expectContains(html, "run <b>#5</b>")
     }
 }
@@ -335,8 +335,9 @@ enum Runs {
         #expect(ChartFormat.latency(0.0224) == "22.4 ms")
         #expect(ChartFormat.latency(1.88) == "1.88 s")
         #expect(ChartFormat.latency(nil) == "—")
-        #expect(ChartFormat.etb(975_806.4) == "ETB 975,806")
-        #expect(ChartFormat.etb(13.456) == "ETB 13.46")
+        #expect(ChartFormat.money(975_806.4, .etb) == "ETB 975,806")
+        #expect(ChartFormat.money(13.456, .usd) == "USD 13.46")
+        #expect(ChartFormat.money(nil, .etb) == "—")
         #expect(ChartFormat.percent(0.7) == "70%")
         #expect(ChartFormat.rps(24_552.4) == "24,552 req/s")
         #expect(HTMLEscape.text("<a href=\"x\">Tom & 'J'</a>") == "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;J&#39;&lt;/a&gt;")
@@ -381,7 +382,7 @@ enum Runs {
     /// A result loaded without its timeline (or a run too short to sample) still renders.
     @Test func emptyTimelineRendersPlaceholders() throws {
         let (s, r) = Runs.healthy
-        let bare = SimulationResult(scenario: r.scenario, seed: r.seed, duration: r.duration, warmup: r.warmup, samplePeriod: r.samplePeriod, events: r.events,
+        let bare = SimulationResult(scenario: r.scenario, seed: r.seed, duration: r.duration, warmup: r.warmup, samplePeriod: r.samplePeriod, currencies: r.currencies, events: r.events,
                                     services: r.services, routes: r.routes, timeline: [], routeTimeline: [], scaling: [])
         let html = HTMLReport.simulation(bare, scenario: s, runID: nil)
         let svgs = svgElements(html)

@@ -73,7 +73,7 @@ struct DependencyTests {
         let s = try load(partnerScenario(call: "partner"))
         let (r, _) = try simulate(s)
         let p = try #require(r.services.first { $0.service == "partner" })
-        #expect(p.kind == "dependency" && p.instanceHours == 0 && p.costEtb == 0 && p.costUsd == 0)
+        #expect(p.kind == "dependency" && p.instanceHours == 0 && p.costEtb == 0 && p.costUsd == 0, "0, not absent: the scenario has a rate")
         let gw = try #require(r.services.first { $0.service == "gw" })
         #expect(gw.instanceHours > 0)
         #expect(Planner.plan(s).rows.allSatisfy { $0.service == "gw" })

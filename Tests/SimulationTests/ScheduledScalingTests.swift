@@ -100,7 +100,7 @@ struct ScheduledScalingTests {
         let e = try #require(r.scheduleEffects?.first)
         #expect(e.rule == "sale-prep" && e.intervals == [[420, 900]])
         #expect(e.instanceHours.with > e.instanceHours.without)
-        #expect(abs(e.costEtb.difference - e.instanceHours.difference * 10) < 1e-9)
+        #expect(abs(e.cost.difference - e.instanceHours.difference * 10) < 1e-9)
         let route = try #require(e.routes.first)
         // Without it two pods meet three times their load until the HPA's pods start.
         #expect(try #require(route.p99With) < 0.5 * (try #require(route.p99Without)))

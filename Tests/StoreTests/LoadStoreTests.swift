@@ -202,7 +202,7 @@ struct LoadStoreTests {
         let (plan, sim) = try makeV2Database(at: path)
 
         let store = try ResultsStore(path: path)
-        #expect(try store.appliedMigrations() == ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-schedule-effects"])
+        #expect(try store.appliedMigrations() == ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-schedule-effects", "v7-currencies"])
         #expect(try store.list().map(\.id) == [2, 1])
         #expect(try store.list().map(\.summary) == ["a v2 simulation", "a v2 plan"])
         #expect(try store.plan(1) == plan)
@@ -241,23 +241,29 @@ struct LoadStoreTests {
         // Reopening applies nothing again.
         let again = try ResultsStore(path: path)
         #expect(try again.load(id) == loadResult())
-        #expect(try again.dbPool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") } == 6)
+        #expect(try again.dbPool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") } == 7)
     }
 
-    @Test("the released migrations are frozen: v2-history, v3-load, v4-waits, v5-windows and v6-schedule-effects as written here")
+    @Test("the released migrations are frozen: v2-history, v3-load, v4-waits, v5-windows, v6-schedule-effects and v7-currencies as written here")
     func frozenMigrations() {
         #expect(Schema.v2History == frozenV2History)
         #expect(Schema.v3Load == frozenV3Load)
         #expect(Schema.v4Waits == frozenV4Waits)
         #expect(Schema.v5Windows == frozenV5Windows)
         #expect(Schema.v6ScheduleEffects == frozenV6ScheduleEffects)
-        #expect(ResultsStore.migrations == ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-schedule-effects"])
+        #expect(Schema.v7Currencies == frozenV7Currencies)
+        #expect(ResultsStore.migrations == ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-schedule-effects", "v7-currencies"])
     }
 }
 
 /// Schema v6 exactly as released. Never edit.
 let frozenV6ScheduleEffects = """
     ALTER TABLE simulation_result ADD COLUMN schedule_effects_json TEXT;
+    """
+
+/// Schema v7 exactly as released. Never edit.
+let frozenV7Currencies = """
+    ALTER TABLE simulation_result ADD COLUMN currencies_json TEXT;
     """
 
 /// Schema v5 exactly as released. Never edit.

@@ -10,7 +10,10 @@ import Testing
 extension SimulationResult {
     /// The run as a store older than "v4-waits" kept it: no waits in the timelines.
     var asStoredBeforeV4: SimulationResult {
-        var r = self
+        // Currencies came with v6: an older run reads as birr with dollars beside.
+        var r = SimulationResult(scenario: scenario, seed: seed, duration: duration, warmup: warmup, samplePeriod: samplePeriod,
+                                 currencies: .beforeRecorded, events: events, services: services, routes: routes, timeline: timeline,
+                                 routeTimeline: routeTimeline, scaling: scaling, cdn: cdn, windows: windows)
         r.timeline = timeline.map { var s = $0; s.blocked = nil; s.waitMean = nil; s.blockedWaitMean = nil; return s }
         r.routeTimeline = routeTimeline.map { var s = $0; s.inFlight = nil; return s }
         r.windows = nil                      // windows came with v5, after v4
@@ -170,15 +173,35 @@ struct StoreTests {
 
     // MARK: Opening, paths, SQLite settings
 
-    @Test("resolvePath: --db, then $CAPSIM_DB, then reports/capsim.sqlite; empty counts as absent")
-    func resolvePath() {
-        let env = ["CAPSIM_DB": "/env/runs.sqlite", "HOME": "/home/x"]
-        #expect(ResultsStore.resolvePath(explicit: "cli.sqlite", environment: env) == "cli.sqlite")
-        #expect(ResultsStore.resolvePath(explicit: nil, environment: env) == "/env/runs.sqlite")
-        #expect(ResultsStore.resolvePath(explicit: "", environment: env) == "/env/runs.sqlite")
-        #expect(ResultsStore.resolvePath(explicit: nil, environment: ["HOME": "/home/x"]) == "reports/capsim.sqlite")
-        #expect(ResultsStore.resolvePath(explicit: nil, environment: ["CAPSIM_DB": ""]) == "reports/capsim.sqlite")
+    @Test("the store path: --db, then $CAPSIM_DB, then $XDG_DATA_HOME/capsim, then $HOME/.local/share/capsim; empty counts as absent")
+    func resolvePathPrecedence() throws {
+        let all = ["CAPSIM_DB": "/env/runs.sqlite", "XDG_DATA_HOME": "/xdg", "HOME": "/home/x"]
+        #expect(try ResultsStore.resolvePath(explicit: "cli.sqlite", environment: all) == "cli.sqlite")
+        #expect(try ResultsStore.resolvePath(explicit: nil, environment: all) == "/env/runs.sqlite")
+        #expect(try ResultsStore.resolvePath(explicit: "", environment: all) == "/env/runs.sqlite")
+        let noVariable = all.filter { $0.key != "CAPSIM_DB" }
+        #expect(try ResultsStore.resolvePath(explicit: nil, environment: noVariable) == "/xdg/capsim/capsim.sqlite")
+        #expect(try ResultsStore.resolvePath(explicit: nil, environment: ["CAPSIM_DB": "", "XDG_DATA_HOME": "/xdg/"]) == "/xdg/capsim/capsim.sqlite")
+        #expect(try ResultsStore.resolvePath(explicit: nil, environment: ["HOME": "/home/x"]) == "/home/x/.local/share/capsim/capsim.sqlite")
+        #expect(try ResultsStore.resolvePath(explicit: nil, environment: ["XDG_DATA_HOME": "", "HOME": "/home/x/"]) == "/home/x/.local/share/capsim/capsim.sqlite")
+        #expect(try ResultsStore.resolvePath(explicit: nil, environment: ["HOME": "/"]) == "/.local/share/capsim/capsim.sqlite")
         #expect(ResultsStore.environmentVariable == "CAPSIM_DB")
+    }
+
+    /// The XDG Base Directory specification: "If an implementation encounters a relative path
+    /// in any of these variables it should consider the path invalid and ignore it."
+    @Test("a relative $XDG_DATA_HOME is ignored: the default falls back to $HOME/.local/share")
+    func relativeXDGIgnored() throws {
+        #expect(try ResultsStore.resolvePath(explicit: nil, environment: ["XDG_DATA_HOME": "data", "HOME": "/home/x"]) == "/home/x/.local/share/capsim/capsim.sqlite")
+    }
+
+    @Test("with no --db, $CAPSIM_DB, absolute $XDG_DATA_HOME or $HOME there is no default: an error saying what to set")
+    func noDefaultWithoutHome() throws {
+        for env in [[:], ["HOME": ""], ["HOME": "relative", "XDG_DATA_HOME": "also-relative"]] {
+            #expect(throws: StoreError.noDataDirectory) { try ResultsStore.resolvePath(explicit: nil, environment: env) }
+        }
+        #expect(StoreError.noDataDirectory.description.contains("--db PATH") && StoreError.noDataDirectory.description.contains("$CAPSIM_DB"))
+        #expect(try ResultsStore.resolvePath(explicit: "cli.sqlite", environment: [:]) == "cli.sqlite", "an explicit path needs no home")
     }
 
     @Test("opening creates missing parent folders")
@@ -251,6 +274,36 @@ struct StoreTests {
         #expect(try store.check().isEmpty)
         // The store's own v1 is still the frozen one (edit v1 and this fails: add "v2" instead).
         #expect(Schema.v1 == frozenV1)
+    }
+
+    @Test("a simulation keeps the currencies it was shown in; one saved before v7 reads as birr with dollars beside")
+    func simulationCurrencies() throws {
+        let dir = try temporaryFolder(); defer { try? FileManager.default.removeItem(at: dir) }
+        let (text, sim) = try Fixtures.simulation.get()
+        let store = try ResultsStore(path: dir.appendingPathComponent("runs.sqlite").path)
+        let id = try store.saveSimulation(sim, scenarioText: text, parameters: "{}", capsimVersion: "0.1.0", createdAt: createdAt)
+        #expect(try store.simulation(id)?.currencies == sim.currencies)
+        try store.dbPool.write { db in try db.execute(sql: "UPDATE simulation_result SET currencies_json = NULL WHERE run_id = ?", arguments: [id]) }
+        #expect(try store.simulation(id)?.currencies == ShownCurrencies(lead: .etb, other: .usd))
+    }
+
+    @Test("a plan saved before currencies were recorded reads its 0 rate as none and shows birr, with dollars when it had a rate")
+    func planBeforeCurrencies() throws {
+        let (_, plan) = try Fixtures.plan.get()
+        func legacy(rate: Double) throws -> CapacityPlan {
+            var json = try #require(try JSONSerialization.jsonObject(with: Data(try ResultsStore.encode(plan).utf8)) as? [String: Any])
+            json["currencies"] = nil
+            json["etbPerUSD"] = rate
+            let text = String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+            return try JSONDecoder().decode(CapacityPlan.self, from: Data(text.utf8))
+        }
+        let none = try legacy(rate: 0)
+        #expect(none.etbPerUSD == nil)
+        #expect(none.currencies == ShownCurrencies(lead: .etb, other: nil))
+        let rated = try legacy(rate: 155)
+        #expect(rated.etbPerUSD == 155)
+        #expect(rated.currencies == ShownCurrencies(lead: .etb, other: .usd))
+        #expect(rated.rows == plan.rows && rated.totals == plan.totals)
     }
 
     @Test("a database from a newer capsim (an unknown migration) is refused, not written to")

@@ -74,6 +74,7 @@ func syntheticResult(samples: Int, base: SimulationResult, seed: UInt64 = 42) ->
                      from: i % 10, to: i % 10 + 1, reason: "reason \(i)", alert: i % 5 == 0 ? "page on-call ⚠︎" : nil)
     }
     return SimulationResult(scenario: base.scenario, seed: seed, duration: Double(samples / services.count) * 15, warmup: 60, samplePeriod: 15,
+                            currencies: ShownCurrencies(lead: .usd, other: .etb),
                             events: UInt64.max - 7, services: base.services, routes: base.routes, timeline: timeline,
                             routeTimeline: routeTimeline, scaling: scaling)
 }
