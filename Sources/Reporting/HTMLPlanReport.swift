@@ -22,7 +22,7 @@ struct HTMLPlanReport {
         b += cards()
         for (h, months) in p.totals.map(\.months).enumerated() { b += horizon(months, index: h) }
         b += "<h2>Totals per month</h2>" + totalsTable().render()
-        b += "<p class=\"note\">Instances are provisioned for the peak all month (an upper bound: the HPA scales down off-peak); databases are a fixed hourly price; \(ChartFormat.number(p.hoursPerMonth)) hours a month.</p>"
+        b += "<p class=\"note\">Instances are provisioned for the peak all month (an upper bound: the HPA scales down off-peak); databases are priced as sized (the primary's hourly price scaled by the cores it needs, plus one price per read replica); \(ChartFormat.number(p.hoursPerMonth)) hours a month.</p>"
         if !p.warnings.isEmpty {
             b += "<h2>Warnings</h2><ul class=\"expl\">" + p.warnings.map { "<li>\(HTMLPage.icon(ok: false))\(esc($0))</li>" }.joined() + "</ul>"
         }
@@ -65,7 +65,7 @@ struct HTMLPlanReport {
         if let other = plan.currencies.other {
             o += HTMLPage.card(other == .usd ? "In dollars" : "In birr", ChartFormat.money(t.monthlyCost(in: other), other), note: "per month")
         }
-        o += HTMLPage.card("Databases", ChartFormat.money(t.databaseMonthlyCost(in: lead), lead), note: "per month, fixed")
+        o += HTMLPage.card("Databases", ChartFormat.money(t.databaseMonthlyCost(in: lead), lead), note: "per month, as sized")
         return o + "</div>"
     }
 
@@ -73,7 +73,7 @@ struct HTMLPlanReport {
 
     func horizon(_ months: Int, index h: Int) -> String {
         let rows = plan.rows.filter { $0.months == months }
-        var o = "<h2>Month \(months) — \(esc(plan.seasonLabel))</h2>"
+        var o = "<h2>Month \(months) — \(esc(PlanRenderer.peakLabel(plan, months: months)))</h2>"
         o += "<p class=\"note\">required = current peak × growth × season × feature interaction × safety; instances = ⌈required ÷ (capacity per instance × target utilisation)⌉, at least the min replicas.</p>"
         o += "<div class=\"grid2\"><figure>\(instancesChart(rows, id: "h\(h)-inst").render())</figure><figure>\(costChart(rows, months: months, id: "h\(h)-cost").render())</figure></div>"
         o += serviceTable(rows).render()
@@ -90,6 +90,12 @@ struct HTMLPlanReport {
         if rows.contains(where: { $0.queueing != nil }) {
             o += "<h3>Queueing: Erlang C against each latency SLO</h3>" + queueingTable(rows).render()
             o += "<ul class=\"expl\">" + rows.compactMap { r in r.queueing.map { "<li><b>\(esc(r.service))</b>: \(esc($0.explanation))</li>" } }.joined() + "</ul>"
+        }
+        let dbRows = PlanDatabaseTable.rows(plan, months: months)
+        if !dbRows.isEmpty {
+            var t = HTMLTable(PlanDatabaseTable.header(plan), numeric: [1, 2, 3, 7])
+            for r in dbRows { t.add(r.map { HTMLTable.text($0, $0.hasSuffix(" !") ? "bad" : nil) }) }
+            o += "<h3>Databases</h3><p class=\"note\">\(esc(PlanDatabaseTable.intro)) (! = more than it has).</p>" + t.render()
         }
         return o
     }
@@ -132,7 +138,7 @@ struct HTMLPlanReport {
                                    whisker: r.uncertainty?.monthlyCost(in: lead).map { ($0.p10, $0.p90) })
         }
         if let t = plan.totals.first(where: { $0.months == months }), let db = t.databaseMonthlyCost(in: lead), db > 0 {
-            bars.append(.init(label: "databases (fixed)", to: db, color: "#94a3b8", valueLabel: ChartFormat.money(db, lead),
+            bars.append(.init(label: "databases", to: db, color: "#94a3b8", valueLabel: ChartFormat.money(db, lead),
                               title: "databases: \(ChartFormat.money(db, lead)) per month"))
         }
         var legend: [(SVGBarChart.LegendKind, String, String)] = [(.box, ChartPalette.cost, "\(lead.rawValue) per month")]

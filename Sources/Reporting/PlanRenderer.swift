@@ -91,15 +91,21 @@ public enum PlanRenderer {
     public static func table(_ p: CapacityPlan) -> String {
         var out = [header(p), ""]
         for months in p.totals.map(\.months) {
-            out.append("Month \(months) (\(p.seasonLabel)): required = peak × growth × season × feature × safety; instances at the target utilisation")
+            out.append("Month \(months) (\(peakLabel(p, months: months))): required = peak × growth × season × feature × safety; instances at the target utilisation")
             out += peakNotes(p, months: months).map { "  " + $0 }
             out.append(serviceTable(p, months: months, markdown: false).render())
             out.append("")
-            out.append("Queueing (Erlang C against each latency SLO):")
-            out += explanations(p, months: months).map { "  " + $0 }
-            out.append("")
+            let queueing = explanations(p, months: months)
+            if !queueing.isEmpty {
+                out.append("Queueing (Erlang C against each latency SLO):")
+                out += queueing.map { "  " + $0 }
+                out.append("")
+            }
+            if let db = PlanDatabaseTable.table(p, months: months) {
+                out += [PlanDatabaseTable.intro + " (! = more than it has):", db.render(), ""]
+            }
         }
-        out.append("Totals per month (instances provisioned for the peak all month; databases fixed):")
+        out.append("Totals per month (instances provisioned for the peak all month; databases as sized above):")
         out.append(totalsTable(p).render())
         if !p.warnings.isEmpty {
             out.append("")
@@ -116,9 +122,10 @@ public enum PlanRenderer {
             : "**⚠️ \(over.count) of \(Set(p.rows.map(\.service)).count) services exceed their HPA max by month \(last?.months ?? 0): \(over.joined(separator: ", ")).**"
         var out = [verdict, "", "_\(header(p))_", ""]
         for months in p.totals.map(\.months) {
-            out += ["### Month \(months) — \(p.seasonLabel)", "", serviceTable(p, months: months, markdown: true).markdown(), ""]
-            out += explanations(p, months: months).map { "- " + $0 }
-            out.append("")
+            out += ["### Month \(months) — \(peakLabel(p, months: months))", "", serviceTable(p, months: months, markdown: true).markdown(), ""]
+            let queueing = explanations(p, months: months)
+            if !queueing.isEmpty { out += queueing.map { "- " + $0 } + [""] }
+            if let db = PlanDatabaseTable.table(p, months: months) { out += ["_\(PlanDatabaseTable.intro) (! = more than it has)._", "", db.markdown(), ""] }
         }
         out += ["### Totals per month", "", totalsTable(p).markdown(), ""]
         if !p.warnings.isEmpty { out += p.warnings.map { "- ⚠️ " + $0 } + [""] }
