@@ -119,4 +119,22 @@ struct ScheduledScalingTests {
         #expect(a.scaling == b.scaling)
         #expect(a.timeline == b.timeline)
     }
+
+    @Test("a cron window in a run: its opening and closing are in the scaling log at their wall-clock times, and the HPA holds the count between")
+    func cronInRun() throws {
+        // 11:50 EAT start; lunch 12:00–12:08 EAT asks for 5 pods (the sale surge, 12:00–12:05,
+        // may ask for more); the HPA's behavior (legacy path: at most max(2 × current, 4) per
+        // sync) lets it go from 2 to 4, then to 5.
+        let y = Self.scenario(schedule: Self.rule("{name: lunch, start: \"0 12 * * *\", end: \"8 12 * * *\", replicas: 5}"),
+                              start: "2026-12-04T11:50:00")
+        let s = try load(y)
+        let r = try Simulator(scenario: s, options: SimulationOptions(scenario: s)).run()
+        let edges = r.scaling.filter { $0.policy == "schedule lunch" }
+        #expect(edges.map(\.rule) == ["window-open", "window-close"])
+        #expect(edges.map(\.time) == [600, 1080])
+        let during = r.timeline.filter { $0.service == "api" && $0.time > 640 && $0.time <= 1080 }
+        #expect(!during.isEmpty && during.allSatisfy { $0.replicas >= 5 })
+        let before = r.timeline.filter { $0.service == "api" && $0.time < 600 }
+        #expect(before.allSatisfy { $0.replicas == 2 })
+    }
 }
