@@ -39,12 +39,20 @@ struct Simulate: ParsableCommand {
     @Flag(help: "Skip the second run, without the scenario's autoscaling.schedule rules, that shows what they cost and saved.")
     var noScheduleComparison = false
 
+    @Option(help: "Run N independent seeds (the first is the scenario's own) and report each metric as mean ± 95 % CI and how often each expectation held; writes replications.csv beside the run files.")
+    var replications: Int = 1
+
+    @Option(help: "Replications run at once (default: every core); the results do not depend on it.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
         if let duration, Duration(parsing: duration).map({ $0.seconds > 0 }) != true {
             throw ValidationError("--duration expects a positive duration like \"1h\" or \"30m\", got \"\(duration)\"")
         }
+        if replications < 1 || replications > 10_000 { throw ValidationError("--replications expects 1 to 10000 runs, got \(replications)") }
+        if jobs < 1 { throw ValidationError("--jobs expects at least 1, got \(jobs)") }
     }
 
     func run() throws {
@@ -60,16 +68,29 @@ struct Simulate: ParsableCommand {
                 FileHandle.standardError.write(Data(line.utf8))
             }
         }
-        let result = try simulate(scenario, options, file: file, compareSchedules: !noScheduleComparison)
+        let dir = out ?? "reports/\(scenario.name)"
+        var replicated: (summary: ReplicationSummary, odds: [(name: String, held: Proportion)])?
+        let result: SimulationResult
+        if replications > 1 {
+            let r = try ReplicatedRun(scenario: scenario, options: options, count: replications, jobs: jobs).run(file: file)
+            result = r.first
+            replicated = (r.summary, r.odds)
+        } else {
+            result = try simulate(scenario, options, file: file, compareSchedules: !noScheduleComparison)
+        }
         if options.progress != nil, Date().timeIntervalSince(started) > 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        try writeRunFiles(result, to: out ?? "reports/\(scenario.name)")
+        try writeRunFiles(result, to: dir)
+        if let replicated { try emit(ReplicationRenderer.csv(replicated.summary), to: dir + "/replications.csv") }
         try ReportWriter.record(
             in: store.noStore ? nil : try openStore(store.db),
             save: { try saveSimulation(result, in: $0, command: "simulate", file: file, overrides: overrides, options: options, scenarioText: scenarioText) },
             report: report,
             unstored: { $0 == .html ? HTMLReport.simulation(result, scenario: scenario, runID: nil) : MarkdownReport.simulation(result, scenario: scenario, runID: nil) })
         switch format {
-        case .table: print(SimulationRenderer.table(result), terminator: "")
+        case .table:
+            if replicated != nil { print("Replication 1 of \(replications), the scenario's own seed:") }
+            print(SimulationRenderer.table(result), terminator: "")
+            if let replicated { print(ReplicationRenderer.table(replicated.summary, odds: replicated.odds), terminator: "") }
         case .json: print(SimulationRenderer.summaryJSON(result), terminator: "")
         case .csv: print(SimulationRenderer.timelineCSV(result), terminator: "")
         }
