@@ -284,6 +284,10 @@ struct ScenarioValidator {
         }
         for name in b.consumerGroupNames {
             let g = b.consumerGroups[name]!, p = "event_bus.consumer_groups.\(name)"
+            // Services, databases and consumer groups are all stations of the run, found by name.
+            if s.serviceNames.contains(name) || s.databaseNames.contains(name) {
+                r.error(p, "\"\(name)\" is already a \(s.serviceNames.contains(name) ? "service" : "database"): a consumer group needs a name of its own (e.g. \"\(name)-consumers\")")
+            }
             known(g.service, in: s.serviceNames, what: "service", join(p, "service"))
             known(g.topic, in: b.topicNames, what: "topic", join(p, "topic"))
             replicas(g.workers, join(p, "workers"))
@@ -299,6 +303,7 @@ struct ScenarioValidator {
     func databases() {
         for name in s.databaseNames {
             let d = s.databases[name]!, p = "databases.\(name)"
+            if s.serviceNames.contains(name) { r.error(p, "\"\(name)\" is already a service: a database needs a name of its own (e.g. \"\(name)-db\")") }
             known(d.owner, in: s.serviceNames, what: "service", join(p, "owner"))
             check(d.cpus > 0, join(p, "cpus"), "expected a positive number of vCPUs")
             check(d.maxConnections >= 1, join(p, "max_connections"), "expected at least 1 connection")

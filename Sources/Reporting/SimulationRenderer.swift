@@ -92,7 +92,7 @@ public enum SimulationRenderer {
         var out = [head] + verdictLines(r) + ["", t.render(),
                    "  arrivals and completed count after warm-up (completed also counts requests in flight when it ended); left: still queued, in service or",
                    "  waiting outside (for a connection, a row lock, a pool) when the run ended; wait p99: time queued before a slot; max queue: the longest single queue",
-                   "", "End to end per route (failed: every retry failed, turned away by a full queue, or timed out in one; in flight: not finished when the run ended):",
+                   "", "End to end per route (failed: every retry timed out or was answered with an error, turned away by a full queue, or timed out in one; in flight: not finished when the run ended):",
                    rt.render()]
         for w in r.windows ?? [] where !w.intervals.isEmpty {
             var wt = TextTable(["route", "arrivals", "completed", "failed", "mean", "p50", "p95", "p99", "max"])

@@ -26,7 +26,12 @@ public struct LogHistogram: Sendable {
     var raw: ContiguousArray<UInt64> = []
 
     /// `digits` significant decimal digits (2 → 1 %, 3 → 0.1 %), values up to `highest`.
-    public init(digits: Int, highest: UInt64 = 3_600_000_000, rawLimit: Int = 0) {
+    /// The largest value recorded, exactly: a value beyond `highest` lands in the last bucket,
+    /// whose bounds would otherwise be reported as the maximum (a mean above the max).
+    public private(set) var largest: UInt64 = 0
+
+    /// `highest` (µs; default a day) bounds the buckets; larger values are counted in the last.
+    public init(digits: Int, highest: UInt64 = 86_400_000_000, rawLimit: Int = 0) {
         self.rawLimit = rawLimit
         raw.reserveCapacity(rawLimit)
         let largest = 2 * Int(LogHistogram.pow10(digits))
@@ -64,6 +69,7 @@ public struct LogHistogram: Sendable {
         let i = index(v)
         counts[i] &+= 1
         total &+= 1
+        if v > largest { largest = v }
         if raw.count < rawLimit { raw.append(v) }
         if i < lowIndex { lowIndex = i }
         if i > highIndex { highIndex = i }
@@ -72,7 +78,7 @@ public struct LogHistogram: Sendable {
     public mutating func reset() {
         guard total > 0 else { return }
         for i in lowIndex...highIndex { counts[i] = 0 }
-        total = 0; lowIndex = .max; highIndex = 0
+        total = 0; lowIndex = .max; highIndex = 0; largest = 0
         raw.removeAll(keepingCapacity: true)
     }
 
@@ -116,7 +122,8 @@ public struct LogHistogram: Sendable {
         return out
     }
 
-    public var maxValue: UInt64 { total == 0 ? 0 : range(highIndex).low + range(highIndex).width - 1 }
+    /// The largest value recorded (exact, not its bucket's bound).
+    public var maxValue: UInt64 { total == 0 ? 0 : largest }
 
     /// Each non-empty bucket's lowest value and count, in increasing order.
     public func forEachBucket(_ body: (UInt64, UInt64) -> Void) {

@@ -6,10 +6,13 @@ extension Simulator {
     /// the exact sum of latencies.
     static func summary(_ lh: LogHistogram, _ sum: Double) -> LatencySummary? {
         guard lh.total > 0 else { return nil }
-        var h = LatencyHistogram(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        // Tracks a day, as the run's histograms do: a bucket beyond the range would be dropped
+        // and the mean (over every completion) would exceed the max.
+        var h = LatencyHistogram(highestTrackableValue: 86_400_000_000, numberOfSignificantValueDigits: .three)
         lh.forEachBucket { v, c in _ = h.record(v, count: c) }
-        return LatencySummary(mean: sum / Double(h.totalCount), p50: Double(h.valueAtPercentile(50)) / 1e6, p90: Double(h.valueAtPercentile(90)) / 1e6, p95: Double(h.valueAtPercentile(95)) / 1e6,
-                              p99: Double(h.valueAtPercentile(99)) / 1e6, max: Double(h.max) / 1e6)
+        // The max is the bucket's equivalent value (as before) but never above the exact largest.
+        return LatencySummary(mean: sum / Double(lh.total), p50: Double(h.valueAtPercentile(50)) / 1e6, p90: Double(h.valueAtPercentile(90)) / 1e6, p95: Double(h.valueAtPercentile(95)) / 1e6,
+                              p99: Double(h.valueAtPercentile(99)) / 1e6, max: Double(min(h.max, lh.maxValue)) / 1e6)
     }
 
     /// Whether any step of a route calls an external dependency.
@@ -38,7 +41,7 @@ extension Simulator {
                                   costEtb: cost.etb, costUsd: cost.usd, scaleUps: scaling.scaleUps[i], scaleDowns: scaling.scaleDowns[i],
                                   alerts: scaling.alerts[i], sloBreaches: st.sloBreaches, sloMetric: st.spec.slo?.metric.rawValue,
                                   kind: st.spec.kind == .service ? nil : st.spec.kind.rawValue,
-                                  cacheHitRatio: isService && db.cacheLookups[i] > 0 ? Double(db.cacheHits[i]) / Double(db.cacheLookups[i]) : nil,
+                                  cacheHitRatio: isService && st.spec.service?.cache != nil && db.cacheLookups[i] > 0 ? Double(db.cacheHits[i]) / Double(db.cacheLookups[i]) : nil,
                                   databaseQueries: isService && db.links[i] != nil ? db.cacheLookups[i] - db.cacheHits[i] : nil,
                                   inFlightAtStart: presentAtStart[i], inFlightAtEnd: census.present[i],
                                   wait: Simulator.summary(st.runWait, st.runWaitSum),
