@@ -245,6 +245,9 @@ public struct Expectation: Hashable, Sendable, Codable {
     public var route: String? = nil
     /// Only this stretch of the run counts (see `Window`).
     public var during: Window? = nil
+    /// With replications (`check --replications N`): the share of replications in which the
+    /// row must hold (`holds_in: 95%`); nil means every one.
+    public var holdsIn: Double? = nil
 
     public init(name: String, target: String?, kind: Kind, route: String? = nil, during: Window? = nil) {
         self.name = name; self.target = target; self.kind = kind; self.route = route; self.during = during

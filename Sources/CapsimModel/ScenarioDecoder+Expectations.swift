@@ -8,6 +8,16 @@ extension ScenarioDecoder {
     /// the one the run's costs are counted in.
     func expectation(_ node: Node, _ path: String, currency: CurrencySettings) -> Expectation? {
         guard let o = Obj(r, node, path, kind: "expectation") else { return nil }
+        let holdsIn = o.percent("holds_in")
+        if let h = holdsIn, !(h > 0 && h <= 1) {
+            r.error(at: o["holds_in"]?.mark, o.sub("holds_in"), "expected a share of replications above 0% and at most 100%, got \(Percent(fraction: h))")
+        }
+        guard var e = expectationRow(o, node, path, currency: currency) else { return nil }
+        e.holdsIn = holdsIn
+        return e
+    }
+
+    func expectationRow(_ o: Obj, _ node: Node, _ path: String, currency: CurrencySettings) -> Expectation? {
         let name = o.string("name")
         let target = o.string("service")
         let route = o.string("route")

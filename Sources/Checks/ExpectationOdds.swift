@@ -15,3 +15,21 @@ public struct ExpectationOdds: Hashable, Sendable, Codable {
         }
     }
 }
+
+extension ExpectationOdds {
+    /// `check --replications`: a row passes when the share of replications in which it held
+    /// reaches its `holds_in` (every replication when it names none). `runs[i]` are replication
+    /// i's verdicts, one per expectation, in order.
+    public static func verdicts(_ expectations: [Expectation], runs: [[CheckOutcome]]) -> [CheckOutcome] {
+        tally(runs).enumerated().map { i, odds in
+            let need = expectations[i].holdsIn ?? 1
+            let (lo, hi) = odds.held.interval
+            let pct = { (v: Double) in String(format: "%.0f%%", v * 100) }
+            let observed = runs[0][i].detail
+            let detail = "held in \(odds.held.successes) of \(odds.held.n) replications (\(pct(odds.held.share)); 95 % interval \(pct(lo))–\(pct(hi))); "
+                + "needs \(expectations[i].holdsIn == nil ? "every one" : "at least " + pct(need)); replication 1: \(observed)"
+            return CheckOutcome(name: odds.name + (expectations[i].holdsIn.map { " in ≥ \(pct($0)) of replications" } ?? " in every replication"),
+                                passed: odds.held.share >= need - 1e-12, detail: detail)
+        }
+    }
+}

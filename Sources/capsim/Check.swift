@@ -42,11 +42,21 @@ struct Check: ParsableCommand {
     @Option(help: "Write this run's scaling decisions here as a golden file (one scenario only).")
     var writeDecisions: String?
 
+    @Option(help: "Run N independent seeds; an expectation passes when it holds in the share its holds_in asks (every replication by default).")
+    var replications: Int = 1
+    @Option(help: "Replications run at once (default: every core); the verdicts do not depend on it.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
         let oneScenarioOnly = baseline != nil || writeBaseline != nil || decisions != nil || writeDecisions != nil
         if let problem = CheckPlan.flagProblem(tolerance: tolerance, duration: duration, oneScenarioOnly: oneScenarioOnly, scenarioFiles: files.count) { throw ValidationError(problem) }
+        if replications < 1 || replications > 10_000 { throw ValidationError("--replications expects 1 to 10000 runs, got \(replications)") }
+        if replications > 1 && oneScenarioOnly {
+            throw ValidationError("--baseline, --write-baseline, --decisions and --write-decisions compare one run: use them without --replications")
+        }
+        if jobs < 1 { throw ValidationError("--jobs expects at least 1, got \(jobs)") }
     }
 
     func run() throws {
@@ -60,34 +70,25 @@ struct Check: ParsableCommand {
             let options = SimulationOptions(scenario: scenario, duration: duration, seed: seed)
             let started = Date()
             // The windows of --expect rows are measured too: the run sees every expectation.
-            let result = try simulate(scenario.with(expectations: plan.expectations), options, file: file)
-            let outcomes = plan.outcomes(scenario: scenario, result: result)
+            let checked = scenario.with(expectations: plan.expectations)
+            let result: SimulationResult, outcomes: [CheckOutcome]
+            if replications > 1 {
+                (result, outcomes) = try ReplicatedRun(scenario: checked, options: options, count: replications, jobs: jobs)
+                    .check(expectations: plan.expectations, file: file)
+            } else {
+                result = try simulate(checked, options, file: file)
+                outcomes = plan.outcomes(scenario: scenario, result: result)
+            }
             for (path, text) in plan.files(for: result) { try emit(text, to: path) }
             if let out { try writeRunFiles(result, to: files.count == 1 ? out : out + "/" + ((file as NSString).lastPathComponent as NSString).deletingPathExtension) }
             if let db { Outputs.recorded(try saveSimulation(result, in: db, command: "check", file: file, overrides: overrides, options: options, scenarioText: scenarioText)) }
             suites.append(JUnit.Suite(name: file, outcomes: outcomes, seconds: Date().timeIntervalSince(started)))
             failed = failed || outcomes.contains { !$0.passed }
+            if replications > 1 { print("\(file): \(replications) replications; replication 1 is the scenario's own seed") }
             print(CheckSummary.text(file: file, scenario: scenario.name, seed: options.seed, duration: options.duration,
                                     outcomes: outcomes, findings: result.findings), terminator: "")
         }
         if let junit { try emit(JUnit.xml(suites), to: junit) }
         if failed { throw ExitCode(1) }
-    }
-
-    /// The scenario's checks from the flags; a file that cannot be used is named, exit 2.
-    func checkPlan(for scenario: Scenario, file: String) throws -> CheckPlan {
-        var expectations = scenario.expectations
-        if let expect { expectations += try ScenarioLoader.loadExpectations(path: expect, for: scenario) }
-        do {
-            // A number is a stored run's ID, anything else a baseline file.
-            let base = try baseline.map { ref in try Int64(ref).map { try StoredRuns.baseline(id: $0, db: store.db) } ?? Baseline.read(ref) }
-            let plan = CheckPlan(expectations: expectations, baseline: base, tolerance: CheckPlan.tolerance(parsing: tolerance)!,  // validate() checked it
-                                 golden: try decisions.map(GoldenDecisions.read), writeBaseline: writeBaseline, writeDecisions: writeDecisions)
-            if plan.checksNothing { throw CheckInputProblem(file: file, message: CheckPlan.nothingToCheck) }
-            return plan
-        } catch let problem as CheckInputProblem {
-            printErr(problem.description)
-            throw ExitCode(2)
-        }
     }
 }

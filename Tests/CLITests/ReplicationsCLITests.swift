@@ -30,4 +30,40 @@ struct ReplicationsCLITests {
         #expect(r.status == 2)
         #expect(r.err.contains("--replications expects 1 to 10000 runs, got 0"))
     }
+
+    static let mm2 = """
+        capsim: 1
+        name: rep-check
+        seed: 3
+        services:
+          s:
+            capacity: {service_time: {distribution: exponential, mean: 200ms}, concurrency: 2}
+            replicas: 1
+        traffic:
+          entry: s
+          peak: 8/s
+          hop_latency: 0s
+          routes:
+            all: {share: 100%, path: [s]}
+        simulation: {duration: 10m, warmup: 1m}
+        expect:
+          - {route: all, metric: latency_mean, below: 560ms, holds_in: HOLDS}
+        """
+
+    @Test("check --replications: a row passes when it held in its holds_in share, fails (exit 1) when it did not; baselines are refused with replications")
+    func checkWithReplications() throws {
+        // M/M/2 at ρ 0.8: Erlang C's mean time in system is 556 ms, so a 560 ms bound holds in
+        // some 10-minute replications and not in others.
+        let loose = try CLI.temp("rep-loose.yaml", Self.mm2.replacingOccurrences(of: "HOLDS", with: "10%"))
+        let strict = try CLI.temp("rep-strict.yaml", Self.mm2.replacingOccurrences(of: "HOLDS", with: "100%"))
+        let a = try CLI.run("check", loose, "--replications", "10", "--no-store")
+        let b = try CLI.run("check", strict, "--replications", "10", "--no-store")
+        #expect(a.status == 0, "\(a.out)")
+        #expect(b.status == 1, "\(b.out)")
+        #expect(a.out.contains("10 replications; replication 1 is the scenario's own seed"))
+        #expect(b.out.contains("✘ all latency_mean below 560ms in ≥ 100% of replications: held in "))
+        let c = try CLI.run("check", loose, "--replications", "3", "--decisions", "x.csv", "--no-store")
+        #expect(c.status == 2)
+        #expect(c.err.contains("compare one run: use them without --replications"))
+    }
 }
