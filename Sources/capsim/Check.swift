@@ -53,8 +53,11 @@ struct Check: ParsableCommand {
         let oneScenarioOnly = baseline != nil || writeBaseline != nil || decisions != nil || writeDecisions != nil
         if let problem = CheckPlan.flagProblem(tolerance: tolerance, duration: duration, oneScenarioOnly: oneScenarioOnly, scenarioFiles: files.count) { throw ValidationError(problem) }
         if replications < 1 || replications > 10_000 { throw ValidationError("--replications expects 1 to 10000 runs, got \(replications)") }
-        if replications > 1 && oneScenarioOnly {
-            throw ValidationError("--baseline, --write-baseline, --decisions and --write-decisions compare one run: use them without --replications")
+        if replications > 1 && (decisions != nil || writeDecisions != nil) {
+            throw ValidationError("--decisions and --write-decisions compare one run's decisions: use them without --replications")
+        }
+        if replications > 1, let baseline, Int64(baseline) != nil {
+            throw ValidationError("--baseline with --replications takes a file written by --write-baseline with --replications, not a stored run")
         }
         if jobs < 1 { throw ValidationError("--jobs expects at least 1, got \(jobs)") }
     }
@@ -66,20 +69,23 @@ struct Check: ParsableCommand {
         let db = store.noStore ? nil : try openStore(store.db)
         for file in files {
             let (scenario, scenarioText) = try ScenarioLoader.loadWithText(path: file, overrides: overrides)
-            let plan = try checkPlan(for: scenario, file: file)
+            let plan = try checkPlan(for: scenario, file: file, replicated: replications > 1)
             let options = SimulationOptions(scenario: scenario, duration: duration, seed: seed)
             let started = Date()
             // The windows of --expect rows are measured too: the run sees every expectation.
             let checked = scenario.with(expectations: plan.expectations)
             let result: SimulationResult, outcomes: [CheckOutcome]
             if replications > 1 {
-                (result, outcomes) = try ReplicatedRun(scenario: checked, options: options, count: replications, jobs: jobs)
+                let r = try ReplicatedRun(scenario: checked, options: options, count: replications, jobs: jobs)
                     .check(expectations: plan.expectations, file: file)
+                result = r.first
+                outcomes = r.outcomes + (try replicatedBaseline(file: file)?.compare(r.baseline) ?? [])
+                if let writeBaseline { try emit(r.baseline.json(), to: writeBaseline) }
             } else {
                 result = try simulate(checked, options, file: file)
                 outcomes = plan.outcomes(scenario: scenario, result: result)
             }
-            for (path, text) in plan.files(for: result) { try emit(text, to: path) }
+            if replications == 1 { for (path, text) in plan.files(for: result) { try emit(text, to: path) } }
             if let out { try writeRunFiles(result, to: files.count == 1 ? out : out + "/" + ((file as NSString).lastPathComponent as NSString).deletingPathExtension) }
             if let db { Outputs.recorded(try saveSimulation(result, in: db, command: "check", file: file, overrides: overrides, options: options, scenarioText: scenarioText)) }
             suites.append(JUnit.Suite(name: file, outcomes: outcomes, seconds: Date().timeIntervalSince(started)))
