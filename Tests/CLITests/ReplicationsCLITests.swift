@@ -50,7 +50,7 @@ struct ReplicationsCLITests {
           - {route: all, metric: latency_mean, below: 560ms, holds_in: HOLDS}
         """
 
-    @Test("check --replications: a row passes when it held in its holds_in share, fails (exit 1) when it did not; baselines are refused with replications")
+    @Test("check --replications: a row passes when it held in its holds_in share, fails (exit 1) when it did not; golden decisions are refused; a baseline of replications round-trips")
     func checkWithReplications() throws {
         // M/M/2 at ρ 0.8: Erlang C's mean time in system is 556 ms, so a 560 ms bound holds in
         // some 10-minute replications and not in others.
@@ -64,6 +64,16 @@ struct ReplicationsCLITests {
         #expect(b.out.contains("✘ all latency_mean below 560ms in ≥ 100% of replications: held in "))
         let c = try CLI.run("check", loose, "--replications", "3", "--decisions", "x.csv", "--no-store")
         #expect(c.status == 2)
-        #expect(c.err.contains("compare one run: use them without --replications"))
+        #expect(c.err.contains("--decisions and --write-decisions compare one run's decisions: use them without --replications"))
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-rep-base-\(ProcessInfo.processInfo.processIdentifier).json").path
+        let w = try CLI.run("check", loose, "--replications", "4", "--write-baseline", base, "--no-store")
+        #expect(w.status == 0, "\(w.err)")
+        let same = try CLI.run("check", loose, "--replications", "4", "--baseline", base, "--no-store")
+        #expect(same.status == 0, "\(same.out)")
+        #expect(same.out.contains("✔ no metric worse beyond noise than the baseline's 4 replications"))
+        let slower = try CLI.run("check", loose, "--replications", "4", "--baseline", base, "--no-store",
+                                 "--set", "services.s.capacity.service_time={distribution: exponential, mean: 230ms}")
+        #expect(slower.status == 1, "\(slower.out)")
+        #expect(slower.out.contains("worse beyond noise"))
     }
 }
