@@ -59,7 +59,7 @@ public enum ScenarioFormat {
         "season": ["holidays", "multiplier", "services", "shift"],
         "simulation": ["duration", "warmup", "sample_period", "start"],
         "expectation": ["name", "service", "route", "metric", "below", "at_most", "above", "at_least", "equals",
-                        "no_alert", "no_backlog", "for", "scales_up_within", "after", "during", "holds_in"],
+                        "no_alert", "no_backlog", "for", "scales_up_within", "after", "during", "holds_in", "compliance"],
         /// `during: {from: 10m, to: 30m}`: an interval of simulated time.
         "window": ["from", "to"],
         /// A separate checks file for `capsim check --expect FILE`: expectations kept apart from the scenario.

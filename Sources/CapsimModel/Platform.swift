@@ -248,6 +248,10 @@ public struct Expectation: Hashable, Sendable, Codable {
     /// With replications (`check --replications N`): the share of replications in which the
     /// row must hold (`holds_in: 95%`); nil means every one.
     public var holdsIn: Double? = nil
+    /// A latency row judged over the run's 15-second samples instead of its statistic
+    /// (`compliance: 99%`): the share of samples whose statistic keeps the bound must reach it,
+    /// as an SRE error budget counts good minutes. nil: the run's (or window's) statistic.
+    public var compliance: Double? = nil
 
     public init(name: String, target: String?, kind: Kind, route: String? = nil, during: Window? = nil) {
         self.name = name; self.target = target; self.kind = kind; self.route = route; self.during = during

@@ -12,8 +12,22 @@ extension ScenarioDecoder {
         if let h = holdsIn, !(h > 0 && h <= 1) {
             r.error(at: o["holds_in"]?.mark, o.sub("holds_in"), "expected a share of replications above 0% and at most 100%, got \(Percent(fraction: h))")
         }
+        let compliance = o.percent("compliance")
+        if let c = compliance, !(c > 0 && c <= 1) {
+            r.error(at: o["compliance"]?.mark, o.sub("compliance"), "expected a share of samples above 0% and at most 100%, got \(Percent(fraction: c))")
+        }
         guard var e = expectationRow(o, node, path, currency: currency) else { return nil }
         e.holdsIn = holdsIn
+        if let compliance {
+            // Samples carry a route's p50 and p99, a service's mean, p50, p95 and p99.
+            let perSample: [Metric] = e.route != nil ? [.latencyP50, .latencyP99] : [.latencyMean, .latencyP50, .latencyP95, .latencyP99]
+            guard case .metric(let m, _, _) = e.kind, perSample.contains(m) else {
+                r.error(at: o["compliance"]?.mark, o.sub("compliance"),
+                        "compliance judges a latency over the 15 s samples: expected metric \(perSample.map(\.rawValue).joined(separator: " or ")) on a \(e.route != nil ? "route" : "service") row")
+                return nil
+            }
+            e.compliance = compliance
+        }
         return e
     }
 
