@@ -57,7 +57,7 @@ public enum ScenarioFormat {
                      "read_ratio", "key_skew", "keys", "cost_per_hour", "triggers"],
         "cdn_path": ["path", "ttl", "compression", "service", "hit_ratio", "rate", "objects"],
         "season": ["holidays", "multiplier", "services", "shift"],
-        "simulation": ["duration", "warmup", "sample_period", "start"],
+        "simulation": ["duration", "warmup", "sample_period", "start", "replications"],
         "expectation": ["name", "service", "route", "metric", "below", "at_most", "above", "at_least", "equals",
                         "no_alert", "no_backlog", "for", "scales_up_within", "after", "during", "holds_in", "compliance"],
         /// `during: {from: 10m, to: 30m}`: an interval of simulated time.

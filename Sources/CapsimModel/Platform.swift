@@ -189,6 +189,8 @@ public struct SimulationSettings: Hashable, Sendable, Codable {
     public let samplePeriod: Double
     /// Wall-clock start of the run in ISO 8601 (EAT if no offset), for calendar-driven traffic.
     public let start: String?
+    /// Independent seeds `simulate` and `check` run unless `--replications` says otherwise.
+    public var replications: Int = 1
 }
 
 /// A partner API outside the platform — a payment provider, a mobile-money or bank rail: a

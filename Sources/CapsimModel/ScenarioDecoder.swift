@@ -64,7 +64,8 @@ struct ScenarioDecoder {
     func simulation(_ node: Node?) -> SimulationSettings {
         let o = node.flatMap { Obj(r, $0, "simulation", kind: "simulation") }
         return SimulationSettings(duration: o?.duration("duration") ?? Defaults.simulationDuration, warmup: o?.duration("warmup") ?? 0,
-                                  samplePeriod: o?.duration("sample_period") ?? Defaults.samplePeriod, start: o?.string("start"))
+                                  samplePeriod: o?.duration("sample_period") ?? Defaults.samplePeriod, start: o?.string("start"),
+                                  replications: o?.int("replications") ?? 1)
     }
 
     func stringList(_ o: Obj, _ key: String) -> [String] {

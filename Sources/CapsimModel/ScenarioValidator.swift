@@ -351,6 +351,7 @@ struct ScenarioValidator {
     func simulation() {
         let m = s.simulation
         check(m.duration > 0, "simulation.duration", "expected a positive duration")
+        check(m.replications >= 1 && m.replications <= 10_000, "simulation.replications", "expected 1 to 10000 runs, got \(m.replications)")
         check(m.warmup < m.duration, "simulation.warmup", "warm-up \(formatDuration(m.warmup)) is not shorter than the run \(formatDuration(m.duration))")
         check(m.samplePeriod > 0 && m.samplePeriod <= m.duration, "simulation.sample_period", "expected a period in (0, duration]")
         if let start = m.start, SimulationClock.secondsAfterMidnightEAT(start) == nil {

@@ -42,8 +42,8 @@ struct Check: ParsableCommand {
     @Option(help: "Write this run's scaling decisions here as a golden file (one scenario only).")
     var writeDecisions: String?
 
-    @Option(help: "Run N independent seeds; an expectation passes when it holds in the share its holds_in asks (every replication by default).")
-    var replications: Int = 1
+    @Option(help: "Run N independent seeds (default: the scenario's simulation.replications, else 1; 1 with --decisions); an expectation passes when it holds in the share its holds_in asks (every replication by default).")
+    var replications: Int?
     @Option(help: "Replications run at once (default: every core); the verdicts do not depend on it.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -52,11 +52,11 @@ struct Check: ParsableCommand {
     func validate() throws {
         let oneScenarioOnly = baseline != nil || writeBaseline != nil || decisions != nil || writeDecisions != nil
         if let problem = CheckPlan.flagProblem(tolerance: tolerance, duration: duration, oneScenarioOnly: oneScenarioOnly, scenarioFiles: files.count) { throw ValidationError(problem) }
-        if replications < 1 || replications > 10_000 { throw ValidationError("--replications expects 1 to 10000 runs, got \(replications)") }
-        if replications > 1 && (decisions != nil || writeDecisions != nil) {
+        if let replications, replications < 1 || replications > 10_000 { throw ValidationError("--replications expects 1 to 10000 runs, got \(replications)") }
+        if let replications, replications > 1 && (decisions != nil || writeDecisions != nil) {
             throw ValidationError("--decisions and --write-decisions compare one run's decisions: use them without --replications")
         }
-        if replications > 1, let baseline, Int64(baseline) != nil {
+        if let replications, replications > 1, let baseline, Int64(baseline) != nil {
             throw ValidationError("--baseline with --replications takes a file written by --write-baseline with --replications, not a stored run")
         }
         if jobs < 1 { throw ValidationError("--jobs expects at least 1, got \(jobs)") }
@@ -69,6 +69,12 @@ struct Check: ParsableCommand {
         let db = store.noStore ? nil : try openStore(store.db)
         for file in files {
             let (scenario, scenarioText) = try ScenarioLoader.loadWithText(path: file, overrides: overrides)
+            // The flag, else the scenario's simulation.replications; golden decisions compare one run.
+            let replications = self.replications ?? (decisions == nil && writeDecisions == nil ? scenario.simulation.replications : 1)
+            if replications > 1, let baseline, Int64(baseline) != nil {
+                printErr("\(file): error: simulation.replications is \(replications): --baseline takes a file written by --write-baseline with replications, not a stored run")
+                throw ExitCode(2)
+            }
             let plan = try checkPlan(for: scenario, file: file, replicated: replications > 1)
             let options = SimulationOptions(scenario: scenario, duration: duration, seed: seed)
             let started = Date()

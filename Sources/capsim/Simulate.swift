@@ -39,8 +39,8 @@ struct Simulate: ParsableCommand {
     @Flag(help: "Skip the second run, without the scenario's autoscaling.schedule rules, that shows what they cost and saved.")
     var noScheduleComparison = false
 
-    @Option(help: "Run N independent seeds (the first is the scenario's own) and report each metric as mean ± 95 % CI and how often each expectation held; writes replications.csv beside the run files.")
-    var replications: Int = 1
+    @Option(help: "Run N independent seeds (default: the scenario's simulation.replications, else 1; the first is the scenario's own) and report each metric as mean ± 95 % CI and how often each expectation held; writes replications.csv beside the run files.")
+    var replications: Int?
 
     @Option(help: "Replications run at once (default: every core); the results do not depend on it.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -51,7 +51,7 @@ struct Simulate: ParsableCommand {
         if let duration, Duration(parsing: duration).map({ $0.seconds > 0 }) != true {
             throw ValidationError("--duration expects a positive duration like \"1h\" or \"30m\", got \"\(duration)\"")
         }
-        if replications < 1 || replications > 10_000 { throw ValidationError("--replications expects 1 to 10000 runs, got \(replications)") }
+        if let replications, replications < 1 || replications > 10_000 { throw ValidationError("--replications expects 1 to 10000 runs, got \(replications)") }
         if jobs < 1 { throw ValidationError("--jobs expects at least 1, got \(jobs)") }
     }
 
@@ -71,6 +71,8 @@ struct Simulate: ParsableCommand {
         let dir = out ?? "reports/\(scenario.name)"
         var replicated: (summary: ReplicationSummary, odds: [(name: String, held: Proportion)])?
         let result: SimulationResult
+        // The flag, else the scenario's simulation.replications.
+        let replications = self.replications ?? scenario.simulation.replications
         if replications > 1 {
             let r = try ReplicatedRun(scenario: scenario, options: options, count: replications, jobs: jobs).run(file: file)
             result = r.first

@@ -76,4 +76,20 @@ struct ReplicationsCLITests {
         #expect(slower.status == 1, "\(slower.out)")
         #expect(slower.out.contains("worse beyond noise"))
     }
+
+    @Test("simulation.replications in the scenario is the default; --replications overrides it; --decisions runs one")
+    func scenarioReplications() throws {
+        let text = try String(contentsOfFile: CLI.root.appendingPathComponent("scenarios/teaching/mmc.yaml").path, encoding: .utf8)
+            .replacingOccurrences(of: "  warmup: 10m", with: "  warmup: 10m\n  replications: 3")
+        let file = try CLI.temp("mmc-replicated.yaml", text)
+        let a = try CLI.run("simulate", file, "--duration", "5m", "--no-store", "--out", FileManager.default.temporaryDirectory.appendingPathComponent("capsim-rep-s").path)
+        #expect(a.status == 0, "\(a.err)")
+        #expect(a.out.contains("Over 3 replications"))
+        let b = try CLI.run("simulate", file, "--duration", "5m", "--replications", "1", "--no-store", "--out", FileManager.default.temporaryDirectory.appendingPathComponent("capsim-rep-s1").path)
+        #expect(b.status == 0 && !b.out.contains("replications"))
+        let golden = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-rep-golden.csv").path
+        let c = try CLI.run("check", file, "--duration", "5m", "--write-decisions", golden, "--no-store")
+        #expect(c.status == 0, "\(c.out)\(c.err)")
+        #expect(!c.out.contains("replications"))
+    }
 }
