@@ -27,17 +27,10 @@ public struct ReplicatedBaseline: Codable, Hashable, Sendable {
     public init(scenario: String, runs: [ReplicationMetrics]) {
         self.scenario = scenario
         seeds = runs.map(\.seed)
-        var order: [String] = [], values: [String: (String, String, [Double])] = [:]
-        for run in runs {
-            // Every route's (and window's) latency and error rate; a service's p99.
-            let isService = { (r: ReplicationMetrics.Row) in r.subject.hasPrefix("service ") }
-            for row in run.rows where (!isService(row) && Self.compared.contains(row.metric)) || (isService(row) && row.metric == "latency_p99") {
-                let key = row.subject + "\u{0}" + row.metric
-                if values[key] == nil { order.append(key); values[key] = (row.subject, row.metric, []) }
-                if let v = row.value { values[key]!.2.append(v) }
-            }
-        }
-        series = order.map { let v = values[$0]!; return Series(subject: v.0, metric: v.1, values: v.2) }
+        // Every route's (and window's) latency and error rate; a service's p99.
+        series = ReplicationMetrics.series(runs).filter { s in
+            s.subject.hasPrefix("service ") ? s.metric == "latency_p99" : Self.compared.contains(s.metric)
+        }.map { Series(subject: $0.subject, metric: $0.metric, values: $0.values) }
     }
 
     public func json() -> String {

@@ -25,8 +25,9 @@ public struct DatabasePlanRow: Hashable, Sendable, Codable {
     public let readReplicasRequired: Int
     public let maxConnections: Int
     /// Queries in flight (queued or served) not exceeded 99.9 % of the time on the busiest
-    /// instance (M/M/c at the planned load and size): the connections it must accept.
-    public let connectionsRequired: Int
+    /// instance (M/M/c at the planned load and size): the connections it must accept. nil when
+    /// the load fills every core (an alert at 100 %): the queue, and the connections, have no bound.
+    public let connectionsRequired: Int?
     /// What the plan provisions: never below what is configured.
     public let plannedCores: Double
     public let plannedReadReplicas: Int
@@ -74,13 +75,13 @@ enum DatabaseSizing {
         let plannedCores = max(db.cpus, Double(primaryCores))
         let plannedReplicas = max(db.readReplicas, replicasRequired)
         // The busiest instance's connections: the primary at its planned size, or one replica.
-        func inFlight(_ lambda: Double, servers: Int) -> Int {
+        func inFlight(_ lambda: Double, servers: Int) -> Int? {
             guard lambda > 0, qt > 0 else { return 0 }
-            return ErlangC(lambda: lambda, mu: 1 / qt, servers: servers).inSystemQuantile(connectionQuantile) ?? Int.max
+            return ErlangC(lambda: lambda, mu: 1 / qt, servers: servers).inSystemQuantile(connectionQuantile)
         }
         let primaryConnections = inFlight(primaryQPS, servers: max(cores, primaryCores))
         let replicaConnections = split ? inFlight(reads / Double(plannedReplicas), servers: cores) : 0
-        let connections = max(primaryConnections, replicaConnections)
+        let connections = primaryConnections.flatMap { p in replicaConnections.map { max(p, $0) } }
 
         let hourly = db.costPerHour.map(currency.reported) ?? 0
         let monthly = currency.split(hourly * (plannedCores / db.cpus + Double(plannedReplicas)) * hoursPerMonth)
@@ -94,8 +95,10 @@ enum DatabaseSizing {
         if replicasRequired > db.readReplicas {
             findings.append("\(db.name) needs \(replicasRequired) read replicas at \(pct) CPU at month \(months) (has \(db.readReplicas))")
         }
-        if connections > db.maxConnections {
+        if let connections, connections > db.maxConnections {
             findings.append("\(db.name) needs \(connections) connections at month \(months) (99.9 % of the time; max_connections is \(db.maxConnections))")
+        } else if connections == nil {
+            findings.append("\(db.name) has no bound on its queries in flight at month \(months): at a \(pct) alert the planned load fills every core")
         }
         return DatabasePlanRow(database: db.name, months: months, queriesPerSecond: qps, readShare: db.readRatio, queryTimeSeconds: qt,
                                alertUtilization: alert, alertFromTrigger: alertTrigger != nil, cpus: db.cpus, primaryCoresRequired: primaryCores,

@@ -13,12 +13,13 @@ enum PlanDatabaseTable {
 
     static func rows(_ p: CapacityPlan, months: Int) -> [[String]] {
         (p.databases ?? []).filter { $0.months == months }.map { d in
-            let short = { (need: Int, has: String) in "\(need) / \(has)" + (Double(need) > (Double(has) ?? .infinity) ? " !" : "") }
+            // "needed / has", marked when it needs more than it has.
+            let short = { (need: Int, has: Double) in "\(need) / \(trim(has))" + (Double(need) > has ? " !" : "") }
             return [d.database, PlanRenderer.rps(d.queriesPerSecond), Percent(fraction: d.readShare).description,
                     Percent(fraction: d.alertUtilization).description + (d.alertFromTrigger ? "" : " (default)"),
-                    short(d.primaryCoresRequired, trim(d.cpus)),
-                    d.readReplicas > 0 ? short(d.readReplicasRequired, "\(d.readReplicas)") : "reads on the primary",
-                    short(d.connectionsRequired, "\(d.maxConnections)"),
+                    short(d.primaryCoresRequired, d.cpus),
+                    d.readReplicas > 0 ? short(d.readReplicasRequired, Double(d.readReplicas)) : "reads on the primary",
+                    d.connectionsRequired.map { short($0, Double(d.maxConnections)) } ?? "no bound / \(d.maxConnections) !",
                     PlanRenderer.money(d.monthlyCost(in: p.currencies.lead))]
         }
     }

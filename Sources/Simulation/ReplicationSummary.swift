@@ -67,15 +67,23 @@ public struct ReplicationSummary: Hashable, Sendable, Codable {
 
     public init(_ runs: [ReplicationMetrics]) {
         seeds = runs.map(\.seed)
+        rows = ReplicationMetrics.series(runs).map { Row(subject: $0.subject, metric: $0.metric, estimate: Estimate($0.values)) }
+    }
+}
+
+extension ReplicationMetrics {
+    /// Each (subject, metric) across the runs, in the order first met, with the values the
+    /// runs measured (a run where it was absent adds none).
+    public static func series(_ runs: [ReplicationMetrics]) -> [(subject: String, metric: String, values: [Double])] {
         var order: [String] = []
-        var values: [String: (subject: String, metric: String, xs: [Double])] = [:]
+        var found: [String: (subject: String, metric: String, values: [Double])] = [:]
         for run in runs {
             for row in run.rows {
                 let key = row.subject + "\u{0}" + row.metric
-                if values[key] == nil { order.append(key); values[key] = (row.subject, row.metric, []) }
-                if let v = row.value { values[key]!.xs.append(v) }
+                if found[key] == nil { order.append(key); found[key] = (row.subject, row.metric, []) }
+                if let v = row.value { found[key]!.values.append(v) }
             }
         }
-        rows = order.map { k in let v = values[k]!; return Row(subject: v.subject, metric: v.metric, estimate: Estimate(v.xs)) }
+        return order.map { found[$0]! }
     }
 }

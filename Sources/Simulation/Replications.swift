@@ -17,12 +17,13 @@ public enum Replications {
 
     /// Runs `count` replications on up to `jobs` threads and hands each result, in replication
     /// order, to `digest`, which keeps what it needs: a run's timeline is dropped as soon as it
-    /// is digested, so memory holds `jobs` runs, not `count`.
+    /// is digested, so memory holds `jobs` runs, not `count`. `progress` hears how many are done.
     public static func run<Digest: Sendable>(scenario: Scenario, options: SimulationOptions, count: Int, jobs: Int,
+                                             progress: (@Sendable (Int) -> Void)? = nil,
                                              digest: @escaping @Sendable (Int, SimulationResult) -> Digest) throws -> [Digest] {
         precondition(count >= 1 && jobs >= 1)
         let box = Results<Digest>(count: count)
-        let next = Counter()
+        let next = Counter(), done = Counter()
         let workers = min(jobs, count)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let i = next.take(below: count), !box.failed {
@@ -32,6 +33,7 @@ public enum Replications {
                 do {
                     let r = try Simulator(scenario: scenario, options: o).run()
                     box.set(i, .success(digest(i, r)))
+                    if let progress, let n = done.take(below: count) { progress(n + 1) }
                 } catch {
                     box.set(i, .failure(error))
                 }

@@ -23,16 +23,16 @@ struct ReplicatedRun {
 
     func run(file: String) throws -> (first: SimulationResult, summary: ReplicationSummary, odds: [(name: String, held: Proportion)]) {
         let scenario = self.scenario, count = self.count
-        let done = Counter()
         let tty = isatty(2) == 1
+        var progress: (@Sendable (Int) -> Void)?
+        if tty {
+            progress = { n in FileHandle.standardError.write(Data("\rreplications: \(n) of \(count) done ".utf8)) }
+        }
         let digests: [Digest]
         do {
-            digests = try Replications.run(scenario: scenario, options: options, count: count, jobs: jobs) { i, r in
-                let d = Digest(metrics: ReplicationMetrics(r), outcomes: ExpectationChecker.check(scenario.expectations, scenario: scenario, result: r),
-                               first: i == 0 ? r : nil)
-                let n = done.increment()
-                if tty { FileHandle.standardError.write(Data("\rreplications: \(n) of \(count) done ".utf8)) }
-                return d
+            digests = try Replications.run(scenario: scenario, options: options, count: count, jobs: jobs, progress: progress) { i, r in
+                Digest(metrics: ReplicationMetrics(r), outcomes: ExpectationChecker.check(scenario.expectations, scenario: scenario, result: r),
+                       first: i == 0 ? r : nil)
             }
         } catch let e as SimulationError {
             printErr(e.message(file: file))
@@ -41,11 +41,5 @@ struct ReplicatedRun {
         if tty { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let odds = ExpectationOdds.tally(digests.map(\.outcomes)).map { (name: $0.name, held: $0.held) }
         return (digests[0].first!, ReplicationSummary(digests.map(\.metrics)), odds)
-    }
-
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var n = 0
-        func increment() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
     }
 }
