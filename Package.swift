@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Simulation", targets: ["Simulation"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "EthiopianCalendar", targets: ["EthiopianCalendar"]),
+        .library(name: "Decisions", targets: ["Decisions"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,6 +47,9 @@ let package = Package(
             "CapsimModel", "Planning", "Simulation", "Autoscaling", "LoadGen", "Calibration", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         .target(name: "Checks", dependencies: ["CapsimModel", "Simulation"]),
+        /// Decisions over many runs: sweeps (grids of scenario values, run with common random
+        /// numbers, sharded across processes), and the searches built on them.
+        .target(name: "Decisions", dependencies: ["CapsimModel", "Simulation", "Checks", "Store"]),
         /// SHA-256 for the store's scenario fingerprints and the service core's HMAC/PBKDF2.
         .target(name: "Hashing"),
         .target(name: "ServiceCore", dependencies: [
@@ -71,7 +75,7 @@ let package = Package(
         .target(name: "EthiopianCalendar"),
         .executableTarget(name: "capsim", dependencies: [
             "CapsimModel", "Planning", "Reporting", "Simulation", "Autoscaling", "Store", "Checks", "EthiopianCalendar",
-            "ServiceCore", "LoadGen", "Calibration",
+            "ServiceCore", "LoadGen", "Calibration", "Decisions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "CapsimModelTests", dependencies: ["CapsimModel"]),
@@ -84,6 +88,7 @@ let package = Package(
         ]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Simulation", "Planning", "CapsimModel", "Autoscaling", "LoadGen", "Calibration"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Simulation", "CapsimModel"]),
+        .testTarget(name: "DecisionsTests", dependencies: ["Decisions", "Store", "Simulation", "CapsimModel", "Reporting"]),
         .testTarget(name: "ServiceCoreTests", dependencies: [
             "ServiceCore", "LoadGen", "Calibration", .product(name: "Hummingbird", package: "hummingbird"),
         ]),

@@ -10,13 +10,16 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public let path: String
     public let message: String
 
-    public init(file: String, line: Int, column: Int, path: String, message: String) {
-        self.file = file; self.line = line; self.column = column; self.path = path; self.message = message
+    /// The flag a problem without a place in the file came from (`--set` unless said).
+    public var flag: String? = nil
+
+    public init(file: String, line: Int, column: Int, path: String, message: String, flag: String? = nil) {
+        self.file = file; self.line = line; self.column = column; self.path = path; self.message = message; self.flag = flag
     }
 
-    /// Line 0 marks a problem in a `--set` override rather than in the file.
+    /// Line 0 marks a problem in a `--set` override (or the flag named) rather than in the file.
     public var description: String {
-        let place = line == 0 ? "\(file): error: (from --set) " : "\(file):\(line):\(column): error: "
+        let place = line == 0 ? "\(file): error: (from \(flag ?? "--set")) " : "\(file):\(line):\(column): error: "
         return place + (path.isEmpty ? message : "\(path): \(message)")
     }
 }
@@ -24,6 +27,7 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
 /// Every problem in one scenario file, in file order.
 public struct ScenarioErrors: Error, Sendable, CustomStringConvertible {
     public let diagnostics: [Diagnostic]
+    public init(diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }
 

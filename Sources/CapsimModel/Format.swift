@@ -8,7 +8,7 @@ public enum ScenarioFormat {
 
     public static let objects: [String: [String]] = [
         "scenario": ["capsim", "name", "description", "seed", "platform", "currency", "planning", "services",
-                     "traffic", "event_bus", "databases", "dependencies", "cdn", "seasons", "simulation", "expect"],
+                     "traffic", "event_bus", "databases", "dependencies", "cdn", "seasons", "simulation", "expect", "sweep"],
         "platform": ["dau", "peak"],
         /// An external dependency (`dependencies.NAME`): a partner API routes call.
         "dependency": ["latency", "error_rate", "concurrency"],
@@ -58,6 +58,8 @@ public enum ScenarioFormat {
         "cdn_path": ["path", "ttl", "compression", "service", "hit_ratio", "rate", "objects"],
         "season": ["holidays", "multiplier", "services", "shift"],
         "simulation": ["duration", "warmup", "sample_period", "start", "replications"],
+        /// `capsim sweep`'s grid: `vary: {PATH: [values]}` and replications per point.
+        "sweep": ["vary", "replications"],
         "expectation": ["name", "service", "route", "metric", "below", "at_most", "above", "at_least", "equals",
                         "no_alert", "no_backlog", "for", "scales_up_within", "after", "during", "holds_in", "compliance"],
         /// `during: {from: 10m, to: 30m}`: an interval of simulated time.

@@ -25,6 +25,8 @@ public struct Scenario: Hashable, Sendable, Codable {
     /// External dependencies (a payment provider, a mobile-money rail): called like services,
     /// never scaled, priced or counted as instances.
     public var dependencies: [String: Dependency] = [:]
+    /// `capsim sweep`'s grid, when the scenario names one; other commands ignore it.
+    public var sweep: SweepSpec? = nil
 
     public var serviceNames: [String] { services.keys.sorted() }
     public var databaseNames: [String] { databases.keys.sorted() }
@@ -36,7 +38,7 @@ public struct Scenario: Hashable, Sendable, Codable {
     public func with(expectations: [Expectation]) -> Scenario {
         Scenario(version: version, name: name, description: description, seed: seed, platform: platform, currency: currency, planning: planning,
                  services: services, traffic: traffic, eventBus: eventBus, databases: databases, cdn: cdn, seasons: seasons,
-                 simulation: simulation, expectations: expectations, dependencies: dependencies)
+                 simulation: simulation, expectations: expectations, dependencies: dependencies, sweep: sweep)
     }
 }
 

@@ -58,7 +58,8 @@ struct ScenarioDecoder {
             seasons: seasons,
             simulation: simulation,
             expectations: o.items("expect") { expectation($0, $1, currency: money) } ?? [],
-            dependencies: dependencies)
+            dependencies: dependencies,
+            sweep: o["sweep"].flatMap(sweep))
     }
 
     func simulation(_ node: Node?) -> SimulationSettings {

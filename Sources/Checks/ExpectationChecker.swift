@@ -8,6 +8,9 @@ public struct CheckOutcome: Hashable, Sendable, Codable {
     public let passed: Bool
     /// What was observed against what was expected, in words.
     public let detail: String
+    /// Why the run could not judge the row at all (its window lies outside the run), when it
+    /// could not: the row fails a check, but a sweep counts it apart from the runs that broke it.
+    public var notMeasured: String? = nil
 }
 
 /// Evaluates a scenario's expectations against a simulation result.
@@ -61,10 +64,12 @@ public enum ExpectationChecker {
     static func window(_ e: Expectation, _ r: SimulationResult) -> (window: WindowSummary?, unmeasured: CheckOutcome?) {
         guard let w = e.during else { return (nil, nil) }
         guard let found = r.windows?.first(where: { $0.window == w.label }) else {
-            return (nil, CheckOutcome(name: e.name, passed: false, detail: "the run did not measure the window \(w.label) (was the expectation added after the run?)"))
+            let why = "the run did not measure the window \(w.label) (was the expectation added after the run?)"
+            return (nil, CheckOutcome(name: e.name, passed: false, detail: why, notMeasured: why))
         }
         if found.intervals.isEmpty {
-            return (nil, CheckOutcome(name: e.name, passed: false, detail: "\(w.label) falls outside the run (\(formatDuration(r.duration)) simulated)"))
+            let why = "\(w.label) falls outside the run (\(formatDuration(r.duration)) simulated)"
+            return (nil, CheckOutcome(name: e.name, passed: false, detail: why, notMeasured: why))
         }
         return (found, nil)
     }
@@ -97,7 +102,8 @@ public enum ExpectationChecker {
                 return CheckOutcome(name: e.name, passed: false, detail: "no surge \(surgeName)")
             }
             guard surge.start < r.duration else {
-                return CheckOutcome(name: e.name, passed: false, detail: "the run (\(formatDuration(r.duration))) ends before \(surgeName) starts at \(formatDuration(surge.start))")
+                let why = "the run (\(formatDuration(r.duration))) ends before \(surgeName) starts at \(formatDuration(surge.start))"
+                return CheckOutcome(name: e.name, passed: false, detail: why, notMeasured: why)
             }
             if let up = r.scaling.first(where: { $0.service == t && $0.to > $0.from && $0.time >= surge.start }) {
                 let after = up.time - surge.start

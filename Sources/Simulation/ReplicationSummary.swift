@@ -1,7 +1,7 @@
 import CapsimModel
 
 /// The metrics a replication contributes, as (subject, metric, value) rows in a fixed order:
-/// every service, then every route, then each window's routes. A value is absent when the
+/// every service, the platform's totals, every route, then each window's routes. A value is absent when the
 /// metric has nothing to measure in that run (no completions), not zero.
 public struct ReplicationMetrics: Hashable, Sendable, Codable {
     public struct Row: Hashable, Sendable, Codable {
@@ -29,6 +29,9 @@ public struct ReplicationMetrics: Hashable, Sendable, Codable {
                      Row(subject: subject, metric: "cost_\(lead.rawValue.lowercased())", value: s.cost(in: lead)),
                      Row(subject: subject, metric: "slo_breaches", value: s.sloMetric == nil ? nil : Double(s.sloBreaches))]
         }
+        // The platform as a whole: what a sweep or a search weighs configurations by.
+        rows += [Row(subject: "platform", metric: "instance_hours", value: r.services.reduce(0) { $0 + $1.instanceHours }),
+                 Row(subject: "platform", metric: "cost_\(lead.rawValue.lowercased())", value: r.services.reduce(0) { $0 + ($1.cost(in: lead) ?? 0) })]
         for x in r.routes {
             let subject = "route \(x.route)"
             let failed = (x.failed ?? 0) + (x.dropped ?? 0) + (x.timedOut ?? 0) + (x.errors ?? 0)

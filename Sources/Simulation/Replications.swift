@@ -21,51 +21,11 @@ public enum Replications {
     public static func run<Digest: Sendable>(scenario: Scenario, options: SimulationOptions, count: Int, jobs: Int,
                                              progress: (@Sendable (Int) -> Void)? = nil,
                                              digest: @escaping @Sendable (Int, SimulationResult) -> Digest) throws -> [Digest] {
-        precondition(count >= 1 && jobs >= 1)
-        let box = Results<Digest>(count: count)
-        let next = Counter(), done = Counter()
-        let workers = min(jobs, count)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let i = next.take(below: count), !box.failed {
-                var o = options
-                o.seed = seed(i, of: options.seed)
-                o.progress = nil
-                do {
-                    let r = try Simulator(scenario: scenario, options: o).run()
-                    box.set(i, .success(digest(i, r)))
-                    if let progress, let n = done.take(below: count) { progress(n + 1) }
-                } catch {
-                    box.set(i, .failure(error))
-                }
-            }
-        }
-        return try box.values()
-    }
-
-    /// Indices handed out one at a time to the workers.
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
-        func take(below n: Int) -> Int? {
-            lock.lock(); defer { lock.unlock() }
-            guard value < n else { return nil }
-            value += 1
-            return value - 1
-        }
-    }
-
-    /// Each replication's digest, or the first error.
-    final class Results<T>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var slots: [Result<T, any Error>?]
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
-        var failed: Bool { lock.lock(); defer { lock.unlock() }; return slots.contains { if case .failure = $0 { return true }; return false } }
-        func set(_ i: Int, _ r: Result<T, any Error>) { lock.lock(); slots[i] = r; lock.unlock() }
-        func values() throws -> [T] {
-            lock.lock(); defer { lock.unlock() }
-            // The lowest-numbered failure wins, whatever order the threads met them in.
-            if let e = slots.lazy.compactMap({ s -> (any Error)? in if case .failure(let e) = s { return e }; return nil }).first { throw e }
-            return slots.map { s in if case .success(let v) = s { return v }; fatalError("a replication did not run") }
+        try ParallelRuns.map(count: count, jobs: jobs, progress: progress) { i in
+            var o = options
+            o.seed = seed(i, of: options.seed)
+            o.progress = nil
+            return digest(i, try Simulator(scenario: scenario, options: o).run())
         }
     }
 }

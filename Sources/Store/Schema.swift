@@ -35,7 +35,7 @@ import GRDB
 /// save — the simulator never produces one). Optional Swift values are NULL.
 enum Schema {
     /// Migration names in order; the last is the current schema version.
-    static let migrationNames = ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-schedule-effects", "v7-currencies"]
+    static let migrationNames = ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-schedule-effects", "v7-currencies", "v8-sweeps"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -61,8 +61,45 @@ enum Schema {
         migrator.registerMigration("v5-windows") { db in try db.execute(sql: v5Windows) }
         migrator.registerMigration("v6-schedule-effects") { db in try db.execute(sql: v6ScheduleEffects) }
         migrator.registerMigration("v7-currencies") { db in try db.execute(sql: v7Currencies) }
+        migrator.registerMigration("v8-sweeps") { db in try db.execute(sql: v8Sweeps) }
         return migrator
     }
+
+    /// `capsim sweep`: one `sweep` row per sweep (or per shard of one), one `sweep_replication`
+    /// row per replication of a point, written as each finishes so a long sweep keeps only
+    /// summaries in memory. `definition_json` is the `SweepDefinition` (grid, replications,
+    /// seed, run settings): shards of one sweep have equal definitions and scenario hashes.
+    /// `shard_index`/`shard_count` are NULL for a sweep run whole (or merged); `completed_at` is
+    /// NULL until every task of the sweep (or shard) is stored, so a killed sweep is never taken
+    /// for a finished one. A replication's metrics and verdicts are JSON (a few hundred rows,
+    /// read whole). Frozen once released.
+    static let v8Sweeps = """
+        CREATE TABLE sweep (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            scenario_name   TEXT    NOT NULL,
+            scenario_hash   TEXT    NOT NULL CHECK (length(scenario_hash) = 64),
+            scenario_text   TEXT    NOT NULL,
+            definition_json TEXT    NOT NULL CHECK (json_valid(definition_json)),
+            points          INTEGER NOT NULL CHECK (points >= 1),
+            replications    INTEGER NOT NULL CHECK (replications >= 1),
+            shard_index     INTEGER,
+            shard_count     INTEGER,
+            capsim_version  TEXT    NOT NULL,
+            created_at      TEXT    NOT NULL,
+            completed_at    TEXT,
+            CHECK ((shard_index IS NULL) = (shard_count IS NULL)),
+            CHECK (shard_count IS NULL OR (shard_index >= 0 AND shard_index < shard_count))
+        );
+        CREATE TABLE sweep_replication (
+            sweep_id          INTEGER NOT NULL REFERENCES sweep(id) ON DELETE CASCADE,
+            point             INTEGER NOT NULL CHECK (point >= 0),
+            replication       INTEGER NOT NULL CHECK (replication >= 0),
+            seed              INTEGER NOT NULL,
+            metrics_json      TEXT    NOT NULL,
+            expectations_json TEXT    NOT NULL,
+            PRIMARY KEY (sweep_id, point, replication)
+        ) WITHOUT ROWID;
+        """
 
     /// The currencies a simulation's costs are shown in (`ShownCurrencies` as JSON: the
     /// reporting currency, and the other when the scenario shows both), so a stored run renders

@@ -16,7 +16,7 @@ struct Capsim: ParsableCommand {
         abstract: "Capacity planning and scaling simulation for microservice platforms on Kubernetes.",
         discussion: "Exit codes: 0 ok, 1 a check failed, 2 bad input or usage, 3 an engine error (a bug in capsim).",
         version: version,
-        subcommands: [Validate.self, Plan.self, Simulate.self, Check.self, Replay.self, Runs.self, Report.self, CalendarCommand.self, Forecast.self, Serve.self, Load.self, Calibrate.self, Bench.self, StoreStress.self])
+        subcommands: [Validate.self, Plan.self, Simulate.self, Sweep.self, Check.self, Replay.self, Runs.self, Report.self, CalendarCommand.self, Forecast.self, Serve.self, Load.self, Calibrate.self, Bench.self, StoreStress.self])
 
     static func main() {
         let code: Int32
@@ -54,10 +54,12 @@ enum Outputs {
     // The command line runs its command on one thread; these are only touched from it.
     nonisolated(unsafe) static var files: [String] = []
     nonisolated(unsafe) static var runs: [Int64] = []
+    nonisolated(unsafe) static var sweeps: [Int64] = []
 
     static func wrote(_ path: String) { if !files.contains(path) { files.append(path) } }
     static func recorded(_ id: Int64) { runs.append(id) }
-    static func announce() { if let line = OutputNotice.line(files: files, runs: runs) { printErr(line) } }
+    static func recorded(sweep id: Int64) { sweeps.append(id) }
+    static func announce() { if let line = OutputNotice.line(files: files, runs: runs, sweeps: sweeps) { printErr(line) } }
 }
 
 func printErr(_ text: String) {

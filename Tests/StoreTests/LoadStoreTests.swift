@@ -202,7 +202,7 @@ struct LoadStoreTests {
         let (plan, sim) = try makeV2Database(at: path)
 
         let store = try ResultsStore(path: path)
-        #expect(try store.appliedMigrations() == ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-schedule-effects", "v7-currencies"])
+        #expect(try store.appliedMigrations() == ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-schedule-effects", "v7-currencies", "v8-sweeps"])
         #expect(try store.list().map(\.id) == [2, 1])
         #expect(try store.list().map(\.summary) == ["a v2 simulation", "a v2 plan"])
         #expect(try store.plan(1) == plan)
@@ -241,10 +241,10 @@ struct LoadStoreTests {
         // Reopening applies nothing again.
         let again = try ResultsStore(path: path)
         #expect(try again.load(id) == loadResult())
-        #expect(try again.dbPool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") } == 7)
+        #expect(try again.dbPool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") } == ResultsStore.migrations.count)
     }
 
-    @Test("the released migrations are frozen: v2-history, v3-load, v4-waits, v5-windows, v6-schedule-effects and v7-currencies as written here")
+    @Test("the released migrations are frozen: v2-history, v3-load, v4-waits, v5-windows, v6-schedule-effects, v7-currencies and v8-sweeps as written here")
     func frozenMigrations() {
         #expect(Schema.v2History == frozenV2History)
         #expect(Schema.v3Load == frozenV3Load)
@@ -252,9 +252,39 @@ struct LoadStoreTests {
         #expect(Schema.v5Windows == frozenV5Windows)
         #expect(Schema.v6ScheduleEffects == frozenV6ScheduleEffects)
         #expect(Schema.v7Currencies == frozenV7Currencies)
-        #expect(ResultsStore.migrations == ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-schedule-effects", "v7-currencies"])
+        #expect(Schema.v8Sweeps == frozenV8Sweeps)
+        #expect(ResultsStore.migrations == ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-schedule-effects", "v7-currencies", "v8-sweeps"])
     }
 }
+
+/// Schema v8 exactly as released. Never edit.
+let frozenV8Sweeps = """
+    CREATE TABLE sweep (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        scenario_name   TEXT    NOT NULL,
+        scenario_hash   TEXT    NOT NULL CHECK (length(scenario_hash) = 64),
+        scenario_text   TEXT    NOT NULL,
+        definition_json TEXT    NOT NULL CHECK (json_valid(definition_json)),
+        points          INTEGER NOT NULL CHECK (points >= 1),
+        replications    INTEGER NOT NULL CHECK (replications >= 1),
+        shard_index     INTEGER,
+        shard_count     INTEGER,
+        capsim_version  TEXT    NOT NULL,
+        created_at      TEXT    NOT NULL,
+        completed_at    TEXT,
+        CHECK ((shard_index IS NULL) = (shard_count IS NULL)),
+        CHECK (shard_count IS NULL OR (shard_index >= 0 AND shard_index < shard_count))
+    );
+    CREATE TABLE sweep_replication (
+        sweep_id          INTEGER NOT NULL REFERENCES sweep(id) ON DELETE CASCADE,
+        point             INTEGER NOT NULL CHECK (point >= 0),
+        replication       INTEGER NOT NULL CHECK (replication >= 0),
+        seed              INTEGER NOT NULL,
+        metrics_json      TEXT    NOT NULL,
+        expectations_json TEXT    NOT NULL,
+        PRIMARY KEY (sweep_id, point, replication)
+    ) WITHOUT ROWID;
+    """
 
 /// Schema v6 exactly as released. Never edit.
 let frozenV6ScheduleEffects = """
