@@ -44,7 +44,7 @@ let package = Package(
             .unsafeFlags(["-O", "-enforce-exclusivity=unchecked"]),
         ]),
         .target(name: "Reporting", dependencies: [
-            "CapsimModel", "Planning", "Simulation", "Autoscaling", "LoadGen", "Calibration", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            "CapsimModel", "Planning", "Simulation", "Autoscaling", "LoadGen", "Calibration", "Decisions", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         .target(name: "Checks", dependencies: ["CapsimModel", "Simulation"]),
         /// Decisions over many runs: sweeps (grids of scenario values, run with common random

@@ -11,6 +11,9 @@ public struct CheckOutcome: Hashable, Sendable, Codable {
     /// Why the run could not judge the row at all (its window lies outside the run), when it
     /// could not: the row fails a check, but a sweep counts it apart from the runs that broke it.
     public var notMeasured: String? = nil
+    /// The value a metric row observed, in SI units (seconds, a fraction, a count), so a search
+    /// can say by how much a row was broken; nil for the other kinds of row.
+    public var observed: Double? = nil
 }
 
 /// Evaluates a scenario's expectations against a simulation result.
@@ -120,7 +123,8 @@ public enum ExpectationChecker {
             }
             let ok = holds(value, bound, x)
             let money = s.currency.reportIn
-            return CheckOutcome(name: e.name, passed: ok, detail: "observed \(show(value, m, money: money)); expected \(bound.rawValue.replacingOccurrences(of: "_", with: " ")) \(show(x, m, money: money))")
+            return CheckOutcome(name: e.name, passed: ok, detail: "observed \(show(value, m, money: money)); expected \(bound.rawValue.replacingOccurrences(of: "_", with: " ")) \(show(x, m, money: money))",
+                                observed: value)
         }
     }
 

@@ -7,14 +7,14 @@ public enum SweepPoints {
     /// Every point's scenario, or every problem of every point at once. A problem a point's
     /// value causes is reported at that value in the `sweep:` section (or as a `--vary`
     /// problem), once, however many points share it.
-    public static func load(text: String, file: String, overrides: [String], spec: SweepSpec) throws(ScenarioErrors) -> [Scenario] {
+    public static func load(text: String, file: String, overrides: [String], spec: SweepSpec, flag: String = "--vary") throws(ScenarioErrors) -> [Scenario] {
         var scenarios: [Scenario] = [], problems: [Diagnostic] = []
         for values in spec.points {
             do {
                 scenarios.append(try ScenarioLoader.parse(text, file: file, overrides: overrides + spec.overrides(values)))
             } catch {
                 for d in error.diagnostics {
-                    let located = locate(d, values: values, spec: spec)
+                    let located = locate(d, values: values, spec: spec, flag: flag)
                     if !problems.contains(located) { problems.append(located) }
                 }
             }
@@ -25,7 +25,7 @@ public enum SweepPoints {
 
     /// A problem with no place in the file came from an override: if it is the point's own value,
     /// say which axis and value, at the value's place in the `sweep:` section when it has one.
-    static func locate(_ d: Diagnostic, values: [String], spec: SweepSpec) -> Diagnostic {
+    static func locate(_ d: Diagnostic, values: [String], spec: SweepSpec, flag: String) -> Diagnostic {
         guard d.line == 0 else { return d }
         for (axis, value) in zip(spec.axes, values) where d.path == axis.path || d.path.hasPrefix(axis.path + ".") || axis.path.hasPrefix(d.path + ".") {
             // A path that names nothing is the axis's problem, whatever the value: say it once.
@@ -33,7 +33,7 @@ public enum SweepPoints {
             let place = ofPath ? axis.place : axis.values.first { $0.text == value }?.place
             let message = ofPath ? d.message : "with the value \(value): " + d.message
             if let place { return Diagnostic(file: d.file, line: place.line, column: place.column, path: "sweep.vary." + axis.path, message: message) }
-            return Diagnostic(file: d.file, line: 0, column: 0, path: d.path, message: message, flag: "--vary")
+            return Diagnostic(file: d.file, line: 0, column: 0, path: d.path, message: message, flag: flag)
         }
         return d
     }

@@ -60,7 +60,7 @@ public struct SweepRunner: Sendable {
         o.seed = Replications.seed(rep, of: o.seed)
         let result = try Simulator(scenario: scenario, options: o).run()
         let verdicts = ExpectationChecker.check(scenario.expectations, scenario: scenario, result: result).map {
-            ExpectationHeld(name: $0.name, verdict: $0.notMeasured != nil ? .notMeasured : ($0.passed ? .held : .broken))
+            ExpectationHeld(name: $0.name, verdict: $0.notMeasured != nil ? .notMeasured : ($0.passed ? .held : .broken), observed: $0.observed)
         }
         return SweepReplication(point: point, replication: rep, metrics: ReplicationMetrics(result), expectations: verdicts)
     }

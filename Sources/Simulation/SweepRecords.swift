@@ -22,7 +22,9 @@ public struct ExpectationHeld: Hashable, Sendable, Codable {
     }
     public let name: String
     public let verdict: Verdict
-    public init(name: String, verdict: Verdict) { self.name = name; self.verdict = verdict }
+    /// What a metric row observed (SI units); nil for other rows.
+    public var observed: Double? = nil
+    public init(name: String, verdict: Verdict, observed: Double? = nil) { self.name = name; self.verdict = verdict; self.observed = observed }
 }
 
 /// What defines a sweep, apart from its scenario text: the grid, the replications, the run

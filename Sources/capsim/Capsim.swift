@@ -16,7 +16,7 @@ struct Capsim: ParsableCommand {
         abstract: "Capacity planning and scaling simulation for microservice platforms on Kubernetes.",
         discussion: "Exit codes: 0 ok, 1 a check failed, 2 bad input or usage, 3 an engine error (a bug in capsim).",
         version: version,
-        subcommands: [Validate.self, Plan.self, Simulate.self, Sweep.self, Check.self, Replay.self, Runs.self, Report.self, CalendarCommand.self, Forecast.self, Serve.self, Load.self, Calibrate.self, Bench.self, StoreStress.self])
+        subcommands: [Validate.self, Plan.self, Simulate.self, Sweep.self, Optimize.self, Check.self, Replay.self, Runs.self, Report.self, CalendarCommand.self, Forecast.self, Serve.self, Load.self, Calibrate.self, Bench.self, StoreStress.self])
 
     static func main() {
         let code: Int32
