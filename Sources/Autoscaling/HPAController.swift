@@ -198,7 +198,9 @@ public struct HPAController: Sendable {
     ///   service-level fraction in `obs.metrics` (`ReplicaCalculator.serviceLevelCPUReplicas`);
     /// - every other metric is a Pods metric with an `AverageValue` target
     ///   (`GetMetricReplicas` → `calcPlainMetricReplicas`) where `obs.metrics[m]` is the per-pod
-    ///   average (`ReplicaCalculator.podsMetricReplicas`).
+    ///   average (`ReplicaCalculator.podsMetricReplicas`), unless the scenario names it an
+    ///   Object or External metric: then `obs.metrics[m]` is the one value for the whole
+    ///   service (`ReplicaCalculator.wholeServiceReplicas`).
     func computeReplicasForMetrics(_ obs: Observation) -> Result<Proposals, MetricFailure> {
         let calc = calculator
         var best: MetricProposal?
@@ -214,6 +216,10 @@ public struct HPAController: Sendable {
                 } else {
                     result = .failure(MetricFailure(metric: .cpuUtilization, message: "did not receive metrics for targeted pods (pods might be unready)"))
                 }
+            } else if case .object(let type) = spec.source {
+                result = calc.wholeServiceReplicas(current: obs.replicas, metric: spec.metric, value: obs.metrics[spec.metric], target: spec.target, type: type, pods: obs.pods)
+            } else if case .external(let type) = spec.source {
+                result = calc.wholeServiceReplicas(current: obs.replicas, metric: spec.metric, value: obs.metrics[spec.metric], target: spec.target, type: type, pods: obs.pods)
             } else {
                 result = calc.podsMetricReplicas(current: obs.replicas, metric: spec.metric, value: obs.metrics[spec.metric],
                                                  target: spec.target, pods: obs.pods)

@@ -308,6 +308,42 @@ struct ReplicaCalculator: Sendable {
         return proposal(newReplicas, nil, "\(rebalanced): ratio \(fmt2(newUsageRatio)) → \(newReplicas) pods")
     }
 
+    /// Upstream `GetObjectMetricReplicas` / `GetExternalMetricReplicas` (a `Value` target) through
+    /// `getUsageRatioReplicaCount`: within tolerance of value ÷ target keep the count, else
+    /// ceil(ratio × ready pods), the ready pods counted as `getReadyPodsCount` does. And
+    /// `GetObjectPerPodMetricReplicas` / `GetExternalPerPodMetricReplicas` (`AverageValue`):
+    /// within tolerance of value ÷ (target × current) keep, else ceil(value ÷ target).
+    func wholeServiceReplicas(current: Int, metric: Metric, value: Double?, target: Double, type: HPATargetType, pods: [PodSample]) -> Result<MetricProposal, MetricFailure> {
+        guard target > 0 else { return .failure(MetricFailure(metric: metric, message: "the \(metric.rawValue) target must be above 0")) }
+        guard let value else { return .failure(MetricFailure(metric: metric, message: "no \(metric.rawValue) metric in the observation")) }
+        guard value.isFinite, value >= 0 else { return .failure(MetricFailure(metric: metric, message: "invalid \(metric.rawValue) value \(value)")) }
+        let shown = formatValue(value, of: metric), goal = formatValue(target, of: metric)
+        switch type {
+        case .value:
+            let ratio = value / target
+            let head = "\(metric.rawValue) \(shown) vs target value \(goal)"
+            if current == 0 {
+                let n = ceilCount(ratio)
+                return .success(MetricProposal(metric: metric, replicas: n, value: value, ratio: ratio, hold: nil, text: "\(head): ratio \(fmt2(ratio)) → \(n) pods from zero"))
+            }
+            if tolerances.isWithin(ratio) {
+                return .success(MetricProposal(metric: metric, replicas: current, value: value, ratio: ratio, hold: .tolerance, text: "\(withinText(ratio)) (\(head))"))
+            }
+            let ready = pods.isEmpty ? current : pods.filter(\.ready).count
+            let n = ceilCount(ratio * Double(ready))
+            return .success(MetricProposal(metric: metric, replicas: n, value: value, ratio: ratio, hold: nil,
+                                           text: "\(head): ratio \(fmt2(ratio)) × \(countText(ready, "ready pod")) → \(n) pods"))
+        case .averageValue:
+            let ratio = value / (target * Double(max(current, 1)))
+            let head = "\(metric.rawValue) \(shown) vs target \(goal) per pod on \(countText(current, "pod"))"
+            if current > 0 && tolerances.isWithin(ratio) {
+                return .success(MetricProposal(metric: metric, replicas: current, value: value, ratio: ratio, hold: .tolerance, text: "\(withinText(ratio)) (\(head))"))
+            }
+            let n = ceilCount(value / target)
+            return .success(MetricProposal(metric: metric, replicas: n, value: value, ratio: ratio, hold: nil, text: "\(head): ratio \(fmt2(ratio)) → \(n) pods"))
+        }
+    }
+
     private func withinText(_ ratio: Double) -> String {
         let t = tolerances.scaleUp == tolerances.scaleDown ? trim(tolerances.scaleUp) : "-\(trim(tolerances.scaleDown))/+\(trim(tolerances.scaleUp))"
         return "within tolerance \(t): ratio \(fmt2(ratio))"

@@ -121,8 +121,45 @@ public struct HPABehavior: Hashable, Sendable, Codable {
 /// the others are the pods-metric form (`averageValue`) over the simulator's own metrics.
 public struct HPAMetric: Hashable, Sendable, Codable {
     public let metric: Metric
-    /// Target: utilisation fraction for CPU, an average value per pod otherwise.
+    /// Target: utilisation fraction for CPU; for the others, per pod (`Pods`, and `Object` or
+    /// `External` with an `AverageValue` target) or for the whole service (a `Value` target).
     public let target: Double
+    /// Where the HPA reads the metric, as `autoscaling/v2` names it.
+    public var source: HPAMetricSource = .pods
+
+    public init(metric: Metric, target: Double, source: HPAMetricSource? = nil) {
+        self.metric = metric; self.target = target
+        self.source = source ?? (metric == .cpuUtilization ? .resource : .pods)
+    }
+}
+
+/// An `autoscaling/v2` metric source. Each reads the service's metric its own way
+/// (upstream `replica_calculator.go`), and the simulator feeds each accordingly:
+/// - `resource`: CPU utilization of each pod against its request (`GetResourceReplicas`);
+/// - `pods`: the average over the pods that have a sample (`GetMetricReplicas`), so the
+///   simulator divides the service's total by its ready pods;
+/// - `object` / `external`: one value for the whole service; a `Value` target multiplies the
+///   ready pods by value ÷ target (`GetObjectMetricReplicas`, `GetExternalMetricReplicas`), an
+///   `AverageValue` target asks for ceil(value ÷ target) pods (`GetObjectPerPodMetricReplicas`,
+///   `GetExternalPerPodMetricReplicas`).
+public enum HPAMetricSource: Hashable, Sendable, Codable {
+    case resource
+    case pods
+    case object(HPATargetType)
+    case external(HPATargetType)
+
+    /// The value is the service's total, not a per-pod average.
+    public var isWholeService: Bool {
+        switch self {
+        case .object, .external: return true
+        case .resource, .pods: return false
+        }
+    }
+}
+
+public enum HPATargetType: String, Hashable, Sendable, Codable, CaseIterable {
+    case value
+    case averageValue = "average_value"
 }
 
 public struct HPA: Hashable, Sendable, Codable {

@@ -32,7 +32,7 @@ public enum ScenarioFormat {
         /// `before` an occasion with a `lead`.
         "schedule_rule": ["name", "start", "end", "timezone", "before", "lead", "replicas"],
         "hpa": ["metrics", "sync_period", "tolerance", "behavior", "cpu_initialization_period", "initial_readiness_delay"],
-        "hpa_metric": ["metric", "target"],
+        "hpa_metric": ["metric", "target", "type", "target_type"],
         "behavior": ["scale_up", "scale_down"],
         "scaling_rules": ["stabilization_window", "select_policy", "policies"],
         "hpa_policy": ["type", "value", "period"],

@@ -78,13 +78,35 @@ extension ScenarioDecoder {
         }
     }
 
+    /// `type: pods | object | external` (CPU is a Resource metric and takes none) and, for
+    /// object and external, `target_type: value | average_value` (default value).
+    func source(_ m: Obj, _ metric: Metric) -> HPAMetricSource? {
+        let kind = m.choice("type", HPAMetricKind.self)
+        let targetType = m.choice("target_type", HPATargetType.self)
+        if metric == .cpuUtilization {
+            if let kind, kind != .resource { r.error(m.sub("type"), "cpu_utilization is a Resource metric (utilization of each pod's request); it takes no type \(kind.rawValue)") }
+            if targetType != nil { r.error(m.sub("target_type"), "cpu_utilization's target is a utilization; target_type is for object and external metrics") }
+            return .resource
+        }
+        switch kind ?? .pods {
+        case .resource:
+            r.error(m.sub("type"), "only cpu_utilization is a Resource metric here; \(metric.rawValue) is pods, object or external")
+            return nil
+        case .pods:
+            if targetType != nil { r.error(m.sub("target_type"), "a pods metric's target is always an average per pod; target_type is for object and external metrics") }
+            return .pods
+        case .object: return .object(targetType ?? .value)
+        case .external: return .external(targetType ?? .value)
+        }
+    }
+
     func hpa(_ node: Node, _ path: String) -> HPA? {
         guard let o = Obj(r, node, path, kind: "hpa") else { return nil }
         var metrics = Defaults.hpaMetrics
         if let items = o.items("metrics", { n, p -> HPAMetric? in
                 guard let m = Obj(r, n, p, kind: "hpa_metric", required: ["metric", "target"]),
                       let metric = m.choice("metric", Metric.self), let t = value(m, "target", for: metric) else { return nil }
-                return HPAMetric(metric: metric, target: t)
+                return HPAMetric(metric: metric, target: t, source: source(m, metric))
             }) {
             metrics = items
         }
@@ -115,4 +137,9 @@ extension ScenarioDecoder {
         return HPAScalingRules(stabilizationWindow: o.duration("stabilization_window") ?? def.stabilizationWindow,
                                selectPolicy: o.choice("select_policy", SelectPolicy.self) ?? def.selectPolicy, policies: policies)
     }
+}
+
+/// `hpa.metrics[].type`, as autoscaling/v2 names metric sources.
+enum HPAMetricKind: String, CaseIterable {
+    case resource, pods, object, external
 }

@@ -101,7 +101,7 @@ extension Simulator {
             return PodSample(name: "\(st.name)-\(i)", ready: p.state == .ready, age: now - p.started,
                              readyFor: p.state == .ready ? now - p.readyAt : nil, cpuRequest: st.requestCores * 1000, cpuUsage: p.lastUsage)
         }
-        let obs = Observation(time: now, service: st.name, replicas: st.replicas, pods: pods, metrics: metrics.last[s] ?? [:],
+        let obs = Observation(time: now, service: st.name, replicas: st.replicas, pods: pods, metrics: hpaMetrics(st),
                               scheduled: scheduledMinimum(s))
         let d = hpa.reconcile(obs)
         scaling.hpas[s] = hpa
@@ -110,6 +110,20 @@ extension Simulator {
         if d.desired != d.current { record(d, window: nil, label: "hpa", to: d.desired) }
         if d.desired != obs.replicas { scale(s, to: d.desired) }
         kernel.schedule(.controllerSync, at: now + st.spec.hpa!.syncPeriod, Int32(s))
+    }
+
+    /// The last sample's metrics as the HPA's metric sources report them. The sample holds the
+    /// service's totals (requests per second, queued, in flight); a Pods metric is the average
+    /// over the pods that have a sample — the ready ones, which serve — as the custom metrics
+    /// API gives it per pod and the controller averages. Object and External metrics stay the
+    /// service's one value; latencies are already per-request figures and are not divided.
+    func hpaMetrics(_ st: Station) -> [Metric: Double] {
+        var m = metrics.last[st.index] ?? [:]
+        let ready = st.pods.reduce(0) { $0 + ($1.state == .ready ? 1 : 0) }
+        for spec in st.spec.hpa?.metrics ?? [] where spec.source == .pods && [.throughput, .queueLength, .inFlight].contains(spec.metric) {
+            m[spec.metric] = ready > 0 ? m[spec.metric].map { $0 / Double(ready) } : nil
+        }
+        return m
     }
 
     /// The seed's triggers on one station's sample: each decision is logged; an add-instances
