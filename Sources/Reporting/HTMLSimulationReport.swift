@@ -53,6 +53,12 @@ struct HTMLSimulationReport {
         b += "<nav class=\"toc\">" + toc.joined(separator: " ") + "</nav>"
         b += "<h2 id=\"overview\">Overview</h2><div class=\"grid2\">" + overviewCharts().map { "<figure>\($0)</figure>" }.joined() + "</div>"
         b += "<h2 id=\"services\">Services</h2>" + serviceTable().render()
+        let waits = WaitBreakdown.rows(result)
+        if !waits.isEmpty {
+            var t = HTMLTable(WaitBreakdown.header, numeric: Set(1..<WaitBreakdown.header.count), caption: WaitBreakdown.note)
+            for row in waits { t.add(row) }
+            b += "<h2 id=\"waits\">Where the time goes</h2>" + t.render()
+        }
         if !result.routes.isEmpty { b += "<h2 id=\"routes\">End to end per route</h2>" + routeTable().render() }
         b += offloadSection()
         b += scheduleSection()

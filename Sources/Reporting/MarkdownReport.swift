@@ -18,6 +18,12 @@ public enum MarkdownReport {
         out += ["_\(md(SimulationVerdict.headline(r, scenario: scenario, runID: runID, clock: clock)))_", ""]
 
         out += ["### Services", "", serviceTable(r, scenario: scenario).markdown(), ""]
+        let waits = WaitBreakdown.rows(r)
+        if !waits.isEmpty {
+            var t = TextTable(WaitBreakdown.header)
+            for row in waits { t.add([md(row[0])] + row.dropFirst()) }
+            out += ["### Where the time goes: waiting for a slot, and service", "", WaitBreakdown.note, "", t.markdown(), ""]
+        }
         if !r.routes.isEmpty {
             var t = TextTable(["route", "completed", "failed", "in flight at end", "mean", "p50", "p95", "p99", "max"])
             for x in r.routes {

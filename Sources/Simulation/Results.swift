@@ -48,7 +48,9 @@ extension Simulator {
                                   serviceMean: st.completed > 0 ? st.runServiceSum / Double(st.completed) : nil,
                                   longestService: st.longestService > 0 ? st.longestService : nil,
                                   maxBlocked: st.maxBlocked, blockedAtEnd: census.blocked[i],
-                                  blockedWait: Simulator.summary(st.runBlockedWait, st.runBlockedWaitSum))
+                                  blockedWait: Simulator.summary(st.runBlockedWait, st.runBlockedWaitSum),
+                                  serviceTime: Simulator.summary(st.runService, st.runServiceSum),
+                                  waitProbability: st.runStarted > 0 ? Double(st.runQueued) / Double(st.runStarted) : nil)
         }
         let routeSummaries = routes.names.enumerated().map { i, n in
             RouteSummary(route: n, completed: routes.completed[i], latency: Simulator.summary(routes.runLatency[i], routes.runSum[i]),

@@ -95,6 +95,12 @@ public struct ServiceSummary: Hashable, Sendable, Codable {
     public var maxBlocked: Int? = nil
     public var blockedAtEnd: Int? = nil
     public var blockedWait: LatencySummary? = nil
+    /// Time holding a slot (the service time, stretched by CPU throttling) of the requests
+    /// completed after warm-up, apart from the wait: where a latency comes from.
+    public var serviceTime: LatencySummary? = nil
+    /// Share of the requests that took a slot after warm-up which had to queue for it first
+    /// (Erlang C's P(wait) for an M/M/c station); nil when none took one.
+    public var waitProbability: Double? = nil
 
     public func cost(in c: Currency) -> Double? { c == .etb ? costEtb : costUsd }
 

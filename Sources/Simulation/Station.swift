@@ -68,6 +68,9 @@ final class Station {
     var runWait = runHistogram()
     var runWaitSum = 0.0
     var runServiceSum = 0.0
+    var runService = runHistogram()
+    /// Requests that took a slot after warm-up, and those of them that queued for it first.
+    var runStarted = 0, runQueued = 0
     /// The longest any request held a slot here, over the whole run: a check that no service
     /// time exceeds what the station's distribution (stretched by CPU throttling) can give.
     var longestService = 0.0

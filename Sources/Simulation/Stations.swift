@@ -96,7 +96,11 @@ extension Simulator {
             let wait = now - requests[r].waitingSince
             st.wWaitSum += wait
             st.wStarted += 1
-            if measuring { st.runWait.record(UInt64(max(0, wait) * 1e6)); st.runWaitSum += wait }
+            if measuring {
+                st.runWait.record(UInt64(max(0, wait) * 1e6)); st.runWaitSum += wait
+                st.runStarted += 1
+                if wait > 0 { st.runQueued += 1 }
+            }
         }
         let demand = Double(st.pods[p].busy) * st.cpuPerRequest / st.sampler.mean
         if demand > st.limitCores { d *= demand / st.limitCores }
@@ -118,7 +122,10 @@ extension Simulator {
         st.wLatencySum += sojourn
         st.wLatency.record(micros)
         if req.kind == .routed, !st.routeWindows.isEmpty, st.routeWindows[Int(req.route)] != nil { st.routeWindows[Int(req.route)]!.record(micros) }
-        if measuring { st.completed += 1; st.runLatencySum += sojourn; st.runLatency.record(micros); st.runServiceSum += held }
+        if measuring {
+            st.completed += 1; st.runLatencySum += sojourn; st.runLatency.record(micros)
+            st.runServiceSum += held; st.runService.record(UInt64(max(0, held) * 1e6))
+        }
         if windows.any { windowCompletion(station: s, seconds: sojourn) }
         if req.lock != nil { unlock(r) }
         if st.isDatabasePrimary { releaseConnection(s) }

@@ -27,17 +27,28 @@ struct QueueingTheoryTests {
         MMc(lambda: 9, mu: 1, c: 10, seconds: 100_000, maxHalfWidth: 0.03),
     ])
     func mmc(_ q: MMc) throws {
-        let theory = ErlangC(lambda: q.lambda, mu: q.mu, servers: q.c).meanResponse
+        let erlang = ErlangC(lambda: q.lambda, mu: q.mu, servers: q.c)
+        let theory = erlang.meanResponse
         let s = try load(singleStation(rate: "\(q.lambda)/s", serviceTime: "\(1 / q.mu)s", concurrency: q.c))
         let reps = 8
-        let ws = try (0..<reps).map { i -> Double in
+        let runs = try (0..<reps).map { i -> ServiceSummary in
             let (r, _) = try simulate(s, seed: 1000 + UInt64(i), duration: q.seconds * 1.1, warmup: q.seconds * 0.1)
-            return try #require(r.services[0].latency?.mean)
+            return r.services[0]
         }
+        let ws = try runs.map { try #require($0.latency?.mean) }
         let (m, se) = meanAndStandardError(ws)
         let half = t9995(reps - 1) * se
         #expect(abs(m - theory) <= half, "W = \(m) ± \(half) (99.9 % CI), Erlang C \(theory)")
         #expect(half / theory < q.maxHalfWidth, "the interval is too wide to be a test: ±\(half / theory * 100) %")
+        // The wait and the service apart, each against its own theory, on the same replications:
+        // Wq and P(wait) by Erlang C, the time holding a slot with mean 1/μ.
+        for (name, values, exact) in [("Wq", try runs.map { try #require($0.wait?.mean) }, erlang.meanWait),
+                                      ("P(wait)", try runs.map { try #require($0.waitProbability) }, erlang.probabilityOfWaiting),
+                                      ("service time", try runs.map { try #require($0.serviceTime?.mean) }, 1 / q.mu)] {
+            let (mv, sev) = meanAndStandardError(values)
+            let h = t9995(reps - 1) * sev
+            #expect(abs(mv - exact) <= h, "\(name) = \(mv) ± \(h) (99.9 % CI), theory \(exact)")
+        }
     }
 
     /// M/D/1 by Pollaczek–Khinchine: Wq = λ·E[S²] / (2(1 − ρ)) = ρ·D / (2(1 − ρ)) for S ≡ D.
@@ -47,15 +58,28 @@ struct QueueingTheoryTests {
         let yaml = singleStation(rate: "0.8/s", serviceTime: "{distribution: deterministic, value: 1s}", concurrency: 1)
         let s = try load(yaml)
         let reps = 8
-        let ws = try (0..<reps).map { i -> Double in
+        let runs = try (0..<reps).map { i -> ServiceSummary in
             let (r, _) = try simulate(s, seed: 2000 + UInt64(i), duration: 110_000, warmup: 10_000)
-            return try #require(r.services[0].latency?.mean)
+            return r.services[0]
         }
+        let ws = try runs.map { try #require($0.latency?.mean) }
         let theory = 1.0 + 0.8 * 1.0 / (2 * (1 - 0.8))
         let (m, se) = meanAndStandardError(ws)
         let half = t9995(reps - 1) * se
         #expect(abs(m - theory) <= half, "W = \(m) ± \(half), P-K \(theory)")
         #expect(half / theory < 0.04)
+        // The wait alone against P-K's Wq = 2 s; a single server waits with P = ρ = 0.8; every
+        // service takes exactly 1 s (the histogram keeps 3 significant digits).
+        let wq = try runs.map { try #require($0.wait?.mean) }
+        let (mw, sew) = meanAndStandardError(wq)
+        #expect(abs(mw - 2.0) <= t9995(reps - 1) * sew, "Wq = \(mw), P-K 2 s")
+        let pw = try runs.map { try #require($0.waitProbability) }
+        let (mp, sep) = meanAndStandardError(pw)
+        #expect(abs(mp - 0.8) <= t9995(reps - 1) * sep, "P(wait) = \(mp), ρ 0.8")
+        for r in runs {
+            let st = try #require(r.serviceTime)
+            #expect(abs(st.mean - 1) < 1e-9 && abs(st.p50 - 1) < 2e-3 && abs(st.p99 - 1) < 2e-3, "\(st)")
+        }
     }
 
     /// Little's law (L = λW) holds for any discipline: checked on per-instance queues with
