@@ -5,6 +5,8 @@ import Simulation
 /// over them, and the rows that kept it from holding.
 public struct CandidateOutcome: Hashable, Sendable {
     public let values: [String]
+    /// Each value's position in its knob's list (0: the cheapest listed).
+    public let indices: [Int]
     public let replications: Int
     /// The platform's cost per run in the reporting currency, over the replications run.
     public let cost: Estimate?
@@ -41,8 +43,15 @@ public struct OptimizeResult: Hashable, Sendable {
     public let evaluated: [CandidateOutcome]
     public let gridSize: Int
 
+    /// The cheapest that held; between equal costs (a knob that did not bite in this run), the
+    /// one listed cheaper: the least total position in the knobs' lists, then the first knob's.
     public var winner: CandidateOutcome? {
-        evaluated.filter(\.feasible).min { ($0.cost?.mean ?? .infinity, $0.values.joined()) < ($1.cost?.mean ?? .infinity, $1.values.joined()) }
+        evaluated.filter(\.feasible).min { a, b in
+            let ca = a.cost?.mean ?? .infinity, cb = b.cost?.mean ?? .infinity
+            if ca != cb { return ca < cb }
+            let sa = a.indices.reduce(0, +), sb = b.indices.reduce(0, +)
+            return sa != sb ? sa < sb : a.indices.lexicographicallyPrecedes(b.indices)
+        }
     }
 
     /// Candidates the search ran that cost less than the winner (all of them when none holds),

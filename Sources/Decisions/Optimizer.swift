@@ -89,7 +89,7 @@ public struct Optimizer: Sendable {
             BrokenRow(row: rows[i], held: Proportion(successes: runs.count - failures[i], n: runs.count),
                       observed: runs.compactMap { $0.verdicts[i].observed }.isEmpty ? nil : Estimate(runs.compactMap { $0.verdicts[i].observed }))
         }
-        return CandidateOutcome(values: values, replications: runs.count, cost: Estimate(runs.map(\.cost)), feasible: verdict!, broken: broken)
+        return CandidateOutcome(values: values, indices: indices, replications: runs.count, cost: Estimate(runs.map(\.cost)), feasible: verdict!, broken: broken)
     }
 }
 

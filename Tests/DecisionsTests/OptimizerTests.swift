@@ -80,3 +80,15 @@ struct OptimizerTests {
         #expect(rows.map(\.name) == ["api latency_p99 below 280ms", "api slo latency_p95 below 200ms"])
     }
 }
+
+@Suite("optimize's winner")
+struct OptimizeWinnerTests {
+    @Test("between equal costs the winner is the setting listed cheaper, not the one whose text sorts first")
+    func tieGoesToTheCheaperListed() throws {
+        // A CPU target that never bites (no HPA pressure at this load) leaves every cost equal.
+        let text = optimizeScenario.replacingOccurrences(of: "    replicas: 5", with: "    replicas: {min: 6, max: 6, initial: 6}\n    autoscaling:\n      hpa: {metrics: [{metric: cpu_utilization, target: 70%}]}")
+        let r = try optimizer(["services.api.autoscaling.hpa.metrics[0].target=90%,70%,50%"], text: text).run(jobs: 2)
+        #expect(Set(r.evaluated.compactMap { $0.cost?.mean }).count == 1)
+        #expect(r.winner?.values == ["90%"])
+    }
+}
