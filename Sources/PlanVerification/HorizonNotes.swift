@@ -21,19 +21,27 @@ enum HorizonNotes {
 
     /// Stations whose backlog grew in any replication, with how often and whether it drained.
     static func backlogs(_ digests: [RunDigest], factor: Double, several: Bool) -> [String] {
-        var order: [String] = [], kinds: [String: String] = [:], grew: [String: Int] = [:], collapsed: [String: Int] = [:]
+        var order: [String] = [], kinds: [String: String] = [:], grew: [String: Int] = [:]
+        var growing: [String: Int] = [:], queued: [String: Int] = [:]
         for d in digests {
-            var counted = Set<String>(), growing = Set<String>()
+            // A station's last stretch in the run says how the run left it.
+            var last: [String: RunDigest.Backlogged] = [:]
             for b in d.backlogs {
                 if !order.contains(b.station) { order.append(b.station); kinds[b.station] = b.kind }
-                if counted.insert(b.station).inserted { grew[b.station, default: 0] += 1 }
-                if b.untilEnd && growing.insert(b.station).inserted { collapsed[b.station, default: 0] += 1 }
+                last[b.station] = b
+            }
+            for (station, b) in last {
+                grew[station, default: 0] += 1
+                if b.untilEnd { growing[station, default: 0] += 1 } else if b.atEnd > 0 { queued[station, default: 0] += 1 }
             }
         }
         let n = digests.count, at = several ? " at traffic \(Wording.ratio(factor))" : ""
         return order.map { station in
             let kind = kinds[station].map { " (\($0))" } ?? ""
-            let still = collapsed[station].map { ", still growing at the end in \($0)" } ?? ", drained by the end"
+            let drained = grew[station]! - (growing[station] ?? 0) - (queued[station] ?? 0)
+            let ends = [growing[station].map { "still growing at the end in \($0)" }, queued[station].map { "still queued at the end in \($0)" },
+                        drained > 0 ? "drained by the end in \(drained)" : nil].compactMap { $0 }
+            let still = " (" + ends.joined(separator: ", ") + ")"
             let unsized = kinds[station] == "consumer group" ? "; the plan does not size consumer groups" : ""
             return "\(station)\(kind)\(at): a backlog grew for minutes in \(grew[station]!) of \(n) replication\(n == 1 ? "" : "s")\(still)\(unsized)"
         }

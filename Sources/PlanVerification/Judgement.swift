@@ -12,6 +12,8 @@ struct Judgement {
     let autoscaled: Bool
     let slo: SLOVerification?
     let peakReplicas: Estimate
+    let turnedAway: Estimate
+    let turnedAwayShare: Estimate?
     let reachedPlan: Proportion
     let replicaHeadroom: Estimate
     let safetyFactor: Double
@@ -22,6 +24,7 @@ struct Judgement {
 
     var verdict: Verdict {
         if let slo, slo.held.successes < slo.held.n { return slo.held.successes == 0 ? .sloFails : .sloAtRisk }
+        if turnedAway.max > 0 { return .turnsAway }
         if autoscaled && reachedPlan.successes > 0 { return .planReached }
         // A fixed fleet's spare capacity is its target over the utilisation it ran at.
         let spare = autoscaled ? replicaHeadroom.mean : utilizationAtPlan.map { targetUtilization / $0.mean } ?? 1
@@ -31,6 +34,10 @@ struct Judgement {
     var explanation: String {
         var parts: [String] = []
         if let slo { parts.append(sloClause(slo)) }
+        if turnedAway.max > 0 {
+            let share = turnedAwayShare.map { ", \(Wording.percent($0.mean)) of arrivals" } ?? ""
+            parts.append("it turned away \(Wording.estimate(turnedAway, Wording.requests)) requests a run (full queue or queue timeout\(share)), which no latency counts")
+        }
         parts.append(replicaClause)
         if let safetyLeft {
             let util = utilizationAtPlan.map { ", where the plan's fleet would run at \(Wording.percent($0.mean)) (counted at \(Wording.percent(targetUtilization)))" } ?? ""

@@ -55,6 +55,11 @@ public struct ServiceVerification: Hashable, Sendable, Codable {
     public let peakReplicas: Estimate
     /// Replications in which the autoscaler used at least the plan's count.
     public let reachedPlan: Proportion
+    /// Requests a full queue dropped or a queue timeout turned away after warm-up, per
+    /// replication: the run's latency statistic counts only those served.
+    public let turnedAway: Estimate
+    /// The same as a share of the service's arrivals; nil when nothing arrived.
+    public let turnedAwayShare: Estimate?
     /// The busiest sample's arrivals per second after warm-up, per replication.
     public let peakArrivalRps: Estimate
     /// Peak arrivals ÷ (plan's instances × per-instance capacity): how busy the plan's fleet
@@ -95,6 +100,9 @@ public enum Verdict: String, Hashable, Sendable, Codable {
     case sloFails = "slo_fails"
     /// The SLO failed in some replications.
     case sloAtRisk = "slo_at_risk"
+    /// The SLO held (or there is none), but requests were dropped or timed out in a queue: the
+    /// latency of those served hides the ones that were not.
+    case turnsAway = "turns_away"
     /// The autoscaler used all the plan's instances (or more): the simulation wanted at least
     /// what the formula gave.
     case planReached = "plan_reached"

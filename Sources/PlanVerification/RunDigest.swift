@@ -11,6 +11,9 @@ struct RunDigest: Sendable {
         let samplesWithin: Double?
         let peakReplicas: Int
         let peakArrivalRps: Double
+        /// Requests dropped by a full queue or timed out in one after warm-up.
+        let turnedAway: Int
+        let arrivals: Int
         /// Cost per measured hour in the scenario's reporting currency; nil without a rate.
         let costPerHour: Double?
     }
@@ -21,6 +24,8 @@ struct RunDigest: Sendable {
         let kind: String?
         /// Still growing when the run ended: a collapse rather than a surge it caught up with.
         let untilEnd: Bool
+        /// Waiting at or for the station when the run ended (0: it drained).
+        let atEnd: Int
     }
 
     /// By service name.
@@ -39,12 +44,12 @@ struct RunDigest: Sendable {
                 sloValue: sv.slo.flatMap { Self.statistic($0.metric, summary.latency) },
                 samplesWithin: sv.slo != nil && withCompletions > 0 ? 1 - Double(summary.sloBreaches) / Double(withCompletions) : nil,
                 peakReplicas: samples.map(\.replicas).max() ?? summary.maxReplicas,
-                peakArrivalRps: samples.map(\.arrivalRate).max() ?? 0,
+                peakArrivalRps: samples.map(\.arrivalRate).max() ?? 0, turnedAway: summary.dropped + summary.timedOut, arrivals: summary.arrivals,
                 costPerHour: hours > 0 ? summary.cost(in: r.currencies.lead).map { $0 / hours } : nil)
         }
         services = out
         let kinds = Dictionary(r.services.map { ($0.service, $0.kind) }, uniquingKeysWith: { a, _ in a })
-        backlogs = r.backlogs.map { Backlogged(station: $0.service, kind: kinds[$0.service] ?? nil, untilEnd: $0.untilEnd) }
+        backlogs = r.backlogs.map { Backlogged(station: $0.service, kind: kinds[$0.service] ?? nil, untilEnd: $0.untilEnd, atEnd: $0.backlogAtEnd) }
     }
 
     static func statistic(_ m: Metric, _ l: LatencySummary?) -> Double? {

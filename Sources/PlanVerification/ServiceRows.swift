@@ -18,7 +18,8 @@ enum ServiceRows {
         }
         let judged = Judgement(
             planInstances: n, autoscaled: HorizonScenario.autoscales(sv), slo: slo, peakReplicas: estimate { Double($0.peakReplicas) },
-            reachedPlan: Proportion(successes: runs.filter { $0.peakReplicas >= n }.count, n: runs.count),
+            turnedAway: estimate { Double($0.turnedAway) },
+            turnedAwayShare: Estimate(runs.filter { $0.arrivals > 0 }.map { Double($0.turnedAway) / Double($0.arrivals) }), reachedPlan: Proportion(successes: runs.filter { $0.peakReplicas >= n }.count, n: runs.count),
             replicaHeadroom: estimate { Double(n) / Double(max(1, $0.peakReplicas)) }, safetyFactor: row.safetyFactor,
             safetyLeft: Estimate(runs.filter { $0.peakArrivalRps > 0 }.map { row.requiredRps / $0.peakArrivalRps }),
             peakArrivalRps: estimate(\.peakArrivalRps),
@@ -30,7 +31,7 @@ enum ServiceRows {
             seasonalFactor: run.seasonal[name]!,
             featureInteractionFactor: row.featureInteractionFactor, safetyFactor: row.safetyFactor, plannedRps: row.requiredRps,
             planInstances: n, scenarioMaxReplicas: sv.replicas.max, verifiedMaxReplicas: copy.replicas.max, autoscaled: judged.autoscaled,
-            slo: slo, peakReplicas: judged.peakReplicas, reachedPlan: judged.reachedPlan, peakArrivalRps: judged.peakArrivalRps,
+            slo: slo, peakReplicas: judged.peakReplicas, reachedPlan: judged.reachedPlan, turnedAway: judged.turnedAway, turnedAwayShare: judged.turnedAwayShare, peakArrivalRps: judged.peakArrivalRps,
             utilizationAtPlan: judged.utilizationAtPlan, targetUtilization: row.targetUtilization, replicaHeadroom: judged.replicaHeadroom,
             safetyLeft: judged.safetyLeft, costPerHour: Estimate(runs.compactMap(\.costPerHour)),
             planCostPerHour: row.monthlyCost(in: lead).map { $0 / plan.hoursPerMonth },

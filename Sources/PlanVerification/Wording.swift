@@ -24,6 +24,9 @@ public enum Wording {
     /// Replicas: a whole number when every replication agreed, else one decimal.
     public static func count(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v) }
 
+    /// `421,758`: a count of requests, whole and grouped.
+    public static func requests(_ v: Double) -> String { formatGrouped(Int(v.rounded())) }
+
     /// `3 of 5 replications`.
     public static func share(_ p: Proportion) -> String { "\(p.successes) of \(p.n) replication\(p.n == 1 ? "" : "s")" }
 

@@ -18,7 +18,7 @@ extension PlanVerificationRenderer {
         let money = v.currency.rawValue.lowercased()
         var lines = [csvLine(["service", "months", "traffic_multiplier", "planned_rps", "plan_instances", "verified_max_replicas", "autoscaled",
                               "slo_metric", "slo_objective_seconds", "slo_mean", "slo_ci_half_width", "slo_held", "replications",
-                              "samples_within_mean", "peak_replicas_mean", "peak_replicas_ci_half_width", "peak_replicas_max", "reached_plan",
+                              "samples_within_mean", "peak_replicas_mean", "peak_replicas_ci_half_width", "peak_replicas_max", "reached_plan", "turned_away_mean",
                               "replica_headroom_mean", "utilization_at_plan_mean", "safety_left_mean",
                               "cost_per_hour_\(money)_mean", "cost_per_hour_\(money)_ci_half_width", "plan_cost_per_hour_\(money)", "verdict"])]
         func f(_ x: Double?) -> String { x.map { String(format: "%.6g", $0) } ?? "" }
@@ -28,7 +28,7 @@ extension PlanVerificationRenderer {
                                       "\(s.autoscaled)", s.slo?.metric.rawValue ?? "", f(s.slo?.objectiveSeconds), f(s.slo?.value?.mean),
                                       f(s.slo?.value?.halfWidth), s.slo.map { "\($0.held.successes)" } ?? "", "\(s.peakReplicas.n)",
                                       f(s.slo?.samplesWithin?.mean), f(s.peakReplicas.mean), f(s.peakReplicas.halfWidth), f(s.peakReplicas.max),
-                                      "\(s.reachedPlan.successes)", f(s.replicaHeadroom.mean), f(s.utilizationAtPlan?.mean), f(s.safetyLeft?.mean),
+                                      "\(s.reachedPlan.successes)", f(s.turnedAway.mean), f(s.replicaHeadroom.mean), f(s.utilizationAtPlan?.mean), f(s.safetyLeft?.mean),
                                       f(s.costPerHour?.mean), f(s.costPerHour?.halfWidth), f(s.planCostPerHour), s.verdict.rawValue]))
             }
         }
