@@ -6,7 +6,7 @@ import Simulation
 enum HorizonNotes {
     static func general(_ s: Scenario, plan: CapacityPlan, duration: Double) -> [String] {
         var notes = ["each horizon's copy: traffic × growth × seasonal × feature interaction (no safety factor), surges on top as written; "
-                     + "each autoscaled service's max raised to the plan's instances (min unchanged) and its initial replicas grown with the traffic; "
+                     + "each autoscaled service's max raised to the plan's instances (min unchanged), starting with the replicas its opening traffic needs; "
                      + "databases at the plan's cores, read replicas and connections"
                      + (s.eventBus?.consumerGroups.isEmpty == false ? "; consumer groups as in the scenario (the plan does not size them)" : "")]
         let routes = s.traffic.map { $0.routeNames } ?? []

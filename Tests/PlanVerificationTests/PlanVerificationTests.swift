@@ -49,7 +49,7 @@ struct PlanVerificationTests {
         return (plan, try PlanVerifier.verify(s, plan: plan, options: SimulationOptions(scenario: s), replications: replications, jobs: jobs))
     }
 
-    @Test("the horizon copy's rate is peak × growth^months × seasonal × feature, without safety; max raised to the plan, min kept, initial grown")
+    @Test("the horizon copy's rate is peak × growth^months × seasonal × feature, without safety; max raised to the plan, min kept, initial for the opening rate")
     func copyScalesTrafficWithoutSafety() throws {
         let s = try ScenarioLoader.parse(Self.yaml(), file: "test.yaml", overrides: [])
         let plan = Planner.plan(s)
@@ -63,7 +63,10 @@ struct PlanVerificationTests {
         #expect(abs(row.requiredRps - expected * 3) < 1e-9 * expected, "the plan's own rate carries the safety factor")
         let sv = try #require(copy.services["s"])
         #expect(sv.replicas.max == row.instancesRequired && row.instancesRequired > 4)
-        #expect(sv.replicas.min == 2 && sv.replicas.initial == 5, "2 initial × 2.41 traffic, rounded up")
+        #expect(sv.replicas.min == 2 && sv.replicas.initial == 5, "241 req/s at the start ÷ 56 req/s per pod at 70 %, rounded up")
+        let quiet = try ScenarioLoader.parse(Self.yaml(), file: "test.yaml", overrides: ["traffic.profile={kind: points, points: [{at: 0m, multiplier: 0.5}, {at: 5m, multiplier: 1}]}"])
+        let opening = try #require(PlanVerifier.runs(quiet, plan: Planner.plan(quiet), now: Date()).first?.scenario.services["s"])
+        #expect(opening.replicas.initial == 3, "half the rate at the start: 120.6 ÷ 56")
     }
 
     @Test("a season the plan raised to a larger surge is not multiplied twice: the copy scales by the seasonal factor and replays the surge")
