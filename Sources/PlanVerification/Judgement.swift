@@ -9,6 +9,7 @@ struct Judgement {
     static let generousRatio = 1.5
 
     let planInstances: Int
+    let minReplicas: Int
     let autoscaled: Bool
     let slo: SLOVerification?
     let peakReplicas: Estimate
@@ -68,10 +69,20 @@ struct Judgement {
         if reachedPlan.successes > 0 {
             let when = reachedPlan.successes == reachedPlan.n ? "" : " in \(Wording.share(reachedPlan))"
             if peak > planInstances {
-                return "the autoscaler went up to \(peak) replicas\(when), beyond the plan's \(planInstances): the formula under-counts this traffic"
+                let went = "the autoscaler went up to \(peak) replicas\(when), beyond the plan's \(planInstances)"
+                // The plan's fleet would have carried the peak at its target: the autoscaler's
+                // reaction to the ramp overshot, not the formula.
+                if !failing, let u = utilizationAtPlan, u.mean <= targetUtilization {
+                    return went + ", though the plan's count would have run at \(Wording.percent(u.mean)) at the peak: the autoscaler overshoots on the ramp"
+                }
+                return went + ": the formula under-counts this traffic"
             }
             if failing { return "the autoscaler used all \(planInstances) instances the plan gives\(when): the formula's count is too few for this traffic" }
             return "the autoscaler used all \(planInstances) instances the plan gives\(when): what this traffic takes, with none to spare"
+        }
+        if peakReplicas.max <= Double(minReplicas) {
+            return "the autoscaler never left the service's min of \(minReplicas)" + (planInstances == minReplicas ? ", which is the plan's count too" : "")
+                + (failing ? ": more instances in the plan would not help" : "")
         }
         if failing {
             return "yet the autoscaler never used more than \(peak) of the plan's \(planInstances): a larger count would not help — "

@@ -41,9 +41,13 @@ public struct ServiceVerification: Hashable, Sendable, Codable {
     public let seasonalFactor: Double
     public let featureInteractionFactor: Double
     public let safetyFactor: Double
+    /// The surge the plan raised its season to, when one did; the copy replays it as written.
+    public let boundBySurge: String?
     /// The plan's required rate: the projection with the safety factor.
     public let plannedRps: Double
     public let planInstances: Int
+    /// The service's min replicas: the plan never counts fewer, the copy keeps it.
+    public let minReplicas: Int
     /// The scenario's max, and the max in the verification run (raised to the plan's count).
     public let scenarioMaxReplicas: Int
     public let verifiedMaxReplicas: Int
@@ -53,7 +57,8 @@ public struct ServiceVerification: Hashable, Sendable, Codable {
     public let slo: SLOVerification?
     /// The most replicas after warm-up, per replication.
     public let peakReplicas: Estimate
-    /// Replications in which the autoscaler used at least the plan's count.
+    /// Replications in which the autoscaler scaled to at least the plan's count (a plan at the
+    /// min is not reached by a fleet that never left it).
     public let reachedPlan: Proportion
     /// Requests a full queue dropped or a queue timeout turned away after warm-up, per
     /// replication: the run's latency statistic counts only those served.

@@ -40,11 +40,14 @@ public enum PlanVerificationRenderer {
     /// or "traffic per service" when the services' own factors differ.
     static func horizonTitle(_ h: HorizonVerification) -> String {
         guard let first = h.services.first else { return "Month \(h.months)" }
+        var surges: [String] = []
+        for s in h.services { if let b = s.boundBySurge, !surges.contains(b) { surges.append(b) } }
+        let bound = surges.isEmpty ? "" : "; the plan's season is surge \(surges.joined(separator: ", ")), which the copy replays as written"
         guard h.services.allSatisfy({ $0.trafficMultiplier == first.trafficMultiplier && $0.safetyFactor == first.safetyFactor }) else {
-            return "Month \(h.months): traffic per service (growth × seasonal × feature), without the safety factor"
+            return "Month \(h.months): traffic per service (growth × seasonal × feature), without the safety factor" + bound
         }
         return "Month \(h.months): traffic \(Wording.ratio(first.trafficMultiplier)) (growth \(Wording.ratio(first.growthMultiplier)) × seasonal "
-            + "\(Wording.ratio(first.seasonalFactor)) × feature \(Wording.ratio(first.featureInteractionFactor)); the plan adds safety \(Wording.ratio(first.safetyFactor)))"
+            + "\(Wording.ratio(first.seasonalFactor)) × feature \(Wording.ratio(first.featureInteractionFactor)); the plan adds safety \(Wording.ratio(first.safetyFactor))\(bound))"
     }
 
     static func table(_ h: HorizonVerification, currency: Currency) -> TextTable {

@@ -167,19 +167,21 @@ struct PlanVerificationTests {
 
     @Test("verdicts, most pressing first: a failed SLO, then requests turned away, then the plan's count reached, then spare capacity from ×1.5")
     func verdictOrder() throws {
-        func judge(held: Int, turnedAway: Double = 0, peak: Double, plan: Int = 10) throws -> Judgement {
+        func judge(held: Int, turnedAway: Double = 0, peak: Double, plan: Int = 10, util: Double = 0.5) throws -> Judgement {
             let slo = SLOVerification(metric: .latencyP99, objectiveSeconds: 1, value: Estimate([0.5]), held: Proportion(successes: held, n: 2), samplesWithin: nil)
-            return Judgement(planInstances: plan, autoscaled: true, slo: slo, peakReplicas: try #require(Estimate([peak, peak])),
-                             turnedAway: try #require(Estimate([0, turnedAway])), turnedAwayShare: Estimate([0, turnedAway / 1000]), reachedPlan: Proportion(successes: peak >= Double(plan) ? 2 : 0, n: 2),
+            return Judgement(planInstances: plan, minReplicas: 2, autoscaled: true, slo: slo, peakReplicas: try #require(Estimate([peak, peak])),
+                             turnedAway: try #require(Estimate([0, turnedAway])), turnedAwayShare: Estimate([0, turnedAway / 1000]), reachedPlan: Proportion(successes: peak >= Double(plan) && peak > 2 ? 2 : 0, n: 2),
                              replicaHeadroom: try #require(Estimate([Double(plan) / peak, Double(plan) / peak])), safetyFactor: 2,
-                             safetyLeft: Estimate([1.2, 1.2]), peakArrivalRps: try #require(Estimate([100, 100])), utilizationAtPlan: Estimate([0.5, 0.5]),
+                             safetyLeft: Estimate([1.2, 1.2]), peakArrivalRps: try #require(Estimate([100, 100])), utilizationAtPlan: Estimate([util, util]),
                              targetUtilization: 0.7)
         }
         #expect(try judge(held: 0, turnedAway: 5, peak: 10).verdict == .sloFails)
         #expect(try judge(held: 1, peak: 4).verdict == .sloAtRisk)
         #expect(try judge(held: 2, turnedAway: 5, peak: 10).verdict == .turnsAway)
         #expect(try judge(held: 2, peak: 10).verdict == .planReached)
-        #expect(try judge(held: 2, peak: 12).explanation.contains("went up to 12 replicas, beyond the plan's 10: the formula under-counts"))
+        #expect(try judge(held: 2, peak: 12, util: 0.9).explanation.contains("went up to 12 replicas, beyond the plan's 10: the formula under-counts"))
+        #expect(try judge(held: 2, peak: 12).explanation.contains("though the plan's count would have run at 50% at the peak: the autoscaler overshoots"))
+        #expect(try judge(held: 2, peak: 2, plan: 2).explanation.contains("never left the service's min of 2, which is the plan's count too"))
         #expect(try judge(held: 2, peak: 6.6).verdict == .planGenerous)
         #expect(try judge(held: 2, peak: 6.7).verdict == .agrees)
     }
