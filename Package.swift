@@ -44,12 +44,16 @@ let package = Package(
             .unsafeFlags(["-O", "-enforce-exclusivity=unchecked"]),
         ]),
         .target(name: "Reporting", dependencies: [
-            "CapsimModel", "Planning", "Simulation", "Autoscaling", "LoadGen", "Calibration", "Decisions", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            "CapsimModel", "Planning", "Simulation", "PlanVerification", "Autoscaling", "LoadGen", "Calibration", "Decisions",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         .target(name: "Checks", dependencies: ["CapsimModel", "Simulation"]),
         /// Decisions over many runs: sweeps (grids of scenario values, run with common random
         /// numbers, sharded across processes), and the searches built on them.
         .target(name: "Decisions", dependencies: ["CapsimModel", "Simulation", "Checks", "Store"]),
+        /// `plan --verify`: the plan's horizons replayed by the simulator (the one module that
+        /// needs both engines, so neither depends on the other).
+        .target(name: "PlanVerification", dependencies: ["CapsimModel", "Planning", "Simulation"]),
         /// SHA-256 for the store's scenario fingerprints and the service core's HMAC/PBKDF2.
         .target(name: "Hashing"),
         .target(name: "ServiceCore", dependencies: [
@@ -74,7 +78,7 @@ let package = Package(
         ]),
         .target(name: "EthiopianCalendar"),
         .executableTarget(name: "capsim", dependencies: [
-            "CapsimModel", "Planning", "Reporting", "Simulation", "Autoscaling", "Store", "Checks", "EthiopianCalendar",
+            "CapsimModel", "Planning", "PlanVerification", "Reporting", "Simulation", "Autoscaling", "Store", "Checks", "EthiopianCalendar",
             "ServiceCore", "LoadGen", "Calibration", "Decisions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -89,6 +93,7 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Simulation", "Planning", "CapsimModel", "Autoscaling", "LoadGen", "Calibration"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Simulation", "CapsimModel"]),
         .testTarget(name: "DecisionsTests", dependencies: ["Decisions", "Store", "Simulation", "CapsimModel", "Reporting"]),
+        .testTarget(name: "PlanVerificationTests", dependencies: ["PlanVerification", "Planning", "Simulation", "CapsimModel", "Reporting"]),
         .testTarget(name: "ServiceCoreTests", dependencies: [
             "ServiceCore", "LoadGen", "Calibration", .product(name: "Hummingbird", package: "hummingbird"),
         ]),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CapsimModel
+import Foundation
 import Planning
 import Reporting
 
@@ -11,6 +12,7 @@ struct Plan: ParsableCommand {
         discussion: """
         required = current peak × (1 + monthly growth)^months × seasonal × feature interaction × safety.
         Ranges in the scenario (low..high) give p10/p50/p90 from seeded Monte Carlo draws.
+        --verify simulates each horizon's projected traffic on the plan's fleet instead of printing the plan.
         """)
 
     @Argument(help: "The scenario file (YAML).")
@@ -34,6 +36,8 @@ struct Plan: ParsableCommand {
     @Option(help: "Also write a capacity report: FILE.html (charts) or FILE.md (Markdown).")
     var report: String?
 
+    @OptionGroup var verification: VerifyOptions
+
     @OptionGroup var store: StoreOptions
 
     var horizons: [Int]? {
@@ -54,8 +58,15 @@ struct Plan: ParsableCommand {
 
     func run() throws {
         let (scenario, scenarioText) = try ScenarioLoader.loadWithText(path: file, overrides: overrides)
-        let plan = Planner.plan(scenario, horizons: try horizons, draws: draws)
-        try emit(PlanRenderer.render(plan, as: format), to: out)
+        // One date for the plan and its verification: calendar seasons depend on it.
+        let now = Date()
+        let plan = Planner.plan(scenario, horizons: try horizons, draws: draws, now: now)
+        if verification.verify {
+            let verified = try verification.run(scenario, plan: plan, now: now, file: file)
+            try emit(PlanVerificationRenderer.render(verified, as: format), to: out)
+        } else {
+            try emit(PlanRenderer.render(plan, as: format), to: out)
+        }
         guard !store.noStore || report != nil else { return }
         let params = RunParameters(command: "plan", file: file, overrides: overrides, seed: scenario.seed, horizons: plan.totals.map(\.months), draws: plan.draws)
         if store.noStore {
