@@ -216,9 +216,7 @@ public struct HPAController: Sendable {
                 } else {
                     result = .failure(MetricFailure(metric: .cpuUtilization, message: "did not receive metrics for targeted pods (pods might be unready)"))
                 }
-            } else if case .object(let type) = spec.source {
-                result = calc.wholeServiceReplicas(current: obs.replicas, metric: spec.metric, value: obs.metrics[spec.metric], target: spec.target, type: type, pods: obs.pods)
-            } else if case .external(let type) = spec.source {
+            } else if let type = spec.source.targetType {
                 result = calc.wholeServiceReplicas(current: obs.replicas, metric: spec.metric, value: obs.metrics[spec.metric], target: spec.target, type: type, pods: obs.pods)
             } else {
                 result = calc.podsMetricReplicas(current: obs.replicas, metric: spec.metric, value: obs.metrics[spec.metric],

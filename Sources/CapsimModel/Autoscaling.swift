@@ -148,11 +148,12 @@ public enum HPAMetricSource: Hashable, Sendable, Codable {
     case object(HPATargetType)
     case external(HPATargetType)
 
-    /// The value is the service's total, not a per-pod average.
-    public var isWholeService: Bool {
+    /// An Object or External metric's target type; nil for Resource and Pods metrics, whose
+    /// value is per pod.
+    public var targetType: HPATargetType? {
         switch self {
-        case .object, .external: return true
-        case .resource, .pods: return false
+        case .object(let t), .external(let t): return t
+        case .resource, .pods: return nil
         }
     }
 }

@@ -29,7 +29,7 @@ public struct IndexedJob: Sendable {
     /// A DNS-1123 name (lowercase letters, digits and '-', at most 63 characters).
     public var name: String {
         let cleaned = ("capsim-sweep-" + scenarioName.lowercased()).map { $0.isLetter && $0.isASCII || $0.isNumber ? $0 : "-" }
-        var s = String(cleaned).replacingOccurrences(of: "--", with: "-")
+        var s = String(cleaned)
         while s.contains("--") { s = s.replacingOccurrences(of: "--", with: "-") }
         return String(s.prefix(63)).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
     }

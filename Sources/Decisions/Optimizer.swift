@@ -64,20 +64,17 @@ public struct Optimizer: Sendable {
         let values = zip(knobs, indices).map { $0.values[$1] }
         // Each value loaded alone in init; together they may still contradict (min above max).
         let scenario = try ScenarioLoader.parse(text, file: file, overrides: overrides + zip(knobs, values).map { "\($0.path)=\($1)" })
-        let rows = constraints, cost = "cost_\(scenario.currency.reportIn.rawValue.lowercased())"
+        let rows = constraints, currency = scenario.currency.reportIn
         var runs: [Run] = []
         var failures = Array(repeating: 0, count: rows.count)
         var verdict: Bool?
         while verdict == nil {
             let start = runs.count, batch = min(jobs, replications - start)
             let done = try ParallelRuns.map(count: batch, jobs: jobs) { k in
-                var o = SimulationOptions(scenario: scenario)
-                if let duration { o.duration = duration; if o.warmup >= duration { o.warmup = 0 } }
-                if let seed { o.seed = seed }
+                var o = SweepRunner.options(scenario, duration: duration, seed: seed)
                 o.seed = Replications.seed(start + k, of: o.seed)
                 let r = try Simulator(scenario: scenario, options: o).run()
-                let total = ReplicationMetrics(r).rows.first { $0.subject == "platform" && $0.metric == cost }?.value ?? 0
-                return Run(cost: total, verdicts: ExpectationChecker.check(rows, scenario: scenario, result: r))
+                return Run(cost: ReplicationMetrics.platformCost(r, in: currency), verdicts: ExpectationChecker.check(rows, scenario: scenario, result: r))
             }
             for run in done where verdict == nil {
                 runs.append(run)

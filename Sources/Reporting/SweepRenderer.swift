@@ -24,7 +24,7 @@ public enum SweepRenderer {
     /// The columns shown when none are asked for: the platform's cost, and the p99 and peak
     /// replicas of each service the sweep varies (of every service when it varies none).
     public static func defaultMetrics(_ s: SweepSummary) -> [Metric] {
-        let available = Set(s.points.first?.metrics.rows.map { "\($0.subject)\u{0}\($0.metric)" } ?? [])
+        let available = available(s)
         var seen = Set<String>()
         let services = (s.points.first?.metrics.rows ?? []).filter { $0.subject.hasPrefix("service ") && seen.insert($0.subject).inserted }.map(\.subject)
         var varied: [String] = []
@@ -41,8 +41,13 @@ public enum SweepRenderer {
 
     /// Names every metric a `--metric` may ask for that the sweep does not have.
     public static func unknown(_ metrics: [Metric], in s: SweepSummary) -> [Metric] {
-        let available = Set(s.points.first?.metrics.rows.map { "\($0.subject)\u{0}\($0.metric)" } ?? [])
+        let available = available(s)
         return metrics.filter { !available.contains("\($0.subject)\u{0}\($0.metric)") }
+    }
+
+    /// "subject\0metric" of every metric the sweep measured.
+    static func available(_ s: SweepSummary) -> Set<String> {
+        Set(s.points.first?.metrics.rows.map { "\($0.subject)\u{0}\($0.metric)" } ?? [])
     }
 
     public static func table(_ s: SweepSummary, metrics: [Metric]) -> String {
@@ -97,16 +102,16 @@ public enum SweepRenderer {
     /// expectation as subject "expectation NAME", metric held_share, its Wilson interval as the CI.
     public static func csv(_ s: SweepSummary) -> String {
         func f(_ v: Double?) -> String { v.map { String(format: "%.6g", $0) } ?? "" }
-        var lines = [(["point"] + s.definition.paths + ["subject", "metric", "n", "mean", "ci_low", "ci_high", "min", "max"]).map(ReplicationRenderer.csvField).joined(separator: ",")]
+        var lines = [csvLine(["point"] + s.definition.paths + ["subject", "metric", "n", "mean", "ci_low", "ci_high", "min", "max"])]
         for p in s.points {
-            let lead = ["\(p.index + 1)"] + p.values.map(ReplicationRenderer.csvField)
+            let lead = ["\(p.index + 1)"] + p.values
             for r in p.metrics.rows {
                 let e = r.estimate
-                lines.append((lead + [ReplicationRenderer.csvField(r.subject), r.metric, e.map { "\($0.n)" } ?? "0", f(e?.mean), f(e?.low), f(e?.high), f(e?.min), f(e?.max)]).joined(separator: ","))
+                lines.append(csvLine(lead + [r.subject, r.metric, e.map { "\($0.n)" } ?? "0", f(e?.mean), f(e?.low), f(e?.high), f(e?.min), f(e?.max)]))
             }
             for x in p.expectations {
                 let (lo, hi) = x.held.interval
-                lines.append((lead + [ReplicationRenderer.csvField("expectation " + x.name), "held_share", "\(x.held.n)", f(x.held.share), f(lo), f(hi), "", ""]).joined(separator: ","))
+                lines.append(csvLine(lead + ["expectation " + x.name, "held_share", "\(x.held.n)", f(x.held.share), f(lo), f(hi), "", ""]))
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -5,7 +5,8 @@ import Foundation
 public enum ParallelRuns {
     /// `work(i)` for every i in 0..<count. Workers take the next index as they free up, so a
     /// slow piece does not hold the others back. After a failure no new piece starts, and the
-    /// lowest-numbered failure is thrown whatever order the threads met them in.
+    /// lowest-numbered failure is thrown whatever order the threads met them in. `progress`
+    /// hears 1, 2, 3 … in order, one call at a time, whichever thread finished.
     public static func map<T: Sendable>(count: Int, jobs: Int, progress: (@Sendable (Int) -> Void)? = nil,
                                         work: @escaping @Sendable (Int) throws -> T) throws -> [T] {
         precondition(count >= 0 && jobs >= 1)
@@ -15,7 +16,7 @@ public enum ParallelRuns {
             while !box.failed, let i = next.take(below: count) {
                 do {
                     box.set(i, .success(try work(i)))
-                    if let progress, let n = done.take(below: count) { progress(n + 1) }
+                    if let progress { done.report(below: count, progress) }
                 } catch {
                     box.set(i, .failure(error))
                 }
@@ -33,6 +34,13 @@ public enum ParallelRuns {
             guard value < n else { return nil }
             value += 1
             return value - 1
+        }
+        /// Takes the next count and reports it while holding the lock, so counts arrive in order.
+        func report(below n: Int, _ f: (Int) -> Void) {
+            lock.lock(); defer { lock.unlock() }
+            guard value < n else { return }
+            value += 1
+            f(value)
         }
     }
 

@@ -31,7 +31,7 @@ public struct ReplicationMetrics: Hashable, Sendable, Codable {
         }
         // The platform as a whole: what a sweep or a search weighs configurations by.
         rows += [Row(subject: "platform", metric: "instance_hours", value: r.services.reduce(0) { $0 + $1.instanceHours }),
-                 Row(subject: "platform", metric: "cost_\(lead.rawValue.lowercased())", value: r.services.reduce(0) { $0 + ($1.cost(in: lead) ?? 0) })]
+                 Row(subject: "platform", metric: "cost_\(lead.rawValue.lowercased())", value: Self.platformCost(r, in: lead))]
         for x in r.routes {
             let subject = "route \(x.route)"
             let failed = (x.failed ?? 0) + (x.dropped ?? 0) + (x.timedOut ?? 0) + (x.errors ?? 0)
@@ -48,6 +48,11 @@ public struct ReplicationMetrics: Hashable, Sendable, Codable {
             }
         }
         self.rows = rows
+    }
+
+    /// The platform's instance cost of a run in `currency`, an unpriced station counting zero.
+    public static func platformCost(_ r: SimulationResult, in currency: Currency) -> Double {
+        r.services.reduce(0) { $0 + ($1.cost(in: currency) ?? 0) }
     }
 
     static func latency(_ subject: String, _ l: LatencySummary?) -> [Row] {

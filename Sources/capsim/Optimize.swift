@@ -70,7 +70,8 @@ struct Optimize: ParsableCommand {
         let line = ProgressLine(noun: "candidates")
         let result: OptimizeResult
         do {
-            result = try optimizer.run(jobs: jobs) { p in line.callback?(p.candidates, p.replications) }
+            // A search has no known end: say how far it has got, not a share of a total.
+            result = try optimizer.run(jobs: jobs) { p in line.show("\(p.candidates) run with \(p.replications) simulations") }
         } catch let e as SimulationError {
             printErr(e.message(file: file))
             throw ExitCode(e.exitCode)

@@ -36,13 +36,12 @@ struct VerifyOptions: ParsableArguments {
         let tty = isatty(2) == 1
         var progress: (@Sendable (Int, Int) -> Void)?
         if tty {
-            let shown = Highest(), started = Date()
+            let started = Date()
+            // Counts arrive in order, one at a time (`ParallelRuns`).
             progress = { done, total in
-                shown.raise(to: done) {
-                    let left = Date().timeIntervalSince(started) / Double(done) * Double(total - done)
-                    let eta = done < total ? ", about \(formatDuration((left / 10).rounded(.up) * 10)) left" : ""
-                    FileHandle.standardError.write(Data("\r\u{1B}[Kplan --verify: \(done) of \(total) runs done\(eta)".utf8))
-                }
+                let left = Date().timeIntervalSince(started) / Double(done) * Double(total - done)
+                let eta = done < total ? ", about \(formatDuration((left / 10).rounded(.up) * 10)) left" : ""
+                FileHandle.standardError.write(Data("\r\u{1B}[Kplan --verify: \(done) of \(total) runs done\(eta)".utf8))
             }
         }
         defer { if tty { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
@@ -53,19 +52,5 @@ struct VerifyOptions: ParsableArguments {
             printErr(e.message(file: file))
             throw ExitCode(e.exitCode)
         }
-    }
-}
-
-/// The most runs reported done so far: workers report from their own threads, and a count
-/// that arrives late must not move the line backwards.
-final class Highest: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    /// Runs `show` (under the lock, so lines come out in order) when `n` is a new highest.
-    func raise(to n: Int, show: () -> Void) {
-        lock.lock(); defer { lock.unlock() }
-        guard n > value else { return }
-        value = n
-        show()
     }
 }

@@ -99,12 +99,17 @@ final class ProgressLine: @unchecked Sendable {
         guard tty else { return nil }
         return { [self] done, total in
             let wall = Date().timeIntervalSince(started)
-            guard wall > 2 else { return }
             let eta = done > 0 ? wall / Double(done) * Double(total - done) : 0
-            lock.lock(); defer { lock.unlock() }
-            drawn = true
-            FileHandle.standardError.write(Data("\r\(noun): \(done) of \(total) done, about \(formatDuration(eta.rounded())) left ".utf8))
+            show("\(done) of \(total) done, about \(formatDuration(eta.rounded())) left")
         }
+    }
+
+    /// "NOUN: TEXT" in place, on a terminal, once the command has run two seconds.
+    func show(_ text: String) {
+        guard tty, Date().timeIntervalSince(started) > 2 else { return }
+        lock.lock(); defer { lock.unlock() }
+        drawn = true
+        FileHandle.standardError.write(Data("\r\(noun): \(text) ".utf8))
     }
 
     func finish() { lock.lock(); defer { lock.unlock() }; if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
