@@ -51,8 +51,15 @@ public struct HPAController: Sendable {
     }
 
     var calculator: ReplicaCalculator {
-        ReplicaCalculator(tolerances: Tolerances(hpa.tolerance), cpuInitializationPeriod: hpa.cpuInitializationPeriod,
+        ReplicaCalculator(tolerances: tolerances, cpuInitializationPeriod: hpa.cpuInitializationPeriod,
                           initialReadinessDelay: hpa.initialReadinessDelay)
+    }
+
+    /// The cluster-wide tolerance, overridden per direction by `behavior.scaleUp.tolerance` /
+    /// `scaleDown.tolerance` (upstream reads them only from a behavior block that exists).
+    var tolerances: Tolerances {
+        guard usesBehavior else { return Tolerances(hpa.tolerance) }
+        return Tolerances(scaleDown: hpa.behavior.scaleDown.tolerance ?? hpa.tolerance, scaleUp: hpa.behavior.scaleUp.tolerance ?? hpa.tolerance)
     }
 
     /// True when the scenario wrote a `behavior` block. Upstream API defaulting fills behavior
@@ -98,15 +105,11 @@ public struct HPAController: Sendable {
                      metricValue: value, reason: reason)
         }
 
-        if current == 0 {
+        if current == 0 && minReplicas != 0 {
             // Upstream: `scale.Spec.Replicas == 0 && minReplicas != 0` → ScalingActive=False
-            // "ScalingDisabled". With minReplicas 0 upstream would read the metrics, but
-            // Resource and Pods metrics need pods, so nothing can scale from zero either
-            // (only Object/External metrics scale from zero, R1.6).
-            let reason = minReplicas != 0
-                ? "scaling is disabled since the replica count of the target is zero"
-                : "no pods to read Resource or Pods metrics from: cannot scale from zero"
-            return decision("disabled", 0, nil, reason)
+            // "ScalingDisabled". With minReplicas 0 the metrics are read (scale from zero):
+            // Resource and Pods metrics have no pod to read, Object and External ones do (R1.6).
+            return decision("disabled", 0, nil, "scaling is disabled since the replica count of the target is zero")
         }
         if current > maxReplicas {
             storeScaleEvent(current, maxReplicas, now)
@@ -208,7 +211,11 @@ public struct HPAController: Sendable {
         var failures: [MetricFailure] = []
         for spec in hpa.metrics {
             let result: Result<MetricProposal, MetricFailure>
-            if spec.metric == .cpuUtilization {
+            if spec.metric == .memoryUtilization {
+                result = obs.pods.isEmpty
+                    ? .failure(MetricFailure(metric: .memoryUtilization, message: "no pods returned by selector while calculating replica count"))
+                    : calc.resourceReplicas(current: obs.replicas, pods: obs.pods, target: spec.target, resource: .memory)
+            } else if spec.metric == .cpuUtilization {
                 if !obs.pods.isEmpty {
                     result = calc.resourceReplicas(current: obs.replicas, pods: obs.pods, target: spec.target)
                 } else if let value = obs.metrics[.cpuUtilization] {

@@ -2,27 +2,56 @@ import CapsimModel
 
 /// What a controller sees at one sync: the same shape whether it comes from the simulator's
 /// metrics recorder or from a recorded metrics file (`capsim replay`), so both run the same
-/// policy code.
+/// policy code. Every field a cluster's recording can hold about a pod that upstream's
+/// `groupPods`, `getReadyPodsCount` and the metric clients read has a place here.
 public struct PodSample: Hashable, Sendable, Codable {
     public let name: String
-    /// Ready (passing readiness) at the observation time.
+    /// The Ready condition's status at the observation time.
     public let ready: Bool
     /// Seconds since the pod started (its `status.startTime`).
     public let age: Double
     /// Seconds since the pod last became ready, when known (the readiness transition time).
+    /// Kept for recordings written before `readySince`: on a not-ready pod it says "was ready once".
     public let readyFor: Double?
-    /// CPU request in millicores.
-    public let cpuRequest: Double
+    /// CPU request in millicores; nil when the pod's containers request none.
+    public let cpuRequest: Double?
     /// Measured CPU usage in millicores over the metrics window; nil = no metric (a missing pod).
     public let cpuUsage: Double?
     /// Age of the CPU sample's window start, relative to the pod's start (metrics-server's
-    /// window); nil when unknown. Used for the cpuInitializationPeriod rule.
+    /// `timestamp − window`); nil when unknown. Used for the cpuInitializationPeriod rule.
     public let metricWindow: Double?
+    /// `status.phase`.
+    public var phase: PodPhase = .running
+    /// The pod has a deletion timestamp (it is terminating).
+    public var deleting = false
+    /// Seconds since the Ready condition's last transition, in either direction
+    /// (`lastTransitionTime`); nil when unknown, which reads as "long ago" like upstream's zero time.
+    public var readySince: Double?
+    /// Memory request and measured usage in bytes; nil when absent.
+    public var memoryRequest: Double?
+    public var memoryUsage: Double?
+    /// This pod's own samples of Pods metrics (the custom metrics API's per-pod values);
+    /// empty when only the service-level average is known.
+    public var metrics: [Metric: Double] = [:]
 
-    public init(name: String, ready: Bool, age: Double, readyFor: Double? = nil, cpuRequest: Double, cpuUsage: Double?, metricWindow: Double? = nil) {
+    public init(name: String, ready: Bool, age: Double, readyFor: Double? = nil, cpuRequest: Double?, cpuUsage: Double?, metricWindow: Double? = nil) {
         self.name = name; self.ready = ready; self.age = age; self.readyFor = readyFor
         self.cpuRequest = cpuRequest; self.cpuUsage = cpuUsage; self.metricWindow = metricWindow
     }
+
+    /// Upstream `groupPods`' first test: a deleting or Failed pod is set apart entirely.
+    public var ignored: Bool { deleting || phase == .failed }
+    /// Upstream `getReadyPodsCount`: phase Running and the Ready condition True (a deleting
+    /// pod still counts there).
+    public var runningAndReady: Bool { phase == .running && ready }
+}
+
+/// A pod's `status.phase`, as Kubernetes spells it.
+public enum PodPhase: String, Hashable, Sendable, Codable, CaseIterable {
+    case pending = "Pending"
+    case running = "Running"
+    case succeeded = "Succeeded"
+    case failed = "Failed"
 }
 
 public struct Observation: Hashable, Sendable {

@@ -63,6 +63,18 @@ enum ReplayFields {
         return .success(c.millicores)
     }
 
+    static func memory(_ text: String, shown: String) -> Result<Double, Message> {
+        guard let m = Memory(parsing: text), m.bytes.isFinite else { return .failure(Message("expected a memory quantity like \"512Mi\", got \(shown)")) }
+        return .success(m.bytes)
+    }
+
+    /// A pod phase as Kubernetes writes it (`Running`); lower case is accepted too.
+    static func phase(_ text: String, shown: String) -> Result<PodPhase, Message> {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if let p = PodPhase.allCases.first(where: { $0.rawValue == t || $0.rawValue.lowercased() == t }) { return .success(p) }
+        return .failure(Message("expected a pod phase (\(orList(PodPhase.allCases.map(\.rawValue)))), got \(shown)"))
+    }
+
     static func duration(_ text: String, shown: String) -> Result<Double, Message> {
         guard let d = Duration(parsing: text) else { return .failure(Message("expected a duration like \"10m\", got \(shown)")) }
         return .success(d.seconds)

@@ -5,7 +5,7 @@ import Foundation
 
 extension ReplayReader {
     static let csvColumns = ["t", "service", "metric", "value", "pod"]
-    static let podMetrics = ["cpu_usage", "cpu_request", "ready", "age", "ready_for"]
+    static let podMetrics = PodFields.keys.filter { $0 != "name" }
 
     /// One CSV observation under construction: the rows sharing (service, t).
     struct Group {
@@ -108,22 +108,22 @@ extension ReplayReader {
 
         if !pod.isEmpty {
             let key = "pods[\(pod)].\(metric)"
-            guard Self.podMetrics.contains(metric) else {
+            let podMetric = ReplayFields.serviceMetric(metric)
+            guard Self.podMetrics.contains(metric) || podMetric != nil else {
                 let hint = ReplayFields.suggestion(metric, among: Self.podMetrics).map { "; did you mean \(quoted($0))?" }
-                    ?? " (a pod row gives one of \(Self.podMetrics.joined(separator: ", ")))"
+                    ?? " (a pod row gives one of \(Self.podMetrics.joined(separator: ", ")), or the pod's own sample of a service metric)"
                 fail("pods[\(pod)]", "unknown pod field \(quoted(metric))\(hint)")
                 return
             }
             guard claim(key, "\(metric) of pod \(pod)") else { return }
             if g.pods[pod] == nil { g.podOrder.append(pod); g.pods[pod] = PodFields(name: pod, firstLine: n) }
-            if metric == "ready" {
-                switch ReplayFields.bool(value, shown: shown) {
-                case .success(let b): g.pods[pod]!.ready = b
-                case .failure(let m): fail(key, m.text)
-                }
-            } else if !g.pods[pod]!.set(metric, text: value, shown: shown, report: { fail(key, $0) }) {
-                g.bad = true
+            if value.isEmpty && (PodFields.nullable.contains(metric) || podMetric != nil) { return }   // absent
+            let ok = if let podMetric {
+                g.pods[pod]!.setMetric(podMetric, text: value, shown: shown, report: { fail(key, $0) })
+            } else {
+                g.pods[pod]!.set(metric, text: value, shown: shown, report: { fail(key, $0) })
             }
+            if !ok { g.bad = true }
             return
         }
         if metric == "replicas" {
@@ -176,11 +176,12 @@ extension ReplayReader {
         var pods: [PodSample] = []
         for name in g.podOrder {
             let pod = g.pods[name]!
-            let missing = ["ready", "age", "cpu_request"].filter { g.rows["pods[\(name)].\($0)"] == nil }
+            let missing = PodFields.required.dropFirst().filter { g.rows["pods[\(name)].\($0)"] == nil }
             if !missing.isEmpty {
-                problems.add(pod.firstLine, "pods[\(name)]", "no \(orList(missing)) row for pod \(name) at \(g.timeText): a pod needs ready, age and cpu_request")
+                problems.add(pod.firstLine, "pods[\(name)]", "no \(orList(Array(missing))) row for pod \(name) at \(g.timeText): a pod needs ready and age")
                 ok = false
             }
+            for c in pod.conflicts() { problems.add(pod.firstLine, "pods[\(name)].\(c.field)", c.message); ok = false }
             if let s = pod.sample { pods.append(s) }
         }
         guard ok, let replicas = g.replicas else { return }

@@ -5,7 +5,7 @@ import Foundation
 
 extension ReplayReader {
     static let topKeys = ["t", "service", "replicas", "pods", "metrics", "routes"]
-    static let podKeys = ["name", "ready", "age", "ready_for", "cpu_request", "cpu_usage"]
+    static let podKeys = PodFields.keys + ["metrics"]
 
     mutating func readJSONLines(_ text: String) {
         for (n, line) in Self.lines(text) where !Self.skippable(line) {
@@ -124,21 +124,30 @@ extension ReplayReader {
             for (key, v) in fields {
                 let p = "\(path).\(key)"
                 if !Self.podKeys.contains(key) { problems.add(n, path, ReplayFields.unknownKey(key, among: Self.podKeys)); ok = false; continue }
-                if v.isNull && (key == "cpu_usage" || key == "ready_for") { continue }
+                if v.isNull && PodFields.nullable.contains(key) { continue }
                 switch key {
                 case "name":
                     if case .string(let s) = v, !s.isEmpty { pod.name = s } else { problems.add(n, p, "expected the pod's name, got \(v.shown)"); ok = false }
-                case "ready":
-                    if case .bool(let b) = v { pod.ready = b } else { problems.add(n, p, "expected true or false, got \(v.shown)"); ok = false }
+                case "ready", "deleting":
+                    if case .bool(let b) = v { _ = pod.set(key, text: b ? "true" : "false", shown: v.shown) { _ in } } else { problems.add(n, p, "expected true or false, got \(v.shown)"); ok = false }
+                case "metrics":
+                    if v.isNull { continue }
+                    guard case .object(let ms) = v else { problems.add(n, p, "expected the pod's own metric samples like {\"queue_length\": 12}, got \(v.shown)"); ok = false; continue }
+                    for (name, mv) in ms {
+                        guard let metric = ReplayFields.serviceMetric(name) else { problems.add(n, p, ReplayFields.unknownMetric(name)); ok = false; continue }
+                        if mv.isNull { continue }
+                        ok = pod.setMetric(metric, text: mv.scalarText ?? "", shown: mv.shown) { problems.add(n, "\(p).\(name)", $0) } && ok
+                    }
                 default:
                     ok = pod.set(key, text: v.scalarText ?? "", shown: v.shown) { problems.add(n, p, $0) } && ok
                 }
             }
             let given = Set(fields.map(\.key))
-            for key in ["name", "ready", "age", "cpu_request"] where !given.contains(key) {
-                problems.add(n, path, "missing \"\(key)\"" + (key == "cpu_request" ? " (the pod's CPU request, like \"250m\")" : ""))
+            for key in PodFields.required where !given.contains(key) {
+                problems.add(n, path, "missing \"\(key)\"")
                 ok = false
             }
+            for c in pod.conflicts() { problems.add(n, "\(path).\(c.field)", c.message); ok = false }
             if let name = pod.name {
                 if let first = names[name] { problems.add(n, "\(path).name", "a second pod named \(quoted(name)) (pods[\(first)] has the first)"); ok = false }
                 names[name] = names[name] ?? i

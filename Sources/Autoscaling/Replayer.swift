@@ -181,8 +181,8 @@ public struct Replayer: Sendable {
     static func withDerivedCPU(_ o: Observation) -> Observation {
         guard o.metrics[.cpuUtilization] == nil else { return o }
         let shares = o.pods.compactMap { p -> Double? in
-            guard p.ready, let u = p.cpuUsage, u.isFinite, p.cpuRequest > 0 else { return nil }
-            return u / p.cpuRequest
+            guard p.ready, let u = p.cpuUsage, u.isFinite, let r = p.cpuRequest, r > 0 else { return nil }
+            return u / r
         }
         guard !shares.isEmpty else { return o }
         var metrics = o.metrics

@@ -10,8 +10,9 @@ import CapsimModel
 /// Both bounds are inclusive: no change iff `1 − scaleDown ≤ ratio ≤ 1 + scaleUp`. This is the
 /// current (≥ v1.33) form; RC-old's `math.Abs(1.0-usageRatio) <= tolerance` differs only at the
 /// exact upper edge (R1.4, V13: ratio 1.1 is "within" here, so 10 pods stay 10).
-/// capsim's `HPA.tolerance` is the cluster-wide scalar (`--horizontal-pod-autoscaler-tolerance`),
-/// used for both directions; per-direction tolerances (R1.3) are not in the scenario format.
+/// capsim's `HPA.tolerance` is the cluster-wide scalar (`--horizontal-pod-autoscaler-tolerance`);
+/// `behavior.scale_up.tolerance` / `scale_down.tolerance` override one direction (R1.3,
+/// `HPAController.tolerances`).
 struct Tolerances: Hashable, Sendable {
     var scaleDown: Double
     var scaleUp: Double
@@ -55,16 +56,29 @@ struct MetricFailure: Error, Hashable, Sendable {
     let message: String
 }
 
-/// Pods split as upstream `groupPods` does (R2.1). `ignored` (deletion timestamp or phase
-/// Failed) has no `PodSample` equivalent: the caller simply leaves such pods out.
+/// Pods split as upstream `groupPods` does (R2.1): `ignored` (a deletion timestamp or phase
+/// Failed), `unready` (Pending, or the CPU readiness rules), `missing` (no sample), `ready`.
 struct PodGroups: Hashable, Sendable {
     var ready: [PodSample] = []
     var unready: [PodSample] = []
     var missing: [PodSample] = []
+    var ignored: [PodSample] = []
 }
 
-/// One pod's CPU figures in integer milli-units, as upstream's `PodMetric.Value` and request map.
-struct PodCPU: Hashable, Sendable {
+/// The Resource metrics a pod reports (`v1.ResourceName`): only CPU has readiness rules.
+enum PodResource: String, Hashable, Sendable {
+    case cpu, memory
+
+    var metric: Metric { self == .cpu ? .cpuUtilization : .memoryUtilization }
+    func request(_ pod: PodSample) -> Double? { self == .cpu ? pod.cpuRequest : pod.memoryRequest }
+    func usage(_ pod: PodSample) -> Double? {
+        guard let u = self == .cpu ? pod.cpuUsage : pod.memoryUsage, u.isFinite, u >= 0 else { return nil }
+        return u
+    }
+}
+
+/// One pod's resource figures in integer milli-units, as upstream's `PodMetric.Value` and request map.
+struct PodUse: Hashable, Sendable {
     var usage: Int64
     var request: Int64
 }
@@ -78,52 +92,48 @@ struct ReplicaCalculator: Sendable {
 
     // MARK: groupPods (R2.1)
 
-    /// Upstream `groupPods` for the CPU resource, in its order of checks, mapped onto `PodSample`:
+    /// Upstream `groupPods` (replica_calculator.go), in its order of checks:
     ///
-    /// - **Pending → unready.** `PodSample` has no phase; a pod that is not ready *and* has no
-    ///   CPU sample is taken to be Pending (still being scheduled or pulled — metrics-server
-    ///   reports nothing for it). Interpretation: upstream would call a Running, not-ready pod
-    ///   without a sample "missing"; capsim cannot tell the two apart and picks Pending.
-    /// - **No metric → missing.** A ready pod without `cpuUsage`.
-    /// - **CPU readiness rules** (only for the CPU resource):
-    ///   - inside `startTime + cpuInitializationPeriod` (i.e. `age < cpuInit`; at exactly
-    ///     `age == cpuInit` the pod is out of init, §6): unready if not ready, or if the sample
-    ///     window does not lie entirely after the last readiness transition
-    ///     (`metricTimestamp < lastTransition + window` ⇔ window start < transition, with the
-    ///     window start = `metricWindow` and the transition = `age − readyFor`, both relative to
-    ///     the pod's start; a window starting exactly at the transition is fresh, §6). When
-    ///     `readyFor` or `metricWindow` is unknown the sample is taken as fresh.
-    ///   - past init: unready only if not ready **and** the last transition was within
-    ///     `initialReadinessDelay` of the start ("never became ready"). Mapping: a not-ready pod
-    ///     with `readyFor == nil` never became ready, so its condition's last transition is at
-    ///     its start → unready; a not-ready pod with `readyFor` set was ready once and went
-    ///     NotReady after that → counted ready, its metric used (T `TestGroupPods` "count in an
-    ///     unready pod that was ready after initialization period"). `PodSample` does not say
-    ///     *when* a pod went NotReady, so `initialReadinessDelay` cannot be compared exactly;
-    ///     this mapping misjudges only a pod that flapped NotReady within the delay of its start.
-    /// - Everything else is ready.
-    func groupPods(_ pods: [PodSample]) -> PodGroups {
+    /// 1. a deletion timestamp or phase Failed → **ignored** (left out of every count);
+    /// 2. phase Pending → **unready**;
+    /// 3. no sample (`sample(pod) == nil`) → **missing** — whatever the Ready condition says;
+    /// 4. only for the CPU resource (`cpuRules`), the readiness rules:
+    ///    - inside `startTime + cpuInitializationPeriod` (`age < cpuInit`; at exactly
+    ///      `age == cpuInit` the pod is out of init, §6): unready if not ready, or if the sample
+    ///      window does not lie entirely after the Ready condition's last transition
+    ///      (`metric.Timestamp.Before(lastTransition + window)` ⇔ window start < transition, with
+    ///      the window start = `metricWindow` and the transition = `age − readySince`, both
+    ///      relative to the pod's start; a window starting exactly at the transition is fresh, §6);
+    ///    - past init: unready only if not ready **and** `startTime + initialReadinessDelay` is
+    ///      after the last transition ("never became ready").
+    ///    An unknown transition reads as upstream's zero `lastTransitionTime` (long before the
+    ///    start): fresh inside init, "never ready" past it — except that a not-ready pod with
+    ///    `readyFor` (the older field) was ready once and counts ready (T `TestGroupPods`
+    ///    "count in an unready pod that was ready after initialization period").
+    /// 5. everything else is ready. For other metrics (memory, Pods metrics) steps 1–3 only, so a
+    ///    Running, not-Ready pod's sample counts.
+    func groupPods(_ pods: [PodSample], cpuRules: Bool = true, sample: (PodSample) -> Double? = { PodResource.cpu.usage($0) }) -> PodGroups {
         var g = PodGroups()
         for pod in pods {
-            if !pod.ready && Self.usage(pod) == nil { g.unready.append(pod); continue }   // Pending
-            if Self.usage(pod) == nil { g.missing.append(pod); continue }
-            let unready: Bool
-            if pod.age < cpuInitializationPeriod {
-                // startTime.Add(cpuInitializationPeriod).After(now)
-                if !pod.ready {
-                    unready = true
-                } else if let readyFor = pod.readyFor, let windowStart = pod.metricWindow {
-                    unready = windowStart < pod.age - readyFor
-                } else {
-                    unready = false
-                }
-            } else {
-                // condition False && startTime + delay After lastTransition
-                unready = !pod.ready && pod.readyFor == nil
-            }
-            if unready { g.unready.append(pod) } else { g.ready.append(pod) }
+            if pod.ignored { g.ignored.append(pod); continue }
+            if pod.phase == .pending { g.unready.append(pod); continue }
+            if sample(pod) == nil { g.missing.append(pod); continue }
+            if cpuRules && cpuUnready(pod) { g.unready.append(pod) } else { g.ready.append(pod) }
         }
         return g
+    }
+
+    /// Step 4 of `groupPods` for a Running pod with a CPU sample.
+    func cpuUnready(_ pod: PodSample) -> Bool {
+        let transition = pod.readySince.map { pod.age - $0 } ?? (pod.ready ? pod.readyFor.map { pod.age - $0 } : nil)
+        if pod.age < cpuInitializationPeriod {
+            if !pod.ready { return true }
+            guard let transition, let windowStart = pod.metricWindow else { return false }
+            return windowStart < transition
+        }
+        guard !pod.ready else { return false }
+        if let transition { return transition < initialReadinessDelay }
+        return pod.readyFor == nil
     }
 
     // MARK: GetResourceUtilizationRatio (R1.5, U)
@@ -131,7 +141,7 @@ struct ReplicaCalculator: Sendable {
     /// Upstream `GetResourceUtilizationRatio`: the ratio of **sums** over the pods given, with
     /// the utilisation an integer percent truncated (`int32((metricsTotal*100)/requestsTotal)`).
     /// Returns nil when `requestsTotal == 0` (newer upstream: "no metrics returned matched known pods").
-    static func utilizationRatio(_ pods: [PodCPU], targetUtilization: Int64) -> (ratio: Double, utilization: Int64)? {
+    static func utilizationRatio(_ pods: [PodUse], targetUtilization: Int64) -> (ratio: Double, utilization: Int64)? {
         var metricsTotal: Int64 = 0, requestsTotal: Int64 = 0
         for p in pods { metricsTotal += p.usage; requestsTotal += p.request }
         guard requestsTotal > 0 else { return nil }
@@ -147,22 +157,18 @@ struct ReplicaCalculator: Sendable {
         return Int64(min(x.rounded(), 1e15))
     }
 
-    /// A pod's CPU sample, nil when absent or not a usable number (then the pod is "missing").
-    static func usage(_ pod: PodSample) -> Double? {
-        guard let u = pod.cpuUsage, u.isFinite, u >= 0 else { return nil }
-        return u
-    }
-
     /// The CPU target as upstream's integer percent (`targetAverageUtilization`), from capsim's
     /// fraction (0.7 → 70). Rounded, because 0.29 × 100 is 28.999… in Double.
     static func targetPercent(_ fraction: Double) -> Int64 { Int64((fraction * 100).rounded()) }
 
     // MARK: GetResourceReplicas (R1.5, R2.2, R2.3)
 
-    /// Upstream `GetResourceReplicas` for a CPU `Utilization` target, exactly:
-    /// 1. any pod without a CPU request makes the metric invalid ("missing request for cpu");
-    /// 2. `groupPods`; unready pods' metrics are dropped; no ready pod with a sample → invalid
-    ///    ("did not receive metrics for targeted pods (pods might be unready)");
+    /// Upstream `GetResourceReplicas` for a `Utilization` target (CPU or memory), exactly:
+    /// 1. any pod (ignored ones included, as `calculatePodRequests` lists them all) without a
+    ///    request for the resource makes the metric invalid ("missing request for cpu");
+    /// 2. `groupPods` (CPU readiness rules for CPU only); ignored and unready pods' metrics are
+    ///    dropped; no ready pod with a sample → invalid ("did not receive metrics for targeted
+    ///    pods (pods might be unready)");
     /// 3. `usageRatio` over the ready pods (R1.5);
     /// 4. simple path when there is no missing pod and no scale-up with unready pods:
     ///    within tolerance → current, else `ceil(ratio × readyPodCount)`;
@@ -172,23 +178,25 @@ struct ReplicaCalculator: Sendable {
     ///    are not filled. The tolerance is then checked on the **new** ratio only; within it, or
     ///    a direction flip, or a count moving against the ratio → current; else
     ///    `ceil(newRatio × len(metrics))`. `ceil` is capped at Int32.max as RC-new does.
-    func resourceReplicas(current: Int, pods: [PodSample], target: Double) -> Result<MetricProposal, MetricFailure> {
+    func resourceReplicas(current: Int, pods: [PodSample], target: Double, resource: PodResource = .cpu) -> Result<MetricProposal, MetricFailure> {
+        let metric = resource.metric
         let targetUtilization = Self.targetPercent(target)
-        guard targetUtilization > 0 else { return .failure(MetricFailure(metric: .cpuUtilization, message: "the CPU target must be above 0 %")) }
-        if let pod = pods.first(where: { Self.milli($0.cpuRequest) <= 0 }) {
-            return .failure(MetricFailure(metric: .cpuUtilization, message: "missing request for cpu in pod \(pod.name)"))
+        guard targetUtilization > 0 else { return .failure(MetricFailure(metric: metric, message: "the \(resource.rawValue) target must be above 0 %")) }
+        if let pod = pods.first(where: { Self.milli(resource.request($0) ?? 0) <= 0 }) {
+            return .failure(MetricFailure(metric: metric, message: "missing request for \(resource.rawValue) in pod \(pod.name)"))
         }
-        let groups = groupPods(pods)
-        var metrics = groups.ready.map { PodCPU(usage: Self.milli(Self.usage($0) ?? 0), request: Self.milli($0.cpuRequest)) }
+        func request(_ pod: PodSample) -> Int64 { Self.milli(resource.request(pod) ?? 0) }
+        let groups = groupPods(pods, cpuRules: resource == .cpu, sample: resource.usage)
+        var metrics = groups.ready.map { PodUse(usage: Self.milli(resource.usage($0) ?? 0), request: request($0)) }
         guard !metrics.isEmpty,
               let (usageRatio, utilization) = Self.utilizationRatio(metrics, targetUtilization: targetUtilization) else {
-            return .failure(MetricFailure(metric: .cpuUtilization, message: "did not receive metrics for targeted pods (pods might be unready)"))
+            return .failure(MetricFailure(metric: metric, message: "did not receive metrics for targeted pods (pods might be unready)"))
         }
         let readyPodCount = groups.ready.count
-        let head = "cpu \(utilization)% of request vs target \(targetUtilization)%"
+        let head = "\(resource.rawValue) \(utilization)% of request vs target \(targetUtilization)%"
         let value = Double(utilization) / 100
         func proposal(_ replicas: Int, _ hold: Hold?, _ text: String) -> Result<MetricProposal, MetricFailure> {
-            .success(MetricProposal(metric: .cpuUtilization, replicas: replicas, value: value, ratio: usageRatio, hold: hold, text: text))
+            .success(MetricProposal(metric: metric, replicas: replicas, value: value, ratio: usageRatio, hold: hold, text: text))
         }
 
         let scaleUpWithUnready = !groups.unready.isEmpty && usageRatio > 1.0
@@ -205,17 +213,17 @@ struct ReplicaCalculator: Sendable {
             if usageRatio < 1.0 {
                 let fallbackUtilization = max(100, targetUtilization)
                 for pod in groups.missing {
-                    let request = Self.milli(pod.cpuRequest)
-                    metrics.append(PodCPU(usage: request * fallbackUtilization / 100, request: request))
+                    let request = request(pod)
+                    metrics.append(PodUse(usage: request * fallbackUtilization / 100, request: request))
                 }
                 notes.append("\(countText(groups.missing.count, "missing pod")) at \(fallbackUtilization)%")
             } else if usageRatio > 1.0 {
-                for pod in groups.missing { metrics.append(PodCPU(usage: 0, request: Self.milli(pod.cpuRequest))) }
+                for pod in groups.missing { metrics.append(PodUse(usage: 0, request: request(pod))) }
                 notes.append("\(countText(groups.missing.count, "missing pod")) at 0%")
             }
         }
         if scaleUpWithUnready {
-            for pod in groups.unready { metrics.append(PodCPU(usage: 0, request: Self.milli(pod.cpuRequest))) }
+            for pod in groups.unready { metrics.append(PodUse(usage: 0, request: request(pod))) }
             notes.append("\(countText(groups.unready.count, "unready pod")) at 0%")
         }
         // Requests are all > 0 (checked above), so the ratio exists.
@@ -256,95 +264,7 @@ struct ReplicaCalculator: Sendable {
         return .success(MetricProposal(metric: .cpuUtilization, replicas: n, value: Double(utilization) / 100, ratio: ratio, hold: nil, text: "\(head): ratio \(fmt2(ratio)) → \(n) pods"))
     }
 
-    // MARK: GetMetricReplicas → calcPlainMetricReplicas (R1.6, R2.3 last bullet)
-
-    /// A Pods-type metric with an `AverageValue` target (upstream `GetMetricReplicas` →
-    /// `calcPlainMetricReplicas`), over capsim's service-level figures.
-    ///
-    /// Interpretation (capsim has no per-pod custom metrics): `value` is the per-pod average
-    /// over the pods that serve, i.e. the ready pods (`obs.pods` with `ready`, or all
-    /// `obs.replicas` when the observation has no pod list); `usageRatio = value / target`.
-    /// Not-ready pods play upstream's unready (Pending) pods — for custom metrics upstream
-    /// checks no readiness, and a pod that is not serving reports nothing. There are no
-    /// missing pods (an average has no per-pod gaps). Then as upstream:
-    /// simple path unless scaling up with unready pods — within tolerance → current, else
-    /// `ceil(ratio × readyPods)`; on a scale-up with unready pods they count 0, so
-    /// `newRatio = value × ready / (ready + unready) / target`, and within tolerance or a flip →
-    /// current, else `ceil(newRatio × (ready + unready))` (= `ceil(Σ / target)`).
-    /// The upstream average is an int64 division of milli-values; capsim keeps the Double.
-    func podsMetricReplicas(current: Int, metric: Metric, value: Double?, target: Double, pods: [PodSample]) -> Result<MetricProposal, MetricFailure> {
-        guard target > 0 else { return .failure(MetricFailure(metric: metric, message: "the \(metric.rawValue) target must be above 0")) }
-        guard let value else { return .failure(MetricFailure(metric: metric, message: "no \(metric.rawValue) metric in the observation")) }
-        guard value.isFinite, value >= 0 else { return .failure(MetricFailure(metric: metric, message: "invalid \(metric.rawValue) value \(value)")) }
-        let readyPodCount = pods.isEmpty ? current : pods.filter(\.ready).count
-        let unreadyCount = pods.isEmpty ? 0 : pods.count - readyPodCount
-        guard readyPodCount > 0 else {
-            return .failure(MetricFailure(metric: metric, message: "did not receive metrics for targeted pods (pods might be unready)"))
-        }
-        let usageRatio = value / target
-        let head = "\(metric.rawValue) \(formatValue(value, of: metric)) per pod vs target \(formatValue(target, of: metric))"
-        func proposal(_ replicas: Int, _ hold: Hold?, _ text: String) -> Result<MetricProposal, MetricFailure> {
-            .success(MetricProposal(metric: metric, replicas: replicas, value: value, ratio: usageRatio, hold: hold, text: text))
-        }
-        let scaleUpWithUnready = unreadyCount > 0 && usageRatio > 1.0
-        if !scaleUpWithUnready {
-            if tolerances.isWithin(usageRatio) { return proposal(current, .tolerance, "\(withinText(usageRatio)) (\(head))") }
-            let n = ceilCount(usageRatio * Double(readyPodCount))
-            return proposal(n, nil, "\(head): ratio \(fmt2(usageRatio)) → \(n) pods")
-        }
-        let total = readyPodCount + unreadyCount
-        let newUsageRatio = value * Double(readyPodCount) / Double(total) / target
-        let rebalanced = "\(head) on \(countText(readyPodCount, "ready pod")), counting \(countText(unreadyCount, "unready pod")) at 0"
-        if tolerances.isWithin(newUsageRatio) {
-            return proposal(current, .tolerance, "\(withinText(newUsageRatio)) after rebalancing (\(rebalanced))")
-        }
-        if newUsageRatio < 1.0 {
-            return proposal(current, .directionFlip, "\(rebalanced): ratio \(fmt2(usageRatio)) becomes \(fmt2(newUsageRatio)), reversing the direction → keep \(current)")
-        }
-        let newReplicas = ceilCount(newUsageRatio * Double(total))
-        if newReplicas < current {
-            return proposal(current, .countFlip, "\(rebalanced): ratio \(fmt2(newUsageRatio)) → \(newReplicas) pods moves against the ratio → keep \(current)")
-        }
-        return proposal(newReplicas, nil, "\(rebalanced): ratio \(fmt2(newUsageRatio)) → \(newReplicas) pods")
-    }
-
-    /// Upstream `GetObjectMetricReplicas` / `GetExternalMetricReplicas` (a `Value` target) through
-    /// `getUsageRatioReplicaCount`: within tolerance of value ÷ target keep the count, else
-    /// ceil(ratio × ready pods), the ready pods counted as `getReadyPodsCount` does. And
-    /// `GetObjectPerPodMetricReplicas` / `GetExternalPerPodMetricReplicas` (`AverageValue`):
-    /// within tolerance of value ÷ (target × current) keep, else ceil(value ÷ target).
-    func wholeServiceReplicas(current: Int, metric: Metric, value: Double?, target: Double, type: HPATargetType, pods: [PodSample]) -> Result<MetricProposal, MetricFailure> {
-        guard target > 0 else { return .failure(MetricFailure(metric: metric, message: "the \(metric.rawValue) target must be above 0")) }
-        guard let value else { return .failure(MetricFailure(metric: metric, message: "no \(metric.rawValue) metric in the observation")) }
-        guard value.isFinite, value >= 0 else { return .failure(MetricFailure(metric: metric, message: "invalid \(metric.rawValue) value \(value)")) }
-        let shown = formatValue(value, of: metric), goal = formatValue(target, of: metric)
-        switch type {
-        case .value:
-            let ratio = value / target
-            let head = "\(metric.rawValue) \(shown) vs target value \(goal)"
-            if current == 0 {
-                let n = ceilCount(ratio)
-                return .success(MetricProposal(metric: metric, replicas: n, value: value, ratio: ratio, hold: nil, text: "\(head): ratio \(fmt2(ratio)) → \(n) pods from zero"))
-            }
-            if tolerances.isWithin(ratio) {
-                return .success(MetricProposal(metric: metric, replicas: current, value: value, ratio: ratio, hold: .tolerance, text: "\(withinText(ratio)) (\(head))"))
-            }
-            let ready = pods.isEmpty ? current : pods.filter(\.ready).count
-            let n = ceilCount(ratio * Double(ready))
-            return .success(MetricProposal(metric: metric, replicas: n, value: value, ratio: ratio, hold: nil,
-                                           text: "\(head): ratio \(fmt2(ratio)) × \(countText(ready, "ready pod")) → \(n) pods"))
-        case .averageValue:
-            let ratio = value / (target * Double(max(current, 1)))
-            let head = "\(metric.rawValue) \(shown) vs target \(goal) per pod on \(countText(current, "pod"))"
-            if current > 0 && tolerances.isWithin(ratio) {
-                return .success(MetricProposal(metric: metric, replicas: current, value: value, ratio: ratio, hold: .tolerance, text: "\(withinText(ratio)) (\(head))"))
-            }
-            let n = ceilCount(value / target)
-            return .success(MetricProposal(metric: metric, replicas: n, value: value, ratio: ratio, hold: nil, text: "\(head): ratio \(fmt2(ratio)) → \(n) pods"))
-        }
-    }
-
-    private func withinText(_ ratio: Double) -> String {
+    func withinText(_ ratio: Double) -> String {
         let t = tolerances.scaleUp == tolerances.scaleDown ? trim(tolerances.scaleUp) : "-\(trim(tolerances.scaleDown))/+\(trim(tolerances.scaleUp))"
         return "within tolerance \(t): ratio \(fmt2(ratio))"
     }

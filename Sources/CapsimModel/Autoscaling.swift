@@ -3,6 +3,9 @@
 /// is a validation error rather than a trigger that never fires.
 public enum Metric: String, Hashable, Sendable, Codable, CaseIterable {
     case cpuUtilization = "cpu_utilization"
+    /// Memory in use against the pods' memory request: an HPA Resource metric for `replay`
+    /// (the simulator does not model memory).
+    case memoryUtilization = "memory_utilization"
     case latencyMean = "latency_mean"
     case latencyP50 = "latency_p50"
     case latencyP90 = "latency_p90"
@@ -24,7 +27,7 @@ public enum Metric: String, Hashable, Sendable, Codable, CaseIterable {
 
     public var unit: Unit {
         switch self {
-        case .cpuUtilization, .errorRate: return .fraction
+        case .cpuUtilization, .memoryUtilization, .errorRate: return .fraction
         case .latencyMean, .latencyP50, .latencyP90, .latencyP95, .latencyP99, .replicationLag: return .seconds
         case .throughput: return .rate
         case .costPerDay: return .money
@@ -33,6 +36,9 @@ public enum Metric: String, Hashable, Sendable, Codable, CaseIterable {
     }
 
     public var isLatency: Bool { unit == .seconds && self != .replicationLag }
+
+    /// A pod resource's utilization of its request: an HPA Resource metric.
+    public var isResource: Bool { self == .cpuUtilization || self == .memoryUtilization }
 
     public enum Owner { case service, consumerGroup, database, platform }
 
@@ -94,6 +100,13 @@ public struct HPAScalingRules: Hashable, Sendable, Codable {
     public let stabilizationWindow: Double
     public let selectPolicy: SelectPolicy
     public let policies: [HPAPolicy]
+    /// This direction's tolerance (`behavior.scaleUp.tolerance`, Kubernetes 1.33+); nil = the
+    /// HPA's `tolerance` (the cluster-wide flag).
+    public var tolerance: Double?
+
+    public init(stabilizationWindow: Double, selectPolicy: SelectPolicy, policies: [HPAPolicy], tolerance: Double? = nil) {
+        self.stabilizationWindow = stabilizationWindow; self.selectPolicy = selectPolicy; self.policies = policies; self.tolerance = tolerance
+    }
 }
 
 public struct HPABehavior: Hashable, Sendable, Codable {
@@ -129,13 +142,14 @@ public struct HPAMetric: Hashable, Sendable, Codable {
 
     public init(metric: Metric, target: Double, source: HPAMetricSource? = nil) {
         self.metric = metric; self.target = target
-        self.source = source ?? (metric == .cpuUtilization ? .resource : .pods)
+        self.source = source ?? (metric.isResource ? .resource : .pods)
     }
 }
 
 /// An `autoscaling/v2` metric source. Each reads the service's metric its own way
 /// (upstream `replica_calculator.go`), and the simulator feeds each accordingly:
-/// - `resource`: CPU utilization of each pod against its request (`GetResourceReplicas`);
+/// - `resource`: CPU (or, in `replay`, memory) utilization of each pod against its request
+///   (`GetResourceReplicas`);
 /// - `pods`: the average over the pods that have a sample (`GetMetricReplicas`), so the
 ///   simulator divides the service's total by its ready pods;
 /// - `object` / `external`: one value for the whole service; a `Value` target multiplies the
@@ -175,6 +189,10 @@ public struct HPA: Hashable, Sendable, Codable {
 
     /// The CPU utilisation target, if the HPA scales on CPU.
     public var cpuTarget: Double? { metrics.first { $0.metric == .cpuUtilization }?.target }
+
+    /// An Object or External metric: the only kind that reads a value with no pod running, so
+    /// the only kind that allows `minReplicas: 0` (upstream's HPAScaleToZero validation).
+    public var canScaleFromZero: Bool { metrics.contains { $0.source.targetType != nil } }
 }
 
 public struct Autoscaling: Hashable, Sendable, Codable {

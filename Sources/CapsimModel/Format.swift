@@ -34,7 +34,7 @@ public enum ScenarioFormat {
         "hpa": ["metrics", "sync_period", "tolerance", "behavior", "cpu_initialization_period", "initial_readiness_delay"],
         "hpa_metric": ["metric", "target", "type", "target_type"],
         "behavior": ["scale_up", "scale_down"],
-        "scaling_rules": ["stabilization_window", "select_policy", "policies"],
+        "scaling_rules": ["stabilization_window", "select_policy", "policies", "tolerance"],
         "hpa_policy": ["type", "value", "period"],
         "trigger": ["label", "metric", "route", "above", "below", "for", "add", "add_queue_workers", "alert", "cooldown"],
         "cache": ["hit_ratio"],

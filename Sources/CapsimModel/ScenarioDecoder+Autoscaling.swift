@@ -83,14 +83,14 @@ extension ScenarioDecoder {
     func source(_ m: Obj, _ metric: Metric) -> HPAMetricSource? {
         let kind = m.choice("type", HPAMetricKind.self)
         let targetType = m.choice("target_type", HPATargetType.self)
-        if metric == .cpuUtilization {
-            if let kind, kind != .resource { r.error(m.sub("type"), "cpu_utilization is a Resource metric (utilization of each pod's request); it takes no type \(kind.rawValue)") }
-            if targetType != nil { r.error(m.sub("target_type"), "cpu_utilization's target is a utilization; target_type is for object and external metrics") }
+        if metric.isResource {
+            if let kind, kind != .resource { r.error(m.sub("type"), "\(metric.rawValue) is a Resource metric (utilization of each pod's request); it takes no type \(kind.rawValue)") }
+            if targetType != nil { r.error(m.sub("target_type"), "\(metric.rawValue)'s target is a utilization; target_type is for object and external metrics") }
             return .resource
         }
         switch kind ?? .pods {
         case .resource:
-            r.error(m.sub("type"), "only cpu_utilization is a Resource metric here; \(metric.rawValue) is pods, object or external")
+            r.error(m.sub("type"), "only cpu_utilization and memory_utilization are Resource metrics; \(metric.rawValue) is pods, object or external")
             return nil
         case .pods:
             if targetType != nil { r.error(m.sub("target_type"), "a pods metric's target is always an average per pod; target_type is for object and external metrics") }
@@ -135,7 +135,8 @@ extension ScenarioDecoder {
             policies = items
         }
         return HPAScalingRules(stabilizationWindow: o.duration("stabilization_window") ?? def.stabilizationWindow,
-                               selectPolicy: o.choice("select_policy", SelectPolicy.self) ?? def.selectPolicy, policies: policies)
+                               selectPolicy: o.choice("select_policy", SelectPolicy.self) ?? def.selectPolicy, policies: policies,
+                               tolerance: o.percent("tolerance"))
     }
 }
 

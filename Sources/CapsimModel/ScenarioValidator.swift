@@ -158,8 +158,9 @@ struct ScenarioValidator {
     func hpa(_ h: HPA, _ path: String, replicas: Replicas) {
         check(h.syncPeriod > 0, join(path, "sync_period"), "expected a positive sync period")
         check(h.tolerance >= 0 && h.tolerance < 1, join(path, "tolerance"), "expected a tolerance of at least 0% and below 100%, got \(Percent(fraction: h.tolerance))")
-        check(replicas.min >= 1, "\(path.replacingOccurrences(of: ".autoscaling.hpa", with: "")).replicas.min", "an HPA needs min replicas ≥ 1 (with 0 the controller disables scaling), got \(replicas.min)")
-        let allowed: [Metric] = [.cpuUtilization, .latencyMean, .latencyP50, .latencyP90, .latencyP95, .latencyP99, .queueLength, .inFlight, .throughput]
+        check(replicas.min >= 1 || h.canScaleFromZero, "\(path.replacingOccurrences(of: ".autoscaling.hpa", with: "")).replicas.min",
+              "an HPA needs min replicas ≥ 1 unless one of its metrics is of type object or external (only those are read with no pod running), got \(replicas.min)")
+        let allowed: [Metric] = [.cpuUtilization, .memoryUtilization, .latencyMean, .latencyP50, .latencyP90, .latencyP95, .latencyP99, .queueLength, .inFlight, .throughput]
         for (i, m) in h.metrics.enumerated() {
             let p = r.item("\(path).metrics", i)
             if !allowed.contains(m.metric) {
@@ -170,6 +171,8 @@ struct ScenarioValidator {
         for (dir, rules) in [("scale_up", h.behavior.scaleUp), ("scale_down", h.behavior.scaleDown)] {
             let p = "\(path).behavior.\(dir)"
             check(rules.stabilizationWindow >= 0 && rules.stabilizationWindow <= 3600, join(p, "stabilization_window"), "expected 0s to 1h (the API's limit), got \(formatDuration(rules.stabilizationWindow))")
+            // The API asks only ≥ 0: a 200 % scale-down tolerance is how a team says "never on this metric's noise".
+            if let t = rules.tolerance { check(t >= 0, join(p, "tolerance"), "expected a tolerance of at least 0%, got \(Percent(fraction: t))") }
             if rules.policies.isEmpty && rules.selectPolicy != .disabled {
                 r.error(join(p, "policies"), "expected at least one policy unless select_policy is disabled")
             }

@@ -98,8 +98,12 @@ extension Simulator {
         guard var hpa = scaling.hpas[s] else { return }
         let pods = st.pods.enumerated().compactMap { i, p -> PodSample? in
             guard p.state == .starting || p.state == .ready else { return nil }
-            return PodSample(name: "\(st.name)-\(i)", ready: p.state == .ready, age: now - p.started,
-                             readyFor: p.state == .ready ? now - p.readyAt : nil, cpuRequest: st.requestCores * 1000, cpuUsage: p.lastUsage)
+            // A starting pod is Pending: its start-up delay stands for scheduling, the image
+            // pull and the boot, and it reports no metrics until it is ready.
+            var sample = PodSample(name: "\(st.name)-\(i)", ready: p.state == .ready, age: now - p.started,
+                                   readyFor: p.state == .ready ? now - p.readyAt : nil, cpuRequest: st.requestCores * 1000, cpuUsage: p.lastUsage)
+            if p.state == .starting { sample.phase = .pending }
+            return sample
         }
         let obs = Observation(time: now, service: st.name, replicas: st.replicas, pods: pods, metrics: hpaMetrics(st),
                               scheduled: scheduledMinimum(s))

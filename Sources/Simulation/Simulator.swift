@@ -107,6 +107,7 @@ public final class Simulator: EventHandler {
         guard let entry = scenario.traffic else {
             throw SimulationError(description: "the scenario has no traffic block: simulate needs traffic.entry, traffic.peak and traffic.routes")
         }
+        if let problem = Self.replayOnly(scenario) { throw SimulationError(description: problem) }
         kernel = Kernel(progress: options.progress)
         let specs = StationSpec.all(scenario)
         stations = specs.enumerated().map { Station(index: $0, spec: $1, seed: options.seed) }

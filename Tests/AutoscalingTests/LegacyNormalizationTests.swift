@@ -96,10 +96,12 @@ import Testing
         #expect(d.reason == "scaling is disabled since the replica count of the target is zero")
     }
 
-    @Test func zeroReplicasWithAZeroMinimumStaysAtZero() {
+    @Test func zeroReplicasWithAZeroMinimumReadsTheMetricsButCPUHasNoPodToReadFrom() {
+        // Upstream reads the metrics when minReplicas is 0; a Resource metric needs pods.
         var c = makeController(makeHPA(cpu: 0.5), min: 0, max: 10)
         let d = c.reconcile(obs(0, 0, [], metrics: [.cpuUtilization: 2.0]))
-        #expect(d.desired == 0 && d.rule == "disabled")
+        #expect(d.desired == 0 && d.rule == "no-metrics")
+        #expect(d.reason.contains("did not receive metrics for targeted pods"))
     }
 
     @Test func aCountAboveMaxGoesStraightToMax() {

@@ -76,7 +76,6 @@ struct ReplayInputTests {
             "metrics.jsonl:5: error: routes.search.queue_length: only latency (latency_mean, latency_p50, latency_p90, latency_p95, latency_p99) is scoped to a route",
             "metrics.jsonl:5: error: pods[0].ready: expected true or false, got \"yes\"",
             "metrics.jsonl:5: error: pods[0].age: expected a duration like \"10m\", got 600",
-            "metrics.jsonl:5: error: pods[1]: missing \"cpu_request\" (the pod's CPU request, like \"250m\")",
             "metrics.jsonl:5: error: pods[1].name: a second pod named \"p0\" (pods[0] has the first)",
             "metrics.jsonl:6: error: expected one observation as a JSON object like {\"t\": …, \"service\": …, \"replicas\": …}, got a list",
             "metrics.jsonl:7: error: t: expected an ISO 8601 time like \"2026-09-11T10:00:00Z\" or a number of seconds, got \"yesterday\"",
@@ -164,8 +163,8 @@ struct ReplayInputTests {
         #expect(problems(text, file: "metrics.csv") == [
             "metrics.csv:3: error: cpu_utilization: expected a percentage like \"70%\", got \"0.7\"",
             "metrics.csv:4: error: pods[p0].cpu_usage: expected a CPU quantity like \"250m\", got \"lots\"",
-            "metrics.csv:4: error: pods[p0]: no ready, age or cpu_request row for pod p0 at 0: a pod needs ready, age and cpu_request",
-            "metrics.csv:5: error: pods[p1]: unknown pod field \"cpu\" (a pod row gives one of cpu_usage, cpu_request, ready, age, ready_for)",
+            "metrics.csv:4: error: pods[p0]: no ready or age row for pod p0 at 0: a pod needs ready and age",
+            "metrics.csv:5: error: pods[p1]: unknown pod field \"cpu\" (a pod row gives one of ready, age, ready_for, ready_since, phase, deleting, cpu_request, cpu_usage, memory_request, memory_usage, sample_age, sample_window, or the pod's own sample of a service metric)",
             "metrics.csv:6: error: latency_p95: expected a duration like \"820ms\", got \"2\"",
             "metrics.csv:7: error: routes.login.queue_length: only latency (latency_mean, latency_p50, latency_p90, latency_p95, latency_p99) is scoped to a route",
             "metrics.csv:9: error: replicas: a second replicas row for auth-service at 15 (line 8 has the first)",

@@ -50,8 +50,10 @@ func webLine(_ t: Double, replicas: Int, _ metrics: [String: String] = [:], serv
 }
 
 /// A pod as a JSON object.
-func podJSON(_ name: String, ready: Bool = true, age: String = "1h", readyFor: String? = nil, request: String = "1000m", usage: String?) -> String {
+func podJSON(_ name: String, ready: Bool = true, age: String = "1h", readyFor: String? = nil, request: String = "1000m", usage: String?,
+             phase: String? = nil) -> String {
     var fields = ["\"name\": \"\(name)\"", "\"ready\": \(ready)", "\"age\": \"\(age)\""]
+    if let phase { fields.append("\"phase\": \"\(phase)\"") }
     if let readyFor { fields.append("\"ready_for\": \"\(readyFor)\"") }
     fields.append("\"cpu_request\": \"\(request)\"")
     if let usage { fields.append("\"cpu_usage\": \"\(usage)\"") }

@@ -101,7 +101,7 @@ struct ReplayerTests {
             autoscaling: {hpa: {metrics: [{metric: cpu_utilization, target: 30%}]}}
         """)
         let text = [
-            podsLine(0, replicas: 3, [podJSON("a0", ready: false, age: "1m", usage: nil), podJSON("a1", usage: "800m"), podJSON("a2", usage: "800m")], service: "a"),
+            podsLine(0, replicas: 3, [podJSON("a0", ready: false, age: "1m", usage: nil, phase: "Pending"), podJSON("a1", usage: "800m"), podJSON("a2", usage: "800m")], service: "a"),
             podsLine(0, replicas: 3, [podJSON("b0", ready: false, age: "1m", usage: "300m"), podJSON("b1", usage: "500m"), podJSON("b2", usage: "700m")], service: "b"),
         ].joined(separator: "\n")
         let r = try replay(s, text)

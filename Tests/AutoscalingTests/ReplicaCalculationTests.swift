@@ -167,8 +167,13 @@ import Testing
         let calc = calculator(cpuInit: 120, readinessDelay: 10)
         let g = calc.groupPods([
             pod("ready", usage: 100),
-            pod("pending", usage: nil, ready: false, readyFor: nil),                          // not ready, no sample
+            pod("pending", usage: nil, ready: false, readyFor: nil, phase: .pending),         // Pending
             pod("missing", usage: nil),                                                       // ready, no sample
+            pod("running-notready-nosample", usage: nil, ready: false, readyFor: nil),        // Running, not Ready, no sample: missing
+            pod("failed", usage: 100, phase: .failed),                                        // Failed: ignored
+            pod("since-early", usage: 100, ready: false, age: 600, readySince: 595),          // NotReady since 5 s after start (< delay 10): never ready
+            pod("since-late", usage: 100, ready: false, age: 600, readySince: 500),           // NotReady since 100 s after start: was ready, counts
+            pod("init-stale-since", usage: 100, age: 60, metricWindow: 10, readySince: 40),   // ready_since gives the transition at 20
             pod("init-notready", usage: 100, ready: false, age: 60, readyFor: nil),           // in init, Ready=False
             pod("init-stale", usage: 100, age: 60, readyFor: 40, metricWindow: 10),           // window starts before the transition at 20
             pod("init-fresh", usage: 100, age: 60, readyFor: 40, metricWindow: 20),           // window starts exactly at the transition
@@ -177,9 +182,10 @@ import Testing
             pod("never-ready", usage: 100, ready: false, age: 600, readyFor: nil),            // past init, never became ready
             pod("went-notready", usage: 100, ready: false, age: 600, readyFor: 100),          // past init, ready once then NotReady
         ])
-        #expect(g.ready.map(\.name) == ["ready", "init-fresh", "init-unknown", "edge-of-init", "went-notready"])
-        #expect(g.unready.map(\.name) == ["pending", "init-notready", "init-stale", "never-ready"])
-        #expect(g.missing.map(\.name) == ["missing"])
+        #expect(g.ready.map(\.name) == ["ready", "since-late", "init-fresh", "init-unknown", "edge-of-init", "went-notready"])
+        #expect(g.unready.map(\.name) == ["pending", "since-early", "init-stale-since", "init-notready", "init-stale", "never-ready"])
+        #expect(g.missing.map(\.name) == ["missing", "running-notready-nosample"])
+        #expect(g.ignored.map(\.name) == ["failed"])
     }
 
     @Test func aPodWithoutACPURequestInvalidatesTheMetric() {
@@ -241,14 +247,44 @@ import Testing
         #expect(d.reason.hasPrefix("rate-limited: scale-up limit max(2 × 4, 4) = 8; queue_length 250 per pod vs target 100: ratio 2.50 → 10 pods"))
     }
 
-    @Test func podsMetricCountsNotReadyPodsAsZeroOnScaleUp() throws {
-        let p = [pod("a", usage: 0), pod("b", usage: 0), pod("c", usage: nil, ready: false, readyFor: nil)]
-        // Ready pods average 12 vs 10 (ratio 1.2); spread over 3 pods 8 → reverses the direction: keep 3.
+    @Test func podsMetricCountsPendingPodsAsZeroOnScaleUp() throws {
+        let p = [pod("a", usage: 0), pod("b", usage: 0), pod("c", usage: nil, ready: false, readyFor: nil, phase: .pending)]
+        // Reporting pods average 12 vs 10 (ratio 1.2); spread over 3 pods 8 → reverses the direction: keep 3.
         let held = try calculator().podsMetricReplicas(current: 3, metric: .inFlight, value: 12, target: 10, pods: p).get()
         #expect(held.replicas == 3 && held.hold == .directionFlip)
         // 30 vs 10: spread over 3 pods 20 → ratio 2.0 → 6 (= ceil(Σ / target)).
         let up = try calculator().podsMetricReplicas(current: 3, metric: .inFlight, value: 30, target: 10, pods: p).get()
         #expect(up.replicas == 6)
+    }
+
+    @Test func aRunningNotReadyPodsSampleCountsForAPodsMetric() throws {
+        // Upstream groupPods checks readiness for CPU only: a Running, not-Ready pod reports,
+        // so 12 vs 10 over 3 pods is ratio 1.2 → ceil(3.6) = 4, not a direction flip.
+        let p = [pod("a", usage: 0), pod("b", usage: 0), pod("c", usage: nil, ready: false, readyFor: nil)]
+        let r = try calculator().podsMetricReplicas(current: 3, metric: .inFlight, value: 12, target: 10, pods: p).get()
+        #expect(r.replicas == 4 && r.hold == nil)
+    }
+
+    @Test func perPodSamplesFollowCalcPlainMetricReplicas() throws {
+        func sampled(_ name: String, _ v: Double?, ready: Bool = true, phase: PodPhase = .running) -> PodSample {
+            var p = pod(name, usage: nil, ready: ready, phase: phase)
+            if let v { p.metrics[.queueLength] = v }
+            return p
+        }
+        // A scale-down with a missing pod (no sample): it counts as exactly the target, so
+        // [5, 5, target 10] averages 6.67 → ratio 0.67 → ceil(0.67 × 3) = 2 (not 1).
+        let down = try calculator().podsMetricReplicas(current: 3, metric: .queueLength, value: nil, target: 10,
+                                                       pods: [sampled("a", 5), sampled("b", 5), sampled("c", nil, ready: false)]).get()
+        #expect(down.replicas == 2)
+        // The int64 average of milli-values truncates: (10 + 10 + 11) / 3 = 10.333 → 10.333 vs 10 → within tolerance.
+        let held = try calculator().podsMetricReplicas(current: 3, metric: .queueLength, value: nil, target: 10,
+                                                       pods: [sampled("a", 10), sampled("b", 10), sampled("c", 11)]).get()
+        #expect(held.hold == .tolerance && held.value == 10.333)
+        // A deleting pod's sample is ignored; a Running, not-Ready pod's counts.
+        var gone = sampled("d", 100); gone.deleting = true
+        let up = try calculator().podsMetricReplicas(current: 3, metric: .queueLength, value: nil, target: 10,
+                                                     pods: [sampled("a", 20), sampled("b", 20, ready: false), gone]).get()
+        #expect(up.replicas == 4)   // average 20 over 2 → ratio 2 × 2 = 4
     }
 
     @Test func podsMetricWithoutAPodListUsesTheReplicaCount() throws {

@@ -8,8 +8,11 @@ import Testing
 
 /// A pod past the CPU initialization period, ready for a long time, request 1000m.
 func pod(_ name: String, usage: Double?, request: Double = 1000, ready: Bool = true, age: Double = 3600,
-         readyFor: Double? = 3500, metricWindow: Double? = nil) -> PodSample {
-    PodSample(name: name, ready: ready, age: age, readyFor: readyFor, cpuRequest: request, cpuUsage: usage, metricWindow: metricWindow)
+         readyFor: Double? = 3500, metricWindow: Double? = nil, phase: PodPhase = .running, readySince: Double? = nil) -> PodSample {
+    var p = PodSample(name: name, ready: ready, age: age, readyFor: readyFor, cpuRequest: request, cpuUsage: usage, metricWindow: metricWindow)
+    p.phase = phase
+    p.readySince = readySince
+    return p
 }
 
 /// `n` identical ready pods.
