@@ -70,7 +70,6 @@ struct PodFields {
             out.append(("ready_since", "give ready_since (since the Ready condition's last transition) or the older ready_for, not both"))
         }
         if let a = age, let s = readySince, s > a { out.append(("ready_since", "the Ready condition changed \(formatDuration(s)) ago, before the pod started (age \(formatDuration(a)))")) }
-        if sampleWindow != nil && cpuUsage == nil { out.append(("sample_window", "a sample's window needs the sample (cpu_usage)")) }
         return out
     }
 

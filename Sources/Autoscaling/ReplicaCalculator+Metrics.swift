@@ -47,8 +47,9 @@ extension ReplicaCalculator {
             return proposal(n, nil, "\(head): ratio \(fmt2(usageRatio)) → \(n) pods")
         }
         var notes: [String] = []
-        if !groups.missing.isEmpty {
-            // Upstream: `if usageRatio < 1.0 { target } else { 0 }` for custom metrics.
+        if !groups.missing.isEmpty && usageRatio != 1.0 {
+            // Upstream: the target on a scale-down, 0 on a scale-up, not filled at exactly 1
+            // (T `TestPlainMetricReplicaCalcMissingMetricsNoChangeEq`).
             let fill: Int64 = usageRatio < 1.0 ? targetUsage : 0
             samples += Array(repeating: fill, count: groups.missing.count)
             notes.append("\(countText(groups.missing.count, "missing pod")) at \(fill == 0 ? "0" : "the target")")
@@ -58,7 +59,7 @@ extension ReplicaCalculator {
             notes.append("\(countText(groups.unready.count, "pending pod")) at 0")
         }
         let (newUsageRatio, _) = ratio(samples)
-        let rebalanced = "\(head), counting \(notes.joined(separator: " and "))"
+        let rebalanced = notes.isEmpty ? head : "\(head), counting \(notes.joined(separator: " and "))"
         if tolerances.isWithin(newUsageRatio) {
             return proposal(current, .tolerance, "\(withinText(newUsageRatio)) after rebalancing (\(rebalanced))")
         }

@@ -187,6 +187,13 @@ public struct HPA: Hashable, Sendable, Codable {
     /// Upstream `delayOfInitialReadinessStatus`.
     public let initialReadinessDelay: Double
 
+    public init(metrics: [HPAMetric], syncPeriod: Double = Defaults.hpaSyncPeriod, tolerance: Double = Defaults.hpaTolerance,
+                behavior: HPABehavior = .kubernetesDefault, cpuInitializationPeriod: Double = Defaults.cpuInitializationPeriod,
+                initialReadinessDelay: Double = Defaults.initialReadinessDelay) {
+        self.metrics = metrics; self.syncPeriod = syncPeriod; self.tolerance = tolerance; self.behavior = behavior
+        self.cpuInitializationPeriod = cpuInitializationPeriod; self.initialReadinessDelay = initialReadinessDelay
+    }
+
     /// The CPU utilisation target, if the HPA scales on CPU.
     public var cpuTarget: Double? { metrics.first { $0.metric == .cpuUtilization }?.target }
 

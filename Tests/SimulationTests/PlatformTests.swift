@@ -155,33 +155,52 @@ struct LagScalerPolicyTests {
         Observation(time: t, service: "rewards", replicas: replicas, metrics: [.consumerLag: lag])
     }
 
-    @Test("replicas = ⌈lag ÷ threshold⌉")
+    @Test("replicas = ⌈lag ÷ threshold⌉, through the HPA KEDA creates (legacy scale-up limit max(2 × current, 4))")
     func ceilOfLag() {
         var p = policy()
-        #expect(p.evaluate(obs(0, 1, lag: 5_500)).desired == 6)
+        #expect(p.evaluate(obs(0, 4, lag: 5_500)).desired == 6)
+        var q = policy()
+        #expect(q.evaluate(obs(0, 1, lag: 5_500)).desired == 4)   // the HPA's limit from one worker
     }
 
-    @Test("capped at the partition count unless idle consumers are allowed")
+    @Test("capped at the partition count when lag ÷ threshold, truncated, exceeds it, unless idle consumers are allowed")
     func partitionCap() {
         var p = policy()
-        #expect(p.evaluate(obs(0, 1, lag: 40_000)).desired == 12)
+        #expect(p.evaluate(obs(0, 10, lag: 40_000)).desired == 12)
         var q = policy(idle: true)
-        #expect(q.evaluate(obs(0, 1, lag: 40_000)).desired == 40)
+        #expect(q.evaluate(obs(0, 25, lag: 40_000)).desired == 40)
+        // 12,999 ÷ 1,000 truncates to 12, not above 12 partitions: KEDA reports the whole lag → 13.
+        var r = policy()
+        #expect(r.reportedLag(12_999) == 12_999 && r.reportedLag(13_000) == 12_000)
+        #expect(r.evaluate(obs(0, 10, lag: 12_999)).desired == 13)
     }
 
-    @Test("at or below the activation lag the group rests at its minimum, after stabilization")
+    @Test("with min ≥ 1 the HPA keeps scaling on a lag below activation, held by its 300 s window")
     func activation() {
         var p = policy()
-        #expect(p.evaluate(obs(0, 5, lag: 10)).desired == 5)          // held: the first recommendation was 5
-        #expect(p.evaluate(obs(301, 5, lag: 10)).desired == 1)        // 300 s later: released to min
-        #expect(p.evaluate(obs(316, 1, lag: 10)).rule == "inactive")
+        #expect(p.evaluate(obs(0, 5, lag: 10)).desired == 5)          // held: the seeded recommendation is 5
+        #expect(p.evaluate(obs(301, 5, lag: 10)).desired == 1)        // 300 s later: released to ⌈10 ÷ 1000⌉ = 1
+        #expect(p.evaluate(obs(316, 1, lag: 10)).desired == 1)
     }
 
-    @Test("within the 0.1 tolerance nothing changes")
+    @Test("with min 0 the operator scales to zero after the cooldown and back to one when active")
+    func scaleToZero() {
+        var p = LagScalerPolicy(config: LagScaler(lagThreshold: 1000, activationLag: 10, allowIdleConsumers: false),
+                                workers: Replicas(min: 0, max: 50, initial: 3), partitions: 12, service: "rewards")
+        #expect(p.evaluate(obs(0, 3, lag: 5_000)).desired == 5)
+        #expect(p.evaluate(obs(100, 5, lag: 5)).desired == 5)          // inactive for 100 s < cooldown: the HPA holds
+        let zero = p.evaluate(obs(300, 5, lag: 5))
+        #expect(zero.desired == 0 && zero.rule == "inactive")
+        #expect(p.evaluate(obs(315, 0, lag: 5)).desired == 0)
+        let back = p.evaluate(obs(330, 0, lag: 50))
+        #expect(back.desired == 1 && back.rule == "activated")
+    }
+
+    @Test("within the HPA's 0.1 tolerance nothing changes")
     func tolerance() {
         var p = policy()
         let d = p.evaluate(obs(0, 4, lag: 4_300))
-        #expect(d.desired == 4 && d.reason.hasPrefix("within tolerance 0.1"))
+        #expect(d.desired == 4 && d.rule == "tolerance" && d.reason.contains("within tolerance 0.1"))
     }
 }
 
