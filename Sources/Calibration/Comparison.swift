@@ -10,17 +10,22 @@ public struct LevelMeasurement: Hashable, Sendable, Codable {
     public var throughput: Double
     /// Latency percentiles in seconds (measured: from intended send times).
     public var p50: Double
+    public var p90: Double
     public var p95: Double
     public var p99: Double
-    /// Half-widths of 95 % confidence intervals for p50 and p99 (seconds), when known: batch
-    /// means over the run for a measurement, the spread of replications for a simulation.
+    /// Half-widths of 95 % confidence intervals (seconds; throughput in requests per second),
+    /// when known: batch means over the run for a measurement, the spread of replications for a
+    /// simulation.
     public var p50HalfWidth: Double?
+    public var p90HalfWidth: Double?
     public var p99HalfWidth: Double?
+    public var throughputHalfWidth: Double?
 
-    public init(rate: Double, throughput: Double, p50: Double, p95: Double, p99: Double,
-                p50HalfWidth: Double? = nil, p99HalfWidth: Double? = nil) {
-        self.rate = rate; self.throughput = throughput; self.p50 = p50; self.p95 = p95; self.p99 = p99
-        self.p50HalfWidth = p50HalfWidth; self.p99HalfWidth = p99HalfWidth
+    public init(rate: Double, throughput: Double, p50: Double, p90: Double, p95: Double, p99: Double,
+                p50HalfWidth: Double? = nil, p90HalfWidth: Double? = nil, p99HalfWidth: Double? = nil, throughputHalfWidth: Double? = nil) {
+        self.rate = rate; self.throughput = throughput; self.p50 = p50; self.p90 = p90; self.p95 = p95; self.p99 = p99
+        self.p50HalfWidth = p50HalfWidth; self.p90HalfWidth = p90HalfWidth; self.p99HalfWidth = p99HalfWidth
+        self.throughputHalfWidth = throughputHalfWidth
     }
 }
 
@@ -30,6 +35,7 @@ public struct Comparison: Hashable, Sendable, Codable {
     public let measured: LevelMeasurement
     public let simulated: LevelMeasurement
     public var p50Error: Double { rel(simulated.p50, measured.p50) }
+    public var p90Error: Double { rel(simulated.p90, measured.p90) }
     public var p95Error: Double { rel(simulated.p95, measured.p95) }
     public var p99Error: Double { rel(simulated.p99, measured.p99) }
     public var throughputError: Double { rel(simulated.throughput, measured.throughput) }
@@ -65,18 +71,20 @@ public enum Calibrator {
             }
             defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
             let s = try ScenarioLoader.parse(station.scenarioYAML(rate: level.measured.rate, duration: duration), file: "calibrated.yaml")
-            var p50: [Double] = [], p95: [Double] = [], p99: [Double] = [], throughput: [Double] = []
+            var p50: [Double] = [], p90: [Double] = [], p95: [Double] = [], p99: [Double] = [], throughput: [Double] = []
             for k in 0..<max(1, replications) {
                 var o = SimulationOptions(scenario: s)
                 o.seed = seed &+ UInt64(k)
                 o.warmup = min(duration / 10, 30)
                 let r = try Simulator(scenario: s, options: o).run()
                 let route = r.routes[0]
-                p50.append(route.latency?.p50 ?? 0); p95.append(route.latency?.p95 ?? 0); p99.append(route.latency?.p99 ?? 0)
+                guard let latency = route.latency else { throw CalibrationFailure.measurement("the model completed no request at \(Percent(fraction: level.fraction))") }
+                p50.append(latency.p50); p90.append(latency.p90); p95.append(latency.p95); p99.append(latency.p99)
                 throughput.append(Double(route.completed) / (duration - o.warmup))
             }
-            let sim = LevelMeasurement(rate: level.measured.rate, throughput: mean(throughput), p50: mean(p50), p95: mean(p95), p99: mean(p99),
-                                       p50HalfWidth: halfWidth(p50), p99HalfWidth: halfWidth(p99))
+            let sim = LevelMeasurement(rate: level.measured.rate, throughput: mean(throughput), p50: mean(p50), p90: mean(p90), p95: mean(p95), p99: mean(p99),
+                                       p50HalfWidth: halfWidth(p50), p90HalfWidth: halfWidth(p90), p99HalfWidth: halfWidth(p99),
+                                       throughputHalfWidth: halfWidth(throughput))
             return Comparison(level: level.fraction, measured: level.measured, simulated: sim)
         }
     }

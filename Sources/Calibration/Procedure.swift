@@ -12,7 +12,9 @@ public struct CalibrationSettings: Sendable {
     public var connections = 64
     /// The predicted levels and the fitting run's level, as fractions of saturation.
     public var fractions: [Double]
-    public var fitFraction = 0.5
+    public var fitFraction = 0.4
+    /// The saturation search stops when its bracket is this narrow (relative width).
+    public var precision = 0.05
     /// Seconds per level (and for the fitting run), and per step of the saturation search.
     public var levelSeconds: Double
     public var probeSeconds: Double
@@ -49,6 +51,14 @@ public struct CalibrationOutcome: Sendable {
     public let utilization: [Double?]
     /// Per level, the cost per request the server measured (empty unless every level had one).
     public let costs: [Double]
+    /// How saturation was found: the bracket, every run and the estimate.
+    public let saturation: SaturationFinding
+    /// What the server's CPU says it can serve: the cores busy when overloaded ÷ the CPU per
+    /// request at the fitting run; nil without its /metrics.
+    public let cpuSaturation: Double?
+
+    /// The accuracy table over the levels, with the model's own cost.
+    public var accuracy: AccuracyTable { AccuracyTable(comparisons) }
 }
 
 /// The measuring half of `capsim calibrate`, against a live service: find saturation, make the
@@ -97,38 +107,48 @@ public enum CalibrationProcedure {
         func goodput(_ r: LoadResult) -> Double {
             Double(r.statuses.filter { (Int($0.key) ?? 500) < 400 }.values.reduce(0, +)) / r.elapsed
         }
+        /// What one run cost the server per request: its CPU (or the handler time, when longer),
+        /// less the timed batches'.
+        func cost(_ r: LoadResult, _ perRequest: Double?, _ batch: BackgroundBatch?) -> Double? {
+            let handler = r.serverTime.map { $0.app.mean / 1000 }
+            guard let c = perRequest.map({ max(0, $0 - (batch?.secondsPerRequest ?? 0)) }) ?? handler else { return nil }
+            return max(c, handler ?? 0)
+        }
+        var costPoints: [CostPoint] = []
 
-        // 1. Saturation: double until the service stops keeping up.
-        var rate = 25.0, saturation = 0.0, sawServerTiming = false
-        var firstProbe: LoadResult?
-        while rate < 200_000 {
-            let r = try measure(rate, seconds: probeSeconds)
-            let ok = goodput(r)
+        // 1. Saturation: found, not assumed (SaturationSearch): doubling probes, the failing
+        //    rate held, then bisection with held runs; judged over each run's steady window.
+        var sawServerTiming = false, firstProbe: LoadResult?
+        let holdSeconds = max(probeSeconds, d / 2)
+        let finding = try SaturationSearch.find(probeSeconds: probeSeconds, holdSeconds: holdSeconds, precision: settings.precision) { rate, seconds, kind in
+            let (r, perRequest, u, batch) = try measureCPU(rate, seconds: seconds, samples: true)
             if r.serverTime != nil { sawServerTiming = true }
             if firstProbe == nil { firstProbe = r }
-            progress(String(format: "offered %.0f/s → %.1f/s ok, p99 %.1f ms, %d errors", rate, ok, r.latency.p99, r.errorCount))
-            saturation = max(saturation, ok)
-            // Against what was scheduled, not the nominal rate: a short Poisson probe schedules
-            // ±√n requests by chance.
-            if ok < 0.95 * r.requestedRate || r.latency.p99 > 1000 || r.errorCount > r.sent / 100 { break }
-            rate *= 2
+            guard let w = SteadyWindow(r) else { throw CalibrationFailure.measurement("the load run kept no samples") }
+            let errorsOK = r.errorCount <= r.sent / 100
+            let step = SearchStep(kind: kind, offered: r.requestedRate, served: w.served, keptUp: w.keptUp && errorsOK && (kind == .held || r.latency.p99 <= 1000),
+                                  p99: r.latency.p99 / 1000, errors: r.errorCount, cpuPerRequest: perRequest, cpuUtilization: u)
+            if let c = cost(r, perRequest, batch), r.completed > 0 {
+                costPoints.append(CostPoint(rate: step.keptUp ? r.requestedRate : w.served, cost: c, weight: Double(r.completed)))
+            }
+            progress(String(format: "%@ %.1f/s for %.0f s → served %.1f/s of %d arrivals%@, p99 %.1f ms, %d errors: %@", kind == .probe ? "probe" : "held", r.requestedRate, seconds,
+                            w.served, w.arrivals, perRequest.map { String(format: ", server CPU %.2f ms/request", $0 * 1000) } ?? "",
+                            r.latency.p99, r.errorCount, step.keptUp ? "kept up" : "did not keep up"))
+            return step
         }
-        guard saturation > 0 else {
+        let saturation = finding.saturation
+        guard saturation > 0, finding.steps.contains(where: { $0.served > 0 }) else {
             throw CalibrationFailure.measurement("\(routeKey) on \(url) completed no request successfully; check the route, body and headers")
         }
-        // A short probe's goodput is rough (its start and its drain are a large part of it):
-        // hold 25 % over the estimate for half a level's time and take that goodput instead.
-        let held = try measure(1.25 * saturation, seconds: max(probeSeconds, d / 2))
-        if goodput(held) > 0 {
-            progress(String(format: "held %.0f/s for %.0f s → %.1f/s ok: saturation", 1.25 * saturation, max(probeSeconds, d / 2), goodput(held)))
-            saturation = goodput(held)
-        }
+        progress(String(format: "saturation %.1f/s: kept up at %.1f/s, not at %.1f/s (bracket %.1f %%, target %.0f %%); the overloaded held runs served %.1f/s",
+                        saturation, finding.low, finding.high, finding.width * 100, settings.precision * 100, finding.saturation))
 
         // 2. The fitting run. With Server-Timing (seen in the probes) at --fit-level, where the
         //    handler works as it will at the predicted loads; without it at 10 %, where the round
         //    trip is nearly all service time.
         let fitRate = max(2, (sawServerTiming ? fitFraction : 0.1) * saturation)
         let (fitRun, cpuPerRequest, _, batch) = try measureCPU(fitRate, seconds: d)
+        if let c = cost(fitRun, cpuPerRequest, batch) { costPoints.append(CostPoint(rate: fitRun.requestedRate, cost: c, weight: Double(fitRun.completed))) }
         progress(String(format: "fitting run %.1f/s: round trip mean %.3f ms%@%@", fitRate, fitRun.serviceTime.mean,
                         fitRun.serverTime.map { String(format: ", waiting %.3f ms, handler %.3f ms (Server-Timing)", $0.queue.mean, $0.app.mean) } ?? ", no Server-Timing",
                         cpuPerRequest.map { String(format: ", server CPU %.3f ms per request", $0 * 1000) } ?? ""))
@@ -153,7 +173,18 @@ public enum CalibrationProcedure {
                                      handlerMean: fitRun.serverTime.map { $0.app.mean / 1000 }, handlerP99: fitRun.serverTime.map { $0.app.p99 / 1000 },
                                      handlerBins: bins(fitRun.bins(of: fitRun.serverAppHistogram)),
                                      cpuPerRequest: cpuPerRequest, measuredOverhead: measuredOverhead, batch: batch)
-        let model = RouteModel.fit(route: routeKey, saturation: saturation, measured: profile, shape: fit)
+        var model = RouteModel.fit(route: routeKey, saturation: saturation, measured: profile, shape: fit)
+        model.costLaw = CostLaw.fit(costPoints)
+        // The cross-check: the cores the server kept busy when overloaded over its CPU per
+        // request at the fitting run — what its CPU says it can serve.
+        let busy = finding.steps.filter { $0.kind == .held && !$0.keptUp }.compactMap(\.cpuUtilization)
+        let cpuSaturation = busy.isEmpty ? nil : cpuPerRequest.map { (busy.reduce(0, +) / Double(busy.count)) / $0 }
+        if let cpuSaturation {
+            let gap = (saturation - cpuSaturation) / cpuSaturation
+            progress(String(format: "cross-check: %.2f cores busy when overloaded ÷ %.2f ms CPU per request at the fitting run = %.1f/s; the search found %.1f/s (%+.1f %%)%@",
+                            busy.reduce(0, +) / Double(busy.count), (cpuPerRequest ?? 0) * 1000, cpuSaturation, saturation, gap * 100,
+                            abs(gap) > 0.10 ? ": they disagree by more than 10 % — the route is not CPU-bound, or its cost at saturation differs from the fitting run's" : ""))
+        }
         let name = model.fileSafeName
         // 3. Each level, measured (latency from intended sends, the first tenth dropped as
         //    warm-up, 95 % intervals by batch means) and simulated.
@@ -174,14 +205,16 @@ public enum CalibrationProcedure {
             let kept = (r.samples ?? []).filter { $0.intended >= d / 10 && $0.status.map { $0 < 400 } == true }
                 .compactMap { s in s.latency.map { (time: s.intended, latency: $0) } }
             guard let p50 = BatchMeans.percentile(kept, 50), let p99 = BatchMeans.percentile(kept, 99),
-                  let p95 = BatchMeans.percentile(kept, 95) else {
+                  let p95 = BatchMeans.percentile(kept, 95), let p90 = BatchMeans.percentile(kept, 90) else {
                 throw CalibrationFailure.measurement("too few successful responses at \(Percent(fraction: f)) to estimate percentiles; lengthen --duration")
             }
             progress(String(format: "%@ = %.1f/s → p50 %.2f ms, p99 %.2f ms", Percent(fraction: f).description, f * saturation, p50.estimate * 1000, p99.estimate * 1000))
             // The rate the run actually scheduled (a Poisson count differs from the nominal by
             // ±√n): near saturation a 2 % difference in load is a large one in waiting time.
-            measured.append((f, LevelMeasurement(rate: r.requestedRate, throughput: goodput(r), p50: p50.estimate, p95: p95.estimate, p99: p99.estimate,
-                                                 p50HalfWidth: p50.halfWidth, p99HalfWidth: p99.halfWidth)))
+            let window = SteadyWindow(r)
+            measured.append((f, LevelMeasurement(rate: r.requestedRate, throughput: window?.served ?? goodput(r), p50: p50.estimate, p90: p90.estimate,
+                                                 p95: p95.estimate, p99: p99.estimate, p50HalfWidth: p50.halfWidth, p90HalfWidth: p90.halfWidth,
+                                                 p99HalfWidth: p99.halfWidth, throughputHalfWidth: SteadyWindow.throughputHalfWidth(r))))
         }
         // Long enough that the model's own percentiles are sharp: ~200k requests per replication.
         let simSeconds = min(1800, max(60, 200_000 / max(1, saturation * (fractions.min() ?? 0.3))))
@@ -193,6 +226,6 @@ public enum CalibrationProcedure {
         // The station as it is at the highest level, the rate the scenario file is fed at.
         let topRate = measured.map(\.measured.rate).max() ?? (fractions.max() ?? 0.9) * saturation
         return CalibrationOutcome(model: model, written: model.at(rate: topRate), topRate: topRate, comparisons: comparisons,
-                                  givenMeasuredCost: given, utilization: utilization, costs: costs)
+                                  givenMeasuredCost: given, utilization: utilization, costs: costs, saturation: finding, cpuSaturation: cpuSaturation)
     }
 }

@@ -150,6 +150,9 @@ public struct RouteModel: Hashable, Sendable, Codable {
     /// The service's timed batches, written as the station's `jobs` (their work at the
     /// scenario's rate).
     public var batch: BackgroundBatch?
+    /// The cost per request as the server measured it at several rates; when present it
+    /// decides the mean at each load (`meanServiceTime(at:)`).
+    public var costLaw: CostLaw?
 
     public init(route: String, saturation: Double, concurrency: Int, meanServiceTime: Double, p99ServiceTime: Double,
                 overhead: Double = 0, shape: Shape = .lognormal, bins: [FitProfile.Bin] = [], usedServerTiming: Bool = false) {
@@ -229,6 +232,7 @@ public struct RouteModel: Hashable, Sendable, Codable {
     /// saturation's, kept within [½, 2] × the fitting run's mean so a far extrapolation cannot
     /// run away; the fitting run's mean when there is only that point.
     public func meanServiceTime(at rate: Double) -> Double {
+        if let law = costLaw { return law.cost(at: rate) }
         guard let r0 = fitRate, let d0 = fitMeanServiceTime, saturation > r0 else { return meanServiceTime }
         // At saturation the service also ran its batches: their share of each request's cost
         // is the jobs' now, not the station's.
@@ -270,6 +274,11 @@ public struct RouteModel: Hashable, Sendable, Codable {
 
     /// One line on how the mean moves with load, for the scenario's header.
     var loadLaw: String {
+        if let law = costLaw {
+            return String(format: "Mean service time measured from the server's CPU at %d rates, %.1f–%.1f/s: %@ at %.1f/s, %@ at %.1f/s (a line in the rate); this file is the station at the rate below.",
+                          law.points.count, law.minRate, law.maxRate, formatDuration((law.cost(at: law.minRate) * 1e6).rounded() / 1e6), law.minRate,
+                          formatDuration((law.cost(at: law.maxRate) * 1e6).rounded() / 1e6), law.maxRate)
+        }
         guard let r0 = fitRate, let d0 = fitMeanServiceTime else { return "The mean service time does not depend on the load in this fit." }
         return String(format: "Mean service time %@ at %.1f/s and %@ at saturation (%.1f/s), linear in between: this file is the station at %@.",
                       formatDuration((d0 * 1e6).rounded() / 1e6), r0, formatDuration((meanServiceTime(at: saturation) * 1e6).rounded() / 1e6),
@@ -320,5 +329,45 @@ public struct RouteModel: Hashable, Sendable, Codable {
         simulation:
           duration: \(String(format: "%.0f", duration))s
         """
+    }
+}
+
+/// A cost per request the server measured at one rate: its CPU seconds over one run's
+/// completed requests (or the handler time, when that is longer), less the timed batches'.
+public struct CostPoint: Hashable, Sendable, Codable {
+    public var rate: Double
+    public var cost: Double
+    /// Requests behind it: the fit's weight.
+    public var weight: Double
+    public init(rate: Double, cost: Double, weight: Double) { self.rate = rate; self.cost = cost; self.weight = weight }
+}
+
+/// How the cost per request changes with load, measured: a weighted least-squares line
+/// cost = intercept + slope × rate through the runs the calibration made anyway (probes, held
+/// runs, the fitting run), used inside the measured rates and held at its end values outside.
+/// A request costs more at light load (a wake-up per request, colder caches) and less when
+/// work arrives back to back; on the payments route batching makes it fall further.
+public struct CostLaw: Hashable, Sendable, Codable {
+    public var intercept: Double
+    public var slope: Double
+    public var minRate: Double
+    public var maxRate: Double
+    public var points: [CostPoint]
+
+    /// Nil with fewer than two distinct rates.
+    public static func fit(_ points: [CostPoint]) -> CostLaw? {
+        let pts = points.filter { $0.cost > 0 && $0.cost.isFinite && $0.weight > 0 }
+        let w = pts.reduce(0) { $0 + $1.weight }
+        guard pts.count >= 2, w > 0, let lo = pts.map(\.rate).min(), let hi = pts.map(\.rate).max(), hi > lo else { return nil }
+        let mx = pts.reduce(0) { $0 + $1.weight * $1.rate } / w
+        let my = pts.reduce(0) { $0 + $1.weight * $1.cost } / w
+        let sxx = pts.reduce(0) { $0 + $1.weight * ($1.rate - mx) * ($1.rate - mx) }
+        let sxy = pts.reduce(0) { $0 + $1.weight * ($1.rate - mx) * ($1.cost - my) }
+        let slope = sxx > 0 ? sxy / sxx : 0
+        return CostLaw(intercept: my - slope * mx, slope: slope, minRate: lo, maxRate: hi, points: pts)
+    }
+
+    public func cost(at rate: Double) -> Double {
+        intercept + slope * min(max(rate, minRate), maxRate)
     }
 }

@@ -10,7 +10,7 @@ extension CalibrationSettings {
     /// always names the same one.
     public static func parsing(target: String, route: String, body: String?, headers: [String], levels: String, fitLevel: String,
                                duration: String, probe: String, connections: Int, fit: RouteModel.Shape, replications: Int,
-                               seed: UInt64) throws(CalibrationFailure) -> CalibrationSettings {
+                               seed: UInt64, precision: String = "5%") throws(CalibrationFailure) -> CalibrationSettings {
         guard let url = URL(string: target), url.host != nil else { throw .usage("--target \"\(target)\": expected a URL like http://127.0.0.1:8080") }
         guard let d = CapsimModel.Duration(parsing: duration)?.seconds, d > 0 else { throw .usage("--duration \"\(duration)\": expected a duration like 20s") }
         guard let probeSeconds = CapsimModel.Duration(parsing: probe)?.seconds, probeSeconds > 0 else {
@@ -20,10 +20,13 @@ extension CalibrationSettings {
         guard let fitFraction = Percent(parsing: fitLevel)?.fraction, fitFraction > 0, fitFraction < 1 else {
             throw .usage("--fit-level \"\(fitLevel)\": expected a percentage below 100%, like 50%")
         }
+        guard let precisionFraction = Percent(parsing: precision)?.fraction, precisionFraction >= 0.005, precisionFraction <= 0.5 else {
+            throw .usage("--precision \"\(precision)\": expected a percentage from 0.5% to 50%, like 5%")
+        }
         var fractions: [Double] = []
         for t in levels.split(separator: ",") {
             guard let p = Percent(parsing: String(t)), p.fraction > 0, p.fraction < 1 else {
-                throw .usage("--levels \"\(levels)\": expected percentages below 100%, like 30%,60%,90%")
+                throw .usage("--levels \"\(levels)\": expected percentages below 100%, like 30%,50%,70%,80%,90%")
             }
             fractions.append(p.fraction)
         }
@@ -40,6 +43,7 @@ extension CalibrationSettings {
         settings.headers = parsedHeaders
         settings.connections = connections
         settings.fitFraction = fitFraction
+        settings.precision = precisionFraction
         settings.fit = fit
         settings.replications = replications
         settings.seed = seed

@@ -13,6 +13,12 @@ public struct CalibrationReport: Encodable, Sendable {
     /// The same levels simulated with the cost per request measured at each (empty when
     /// the server does not send Server-Timing).
     public let givenMeasuredCost: [Calibration.Comparison]
+    /// Signed and absolute errors per level and metric, and the mean absolute error.
+    public let accuracy: AccuracyTable
+    public let meanAbsoluteError: Double?
+    /// How saturation was found, and what the server's CPU says.
+    public let saturation: SaturationFinding
+    public let cpuSaturation: Double?
 
     public init(target: String, outcome: CalibrationOutcome, files: CalibratedFiles) {
         var model = files.model
@@ -22,6 +28,10 @@ public struct CalibrationReport: Encodable, Sendable {
         self.scenario = files.scenarioPath
         self.comparisons = outcome.comparisons
         self.givenMeasuredCost = outcome.givenMeasuredCost
+        self.accuracy = outcome.accuracy
+        self.meanAbsoluteError = outcome.accuracy.meanAbsoluteError
+        self.saturation = outcome.saturation
+        self.cpuSaturation = outcome.cpuSaturation
     }
 
     /// Pretty, sorted keys, slashes as they are; no trailing newline.

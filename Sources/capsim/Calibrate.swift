@@ -9,17 +9,21 @@ struct Calibrate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fit the simulator to a real service: find saturation, fit service times, compare measured and simulated latency.",
         discussion: """
-        For one route, with Poisson arrivals (as the simulator's traffic): doubles the rate until \
-        the service stops keeping up (successful throughput below 95 % of the scheduled rate, p99 \
-        over a second, or more than 1 % errors) and takes the best successful throughput as \
-        saturation, then holds 125 % of it for half of --duration and takes that goodput as saturation. A fitting run at --fit-level (50 %) then gives the service time: the shape of \
-        the server's own handler time (Server-Timing, which capsim serve sends) and as its mean the \
-        larger of that and the server's CPU seconds per request (process_cpu_seconds_total on its \
-        /metrics); the concurrency is Little's law at saturation, and the round trip's rest at the \
-        lightest probe or the fitting run, whichever is smaller (by medians), is constant overhead. Without Server-Timing the round trip at 10 % stands in. \
-        It writes the calibrated scenario under --out, then measures and simulates (5 seeds) each \
-        --levels fraction of saturation and prints both with 95 % intervals, relative errors and \
-        the server's measured CPU utilization. Targets: p50 within 10 %, p99 within 20 %.
+        For one route, with Poisson arrivals (as the simulator's traffic): finds saturation by \
+        measurement — doubling short probes until one does not keep up (served under 98 % of the \
+        arrivals of its steady window, over 1 % errors, or p99 over a second), holding that rate \
+        (a held run that keeps up moves the bracket up), then bisecting the bracket with held runs \
+        (half of --duration each) until it is --precision narrow; saturation is what the \
+        overloaded held runs served while the load was on. It prints the bracket and every run, \
+        and cross-checks against the server's CPU (cores busy when overloaded ÷ CPU per request \
+        at the fitting run). A fitting run at --fit-level (40 %) gives the service time's shape \
+        (the server's handler time from Server-Timing) and the cost per request is a line in the \
+        rate fitted to the server's CPU per request over every run (probes, held runs, fitting \
+        run). Little's law at saturation gives the slots; the round trip's rest is constant \
+        overhead. It writes the calibrated scenario under --out, then measures and simulates \
+        (5 seeds) each --levels fraction and prints the accuracy table: signed errors of p50, \
+        p90, p99 and throughput with the measurement's own noise, and the mean absolute error. \
+        Targets: p50 within 10 %, p99 within 20 %.
         For a quiet measurement pin the server and this command to different cores, e.g. \
         `taskset -c 1 capsim serve --workers 1 …` and `taskset -c 0 capsim calibrate …`.
         """)
@@ -39,10 +43,13 @@ struct Calibrate: ParsableCommand {
     var header: [String] = []
 
     @Option(help: "Load levels as fractions of saturation, comma-separated.")
-    var levels: String = "30%,60%,90%"
+    var levels: String = "30%,50%,70%,80%,90%"
 
     @Option(help: "Load of the fitting run, as a fraction of saturation (not one of --levels: those are predicted, not fitted).")
-    var fitLevel: String = "50%"
+    var fitLevel: String = "40%"
+
+    @Option(help: "Stop the saturation search when its bracket (kept up / did not) is this narrow, relative to its lower end.")
+    var precision: String = "5%"
 
     @Option(help: "Measurement time per level (and for the fitting run).")
     var duration: String = "20s"
@@ -73,7 +80,7 @@ struct Calibrate: ParsableCommand {
         do {
             let settings = try CalibrationSettings.parsing(target: target, route: route, body: body, headers: header, levels: levels, fitLevel: fitLevel,
                                                            duration: duration, probe: probe, connections: connections, fit: fit,
-                                                           replications: replications, seed: seed)
+                                                           replications: replications, seed: seed, precision: precision)
             outcome = try CalibrationProcedure.run(settings, progress: { printErr("calibrate: " + $0) })
         } catch {
             printErr("error: \(error.description)")
@@ -87,7 +94,8 @@ struct Calibrate: ParsableCommand {
             print(try CalibrationReport(target: target, outcome: outcome, files: written).json())
         case .table:
             print(CalibrationRenderer.table(model: outcome.model, target: target, scenarioPath: written.scenarioPath, comparisons: outcome.comparisons,
-                                            utilization: outcome.utilization, given: outcome.givenMeasuredCost, costs: outcome.costs))
+                                            utilization: outcome.utilization, given: outcome.givenMeasuredCost, costs: outcome.costs,
+                                            saturation: outcome.saturation, cpuSaturation: outcome.cpuSaturation))
         }
     }
 }

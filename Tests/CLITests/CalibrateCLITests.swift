@@ -69,6 +69,12 @@ struct CalibrateCLITests {
         let measured = try #require(comparisons.first?["measured"] as? [String: Any])
         let offered = try #require(measured["rate"] as? Double), achieved = try #require(measured["throughput"] as? Double)
         #expect(abs(achieved - offered) / offered < 0.25, "offered \(offered)/s, achieved \(achieved)/s")
+        // The search's evidence and the accuracy table are in the report.
+        let search = try #require(json["saturation"] as? [String: Any])
+        let low = try #require(search["low"] as? Double), high = try #require(search["high"] as? Double)
+        #expect(low < high && low <= saturation && saturation <= high, "bracket \(low)–\(high), saturation \(saturation)")
+        #expect(((search["steps"] as? [Any])?.count ?? 0) >= 2)
+        #expect(json["meanAbsoluteError"] is Double)
         let scenario = try #require(json["scenario"] as? String)
         let v = try CLI.run("validate", scenario)
         #expect(v.status == 0, "\(v.out)\(v.err)")

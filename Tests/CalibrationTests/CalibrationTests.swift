@@ -21,7 +21,7 @@ struct CalibrationTests {
 
     func measure(rate: Double) throws -> LevelMeasurement {
         let x = try simulate(Self.truth, rate: rate)
-        return LevelMeasurement(rate: rate, throughput: Double(x.completed) / 570, p50: x.latency!.p50, p95: x.latency!.p95, p99: x.latency!.p99)
+        return LevelMeasurement(rate: rate, throughput: Double(x.completed) / 570, p50: x.latency!.p50, p90: x.latency!.p90, p95: x.latency!.p95, p99: x.latency!.p99)
     }
 
     @Test("a fitted model reproduces a known system's percentiles at 30/60/90 % of saturation")

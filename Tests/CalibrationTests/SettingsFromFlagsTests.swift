@@ -55,8 +55,8 @@ struct SettingsFromFlagsTests {
         #expect(problem { $0["probe"] = "soon" } == "--probe \"soon\": expected a duration like 3s")
         #expect(problem(replications: 0) == "--replications expects at least 1")
         #expect(problem { $0["fitLevel"] = "100%" } == "--fit-level \"100%\": expected a percentage below 100%, like 50%")
-        #expect(problem { $0["levels"] = "30%,abc" } == "--levels \"30%,abc\": expected percentages below 100%, like 30%,60%,90%")
-        #expect(problem { $0["levels"] = "30%,100%" } == "--levels \"30%,100%\": expected percentages below 100%, like 30%,60%,90%")
+        #expect(problem { $0["levels"] = "30%,abc" } == "--levels \"30%,abc\": expected percentages below 100%, like 30%,50%,70%,80%,90%")
+        #expect(problem { $0["levels"] = "30%,100%" } == "--levels \"30%,100%\": expected percentages below 100%, like 30%,50%,70%,80%,90%")
         #expect(problem { $0["route"] = "FOO" } == "--route \"FOO\": mix entry \"GET:FOO=100%\": the path must start with / and hold no spaces")
         #expect(problem(headers: ["nocolon"]) == "--header \"nocolon\": expected NAME: VALUE, e.g. 'Authorization: Bearer TOKEN'")
     }
@@ -69,7 +69,8 @@ struct SettingsFromFlagsTests {
     }
 
     func outcome(_ model: RouteModel) -> CalibrationOutcome {
-        CalibrationOutcome(model: model, written: model.at(rate: 90), topRate: 90, comparisons: [], givenMeasuredCost: [], utilization: [], costs: [])
+        CalibrationOutcome(model: model, written: model.at(rate: 90), topRate: 90, comparisons: [], givenMeasuredCost: [], utilization: [], costs: [],
+                           saturation: SaturationFinding(steps: [], low: 95, high: 100, saturation: 98, precision: 0.05), cpuSaturation: nil)
     }
 
     @Test("an empirical fit writes its histogram first, and the scenario names it by file name alone")

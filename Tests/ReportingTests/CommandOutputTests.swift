@@ -13,23 +13,24 @@ struct CommandOutputTests {
         let bins = [FitProfile.Bin(seconds: 0.004, count: 80), FitProfile.Bin(seconds: 0.012, count: 20)]
         let model = RouteModel(route: "GET:/a/b", saturation: 100, concurrency: 1, meanServiceTime: 0.0056, p99ServiceTime: 0.012,
                                overhead: 0.0005, shape: .empirical, bins: bins, usedServerTiming: true)
-        let level = LevelMeasurement(rate: 50, throughput: 50, p50: 0.004, p95: 0.01, p99: 0.012)
+        let level = LevelMeasurement(rate: 50, throughput: 50, p50: 0.004, p90: 0.008, p95: 0.01, p99: 0.012)
         let comparison = Comparison(level: 0.5, measured: level, simulated: level)
         let outcome = CalibrationOutcome(model: model, written: model, topRate: 50, comparisons: [comparison], givenMeasuredCost: [],
-                                         utilization: [nil], costs: [])
+                                         utilization: [nil], costs: [],
+                                         saturation: SaturationFinding(steps: [], low: 96, high: 100, saturation: 98, precision: 0.05), cpuSaturation: nil)
         let files = outcome.files(in: "scenarios/calibrated")
         let text = try CalibrationReport(target: "http://127.0.0.1:8089", outcome: outcome, files: files).json()
         #expect(!text.hasSuffix("\n"))
         #expect(text.contains("\"scenario\" : \"scenarios/calibrated/GET_a_b.yaml\""), "slashes unescaped")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-        #expect(Set(json.keys) == ["target", "model", "scenario", "comparisons", "givenMeasuredCost"])
+        #expect(Set(json.keys) == ["target", "model", "scenario", "comparisons", "givenMeasuredCost", "accuracy", "meanAbsoluteError", "saturation"])
         let m = try #require(json["model"] as? [String: Any])
         #expect((m["bins"] as? [Any])?.isEmpty == true, "the histogram is in its file, not in the report")
         #expect(m["histogramFile"] as? String == "GET_a_b.histogram.csv")
         #expect((json["comparisons"] as? [Any])?.count == 1 && (json["givenMeasuredCost"] as? [Any])?.isEmpty == true)
         // Keys are sorted, so the same calibration prints the same bytes.
         let keys = text.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { String($0.split(separator: "\"")[1]) }
-        #expect(keys == ["comparisons", "givenMeasuredCost", "model", "scenario", "target"])
+        #expect(keys == ["accuracy", "comparisons", "givenMeasuredCost", "meanAbsoluteError", "model", "saturation", "scenario", "target"])
     }
 
     @Test("load --format: the table with a replay's line above it, or the JSON")

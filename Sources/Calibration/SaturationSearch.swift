@@ -1,0 +1,94 @@
+import Foundation
+
+/// One run the saturation search made, and what it showed.
+public struct SearchStep: Hashable, Sendable, Codable {
+    public enum Kind: String, Hashable, Sendable, Codable {
+        /// A short step of the doubling search.
+        case probe
+        /// A run long enough to judge the rate it holds.
+        case held
+    }
+    public let kind: Kind
+    /// The rate the run scheduled (requests per second).
+    public let offered: Double
+    /// Successful completions per second inside the run's steady window (after the first
+    /// tenth, before the drain): the rate served while the load was on.
+    public let served: Double
+    /// The service kept up: it served at least `(1 − keepUpTolerance)` of the arrivals of the
+    /// steady window, with at most 1 % errors.
+    public let keptUp: Bool
+    public let p99: Double
+    public let errors: Int
+    /// The server's CPU seconds per completed request and per wall second, from its /metrics.
+    public let cpuPerRequest: Double?
+    public let cpuUtilization: Double?
+
+    public init(kind: Kind, offered: Double, served: Double, keptUp: Bool, p99: Double, errors: Int,
+                cpuPerRequest: Double? = nil, cpuUtilization: Double? = nil) {
+        self.kind = kind; self.offered = offered; self.served = served; self.keptUp = keptUp; self.p99 = p99
+        self.errors = errors; self.cpuPerRequest = cpuPerRequest; self.cpuUtilization = cpuUtilization
+    }
+}
+
+/// Where the service stops keeping up, found by measurement: the bracket (the highest rate it
+/// kept up with, the lowest it did not), the held runs that narrowed it, and the estimate — the
+/// rate the overloaded held runs served while the load was on, which is the service rate
+/// itself when the server never idles.
+public struct SaturationFinding: Hashable, Sendable, Codable {
+    public let steps: [SearchStep]
+    public let low: Double
+    public let high: Double
+    public let saturation: Double
+    /// The bracket's relative width the search stopped at (or the width it reached when it ran
+    /// out of steps).
+    public let precision: Double
+
+    /// Relative width of the bracket, (high − low) ÷ low.
+    public var width: Double { low > 0 ? (high - low) / low : .infinity }
+}
+
+/// The search itself, over a `measure(rate, seconds, kind)` that runs load and judges it.
+public enum SaturationSearch {
+    /// A held run "keeps up" when it served at least 98 % of the steady window's arrivals: a
+    /// service 2 % overloaded for 30 s has fallen 0.6 s of work behind, which the count shows.
+    public static let keepUpTolerance = 0.02
+
+    /// Doubles from `start` with short probes until a probe does not keep up; confirms the
+    /// failing rate with a held run (a short probe can fail by chance: its start and drain are
+    /// a large part of it), doubling on while held runs keep up; then bisects the bracket with
+    /// held runs until its width is at most `precision` or `maxHeld` held runs are spent. The
+    /// estimate is the mean rate the overloaded held runs served, kept inside the bracket.
+    public static func find(start: Double = 25, probeSeconds: Double, holdSeconds: Double, precision: Double = 0.05, maxHeld: Int = 8,
+                            measure: (Double, Double, SearchStep.Kind) throws -> SearchStep) rethrows -> SaturationFinding {
+        var steps: [SearchStep] = []
+        var low = 0.0, high = start
+        // 1. Doubling probes.
+        while high < 200_000 {
+            let s = try measure(high, probeSeconds, .probe)
+            steps.append(s)
+            if !s.keptUp { break }
+            low = high
+            high *= 2
+        }
+        var held = 0
+        // 2. The failing rate, held: a pass moves the bracket up.
+        while held < maxHeld && high < 200_000 {
+            let s = try measure(high, holdSeconds, .held)
+            steps.append(s); held += 1
+            if !s.keptUp { break }
+            low = high
+            high *= 2
+        }
+        // 3. Bisection with held runs.
+        while held < maxHeld && (low <= 0 || (high - low) / low > precision) {
+            let mid = low > 0 ? (low + high) / 2 : high / 2
+            let s = try measure(mid, holdSeconds, .held)
+            steps.append(s); held += 1
+            if s.keptUp { low = mid } else { high = mid }
+        }
+        let overloaded = steps.filter { $0.kind == .held && !$0.keptUp && $0.offered <= high * 1.0001 }.map(\.served)
+        let served = overloaded.isEmpty ? (low + high) / 2 : overloaded.reduce(0, +) / Double(overloaded.count)
+        let estimate = min(max(served, low), high)
+        return SaturationFinding(steps: steps, low: low, high: high, saturation: estimate, precision: precision)
+    }
+}
