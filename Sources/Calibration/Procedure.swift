@@ -126,12 +126,12 @@ public enum CalibrationProcedure {
             if firstProbe == nil { firstProbe = r }
             guard let w = SteadyWindow(r) else { throw CalibrationFailure.measurement("the load run kept no samples") }
             let errorsOK = r.errorCount <= r.sent / 100
-            let step = SearchStep(kind: kind, offered: r.requestedRate, served: w.served, keptUp: w.keptUp && errorsOK && (kind == .held || r.latency.p99 <= 1000),
+            let step = SearchStep(kind: kind, offered: rate, scheduled: r.requestedRate, served: w.served, keptUp: w.keptUp && errorsOK && (kind == .held || r.latency.p99 <= 1000),
                                   p99: r.latency.p99 / 1000, errors: r.errorCount, cpuPerRequest: perRequest, cpuUtilization: u)
             if let c = cost(r, perRequest, batch), r.completed > 0 {
                 costPoints.append(CostPoint(rate: step.keptUp ? r.requestedRate : w.served, cost: c, weight: Double(r.completed)))
             }
-            progress(String(format: "%@ %.1f/s for %.0f s → served %.1f/s of %d arrivals%@, p99 %.1f ms, %d errors: %@", kind == .probe ? "probe" : "held", r.requestedRate, seconds,
+            progress(String(format: "%@ %.1f/s (scheduled %.1f/s) for %.0f s → served %.1f/s of %d arrivals%@, p99 %.1f ms, %d errors: %@", kind == .probe ? "probe" : "held", rate, r.requestedRate, seconds,
                             w.served, w.arrivals, perRequest.map { String(format: ", server CPU %.2f ms/request", $0 * 1000) } ?? "",
                             r.latency.p99, r.errorCount, step.keptUp ? "kept up" : "did not keep up"))
             return step

@@ -9,8 +9,10 @@ public struct SearchStep: Hashable, Sendable, Codable {
         case held
     }
     public let kind: Kind
-    /// The rate the run scheduled (requests per second).
+    /// The rate the search asked for (requests per second): the bracket's coordinate.
     public let offered: Double
+    /// The rate the run's Poisson arrivals actually scheduled (within ±√n of `offered`).
+    public let scheduled: Double
     /// Successful completions per second inside the run's steady window (after the first
     /// tenth, before the drain): the rate served while the load was on.
     public let served: Double
@@ -23,9 +25,9 @@ public struct SearchStep: Hashable, Sendable, Codable {
     public let cpuPerRequest: Double?
     public let cpuUtilization: Double?
 
-    public init(kind: Kind, offered: Double, served: Double, keptUp: Bool, p99: Double, errors: Int,
+    public init(kind: Kind, offered: Double, scheduled: Double? = nil, served: Double, keptUp: Bool, p99: Double, errors: Int,
                 cpuPerRequest: Double? = nil, cpuUtilization: Double? = nil) {
-        self.kind = kind; self.offered = offered; self.served = served; self.keptUp = keptUp; self.p99 = p99
+        self.kind = kind; self.offered = offered; self.scheduled = scheduled ?? offered; self.served = served; self.keptUp = keptUp; self.p99 = p99
         self.errors = errors; self.cpuPerRequest = cpuPerRequest; self.cpuUtilization = cpuUtilization
     }
 }
@@ -53,9 +55,10 @@ public enum SaturationSearch {
     /// service 2 % overloaded for 30 s has fallen 0.6 s of work behind, which the count shows.
     public static let keepUpTolerance = 0.02
 
-    /// Doubles from `start` with short probes until a probe does not keep up; confirms the
-    /// failing rate with a held run (a short probe can fail by chance: its start and drain are
-    /// a large part of it), doubling on while held runs keep up; then bisects the bracket with
+    /// Doubles from `start` with short probes until a probe does not keep up; holds 5 % above
+    /// what that probe served, and confirms the failing rate with a held run (a short probe can
+    /// fail by chance: its start and drain are a large part of it), doubling on while held runs
+    /// keep up; then bisects the bracket with
     /// held runs until its width is at most `precision` or `maxHeld` held runs are spent. The
     /// estimate is the mean rate the overloaded held runs served, kept inside the bracket.
     public static func find(start: Double = 25, probeSeconds: Double, holdSeconds: Double, precision: Double = 0.05, maxHeld: Int = 8,
@@ -71,8 +74,17 @@ public enum SaturationSearch {
             high *= 2
         }
         var held = 0
-        // 2. The failing rate, held: a pass moves the bracket up.
-        while held < maxHeld && high < 200_000 {
+        // 2. A short probe that fails served about the service rate: hold 5 % above that first
+        //    (a narrow bracket at once, instead of bisecting down from twice the last good
+        //    rate through heavily overloaded runs); then hold the failing rate unless a held
+        //    run already failed there. A held run that keeps up moves the bracket up.
+        if let p = steps.last, !p.keptUp, p.served * 1.05 > low, p.served * 1.05 < high {
+            let s = try measure(p.served * 1.05, holdSeconds, .held)
+            steps.append(s); held += 1
+            if s.keptUp { low = s.offered } else { high = s.offered }
+            while low >= high { high *= 2 }
+        }
+        while held < maxHeld && high < 200_000 && !steps.contains(where: { $0.kind == .held && !$0.keptUp && $0.offered == high }) {
             let s = try measure(high, holdSeconds, .held)
             steps.append(s); held += 1
             if !s.keptUp { break }
