@@ -73,7 +73,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .target(name: "Store", dependencies: [
-            "CapsimModel", "Planning", "Simulation", "LoadGen", "Hashing", .product(name: "GRDB", package: "GRDB.swift"),
+            "CapsimModel", "Planning", "Simulation", "LoadGen", "Calibration", "Hashing", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         .target(name: "EthiopianCalendar"),
@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "AutoscalingTests", dependencies: ["Autoscaling", "CapsimModel"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Autoscaling", "CapsimModel", "Planning", "Reporting"]),
         .testTarget(name: "StoreTests", dependencies: [
-            "Store", "Simulation", "Planning", "CapsimModel", "LoadGen", .product(name: "GRDB", package: "GRDB.swift"),
+            "Store", "Simulation", "Planning", "CapsimModel", "LoadGen", "Calibration", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Simulation", "Planning", "CapsimModel", "Autoscaling", "LoadGen", "Calibration"]),
@@ -102,7 +102,7 @@ let package = Package(
             "LoadGen", "CapsimModel", "Simulation", .product(name: "Histogram", package: "hdrhistogram-swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
-        .testTarget(name: "CLITests", dependencies: ["capsim"]),
+        .testTarget(name: "CLITests", dependencies: ["capsim", "Store", "Calibration", "Reporting", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EthiopianCalendarTests", dependencies: ["EthiopianCalendar"]),
     ]
 )

@@ -34,6 +34,9 @@ public struct Comparison: Hashable, Sendable, Codable {
     public let level: Double
     public let measured: LevelMeasurement
     public let simulated: LevelMeasurement
+    public init(level: Double, measured: LevelMeasurement, simulated: LevelMeasurement) {
+        self.level = level; self.measured = measured; self.simulated = simulated
+    }
     public var p50Error: Double { rel(simulated.p50, measured.p50) }
     public var p90Error: Double { rel(simulated.p90, measured.p90) }
     public var p95Error: Double { rel(simulated.p95, measured.p95) }

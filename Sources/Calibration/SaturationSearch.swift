@@ -45,6 +45,10 @@ public struct SaturationFinding: Hashable, Sendable, Codable {
     /// out of steps).
     public let precision: Double
 
+    public init(steps: [SearchStep], low: Double, high: Double, saturation: Double, precision: Double) {
+        self.steps = steps; self.low = low; self.high = high; self.saturation = saturation; self.precision = precision
+    }
+
     /// Relative width of the bracket, (high − low) ÷ low.
     public var width: Double { low > 0 ? (high - low) / low : .infinity }
 }

@@ -8,6 +8,13 @@ import Foundation
 /// the capacity forecast; last, for each missed level, whether the miss is inside the
 /// measurement's own noise.
 public enum CalibrationRenderer {
+    /// The table of a calibration as kept (`capsim calibrate` prints it from the record it
+    /// stores, and `capsim runs calibration ID` from the stored copy, so the two are the same).
+    public static func table(_ r: CalibrationRecord) -> String {
+        table(model: r.model, target: r.target, scenarioPath: r.scenarioPath, comparisons: r.comparisons, utilization: r.utilization,
+              given: r.givenMeasuredCost, costs: r.costs, saturation: r.saturation, cpuSaturation: r.cpuSaturation)
+    }
+
     public static func table(model: RouteModel, target: String, scenarioPath: String, comparisons: [Calibration.Comparison], utilization: [Double?],
                        given: [Calibration.Comparison] = [], costs: [Double] = [], saturation: SaturationFinding? = nil, cpuSaturation: Double? = nil) -> String {
         func ms(_ v: Double) -> String { v < 0.01 ? String(format: "%.3fms", v * 1000) : String(format: "%.2fms", v * 1000) }

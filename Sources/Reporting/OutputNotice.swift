@@ -7,7 +7,7 @@ public enum OutputNotice {
     /// "wrote reports/x/ (summary.json, timeline.csv); recorded as run 7 (capsim runs show 7)",
     /// or nil when the command wrote and recorded nothing. Folders and files keep the order
     /// they were first written in.
-    public static func line(files: [String], runs: [Int64], sweeps: [Int64] = []) -> String? {
+    public static func line(files: [String], runs: [Int64], sweeps: [Int64] = [], calibrations: [Int64] = []) -> String? {
         var parts: [String] = []
         var groups: [(dir: String, names: [String])] = []
         for f in files {
@@ -21,6 +21,8 @@ public enum OutputNotice {
         if runs.count == 1 { parts.append("recorded as run \(runs[0]) (capsim runs show \(runs[0]))") }
         if runs.count > 1 { parts.append("recorded as runs " + runs.map(String.init).joined(separator: ", ")) }
         if !sweeps.isEmpty { parts.append("recorded as sweep " + sweeps.map(String.init).joined(separator: ", ") + (sweeps.count == 1 ? " (capsim runs sweeps)" : "")) }
+        if calibrations.count == 1 { parts.append("recorded as calibration \(calibrations[0]) (capsim runs calibration \(calibrations[0]))") }
+        if calibrations.count > 1 { parts.append("recorded as calibrations " + calibrations.map(String.init).joined(separator: ", ")) }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 }

@@ -7,7 +7,8 @@ import Planning
 import Simulation
 
 /// Every `plan`, `simulate` and `load` run, kept in one SQLite file so any of them can be listed,
-/// compared and re-rendered later without running it again.
+/// compared and re-rendered later without running it again; and beside the runs, sweeps
+/// (`ResultsStore+Sweeps.swift`) and calibrations (`ResultsStore+Calibrations.swift`).
 ///
 /// A class because it owns a connection pool (one writer, concurrent readers); `Sendable`
 /// because GRDB's `DatabasePool` serialises writes itself, so commands and a future service
@@ -342,8 +343,8 @@ public final class ResultsStore: Sendable {
 
     /// Problems with the file, empty when it is sound: SQLite's `integrity_check` and
     /// `foreign_key_check`, every run having its result (a plan, a simulation or a load
-    /// result, by its kind), and every simulation having exactly
-    /// the timeline rows it recorded. For `runs check` and the kill-safety test.
+    /// result, by its kind), every simulation having exactly the timeline rows it recorded,
+    /// and every finished calibration the levels it counts. For `runs check` and the kill-safety test.
     public func check() throws -> [String] {
         try dbPool.read { db in
             var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
@@ -371,6 +372,12 @@ public final class ResultsStore: Sendable {
                     let recorded: Int = row[column], found: Int = row[column + 3]
                     if recorded != found { problems.append("run \(id): \(found) of \(recorded) \(name) stored") }
                 }
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT id, levels, (SELECT count(*) FROM calibration_level WHERE calibration_id = calibration.id) AS stored
+                FROM calibration WHERE completed_at IS NOT NULL AND levels != stored ORDER BY id
+                """) {
+                problems.append("calibration \(row[0] as Int64): \(row[2] as Int) of \(row[1] as Int) levels stored")
             }
             return problems
         }

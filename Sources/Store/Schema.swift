@@ -35,7 +35,7 @@ import GRDB
 /// save — the simulator never produces one). Optional Swift values are NULL.
 enum Schema {
     /// Migration names in order; the last is the current schema version.
-    static let migrationNames = ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-schedule-effects", "v7-currencies", "v8-sweeps"]
+    static let migrationNames = ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-schedule-effects", "v7-currencies", "v8-sweeps", "v9-calibrations"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -62,8 +62,79 @@ enum Schema {
         migrator.registerMigration("v6-schedule-effects") { db in try db.execute(sql: v6ScheduleEffects) }
         migrator.registerMigration("v7-currencies") { db in try db.execute(sql: v7Currencies) }
         migrator.registerMigration("v8-sweeps") { db in try db.execute(sql: v8Sweeps) }
+        migrator.registerMigration("v9-calibrations") { db in try db.execute(sql: v9Calibrations) }
         return migrator
     }
+
+    /// `capsim calibrate`: one `calibration` row per calibration, one `calibration_level` row
+    /// per predicted level, written in one transaction. Like sweeps, calibrations are not runs
+    /// (a calibration is many load runs and simulations), so they have ids of their own.
+    /// `completed_at` is NULL until every level is stored — the last statement of the save —
+    /// so a row a killed writer left could never be taken for a finished one; `levels` is the
+    /// number of level rows the calibration owes. The mean absolute errors are NULL without
+    /// levels; `cpu_saturation`, the half-widths, the server's CPU and the measured cost are
+    /// NULL when unknown. The model is `RouteModel` as JSON without its histogram bins (the
+    /// histogram file beside the calibrated scenario has them), the search's runs
+    /// `[SearchStep]` as JSON, and a level simulated with the cost the server measured a
+    /// `LevelMeasurement` as JSON: each is read whole. Errors are signed and relative,
+    /// (simulated − measured) ÷ measured, stored beside the values so SQL can filter on them.
+    /// Frozen once released.
+    static let v9Calibrations = """
+        CREATE TABLE calibration (
+            id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+            target             TEXT    NOT NULL,
+            route              TEXT    NOT NULL,
+            scenario_path      TEXT    NOT NULL,
+            saturation         REAL    NOT NULL CHECK (saturation > 0),
+            bracket_low        REAL    NOT NULL CHECK (bracket_low >= 0),
+            bracket_high       REAL    NOT NULL CHECK (bracket_high >= bracket_low),
+            precision          REAL    NOT NULL CHECK (precision > 0),
+            cpu_saturation     REAL,
+            levels             INTEGER NOT NULL CHECK (levels >= 0),
+            mae                REAL,
+            mae_p50            REAL,
+            mae_p90            REAL,
+            mae_p99            REAL,
+            mae_throughput     REAL,
+            model_json         TEXT    NOT NULL CHECK (json_valid(model_json)),
+            steps_json         TEXT    NOT NULL CHECK (json_valid(steps_json)),
+            capsim_version     TEXT    NOT NULL,
+            created_at         TEXT    NOT NULL,
+            completed_at       TEXT
+        );
+        CREATE TABLE calibration_level (
+            calibration_id                  INTEGER NOT NULL REFERENCES calibration(id) ON DELETE CASCADE,
+            seq                             INTEGER NOT NULL CHECK (seq >= 0),
+            level                           REAL    NOT NULL,
+            offered_rate                    REAL    NOT NULL,
+            measured_p50                    REAL    NOT NULL,
+            measured_p90                    REAL    NOT NULL,
+            measured_p95                    REAL    NOT NULL,
+            measured_p99                    REAL    NOT NULL,
+            measured_throughput             REAL    NOT NULL,
+            measured_p50_half_width         REAL,
+            measured_p90_half_width         REAL,
+            measured_p99_half_width         REAL,
+            measured_throughput_half_width  REAL,
+            simulated_p50                   REAL    NOT NULL,
+            simulated_p90                   REAL    NOT NULL,
+            simulated_p95                   REAL    NOT NULL,
+            simulated_p99                   REAL    NOT NULL,
+            simulated_throughput            REAL    NOT NULL,
+            simulated_p50_half_width        REAL,
+            simulated_p90_half_width        REAL,
+            simulated_p99_half_width        REAL,
+            simulated_throughput_half_width REAL,
+            error_p50                       REAL    NOT NULL,
+            error_p90                       REAL    NOT NULL,
+            error_p99                       REAL    NOT NULL,
+            error_throughput                REAL    NOT NULL,
+            server_cpu                      REAL,
+            measured_cost                   REAL,
+            simulated_at_measured_cost_json TEXT    CHECK (simulated_at_measured_cost_json IS NULL OR json_valid(simulated_at_measured_cost_json)),
+            PRIMARY KEY (calibration_id, seq)
+        ) WITHOUT ROWID;
+        """
 
     /// `capsim sweep`: one `sweep` row per sweep (or per shard of one), one `sweep_replication`
     /// row per replication of a point, written as each finishes so a long sweep keeps only

@@ -15,6 +15,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The stored rows of a run disagree with its recorded counts (should never happen: saves are
     /// single transactions).
     case incomplete(id: Int64, detail: String)
+    /// A stored calibration that cannot be shown: its levels disagree with its count, or its
+    /// stored JSON no longer decodes (`problem` says which, after "calibration N").
+    case calibration(id: Int64, problem: String)
     /// The database file can't be created or opened.
     case cannotOpen(path: String, reason: String)
     /// Neither `--db`, `$CAPSIM_DB`, `$XDG_DATA_HOME` nor `$HOME` says where the store is.
@@ -32,6 +35,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
             return "run \(id) (saved by capsim \(version)) can no longer be read by this version: \(reason)"
         case let .incomplete(id, detail):
             return "run \(id) is incomplete: \(detail)"
+        case let .calibration(id, problem):
+            return "calibration \(id) \(problem)"
         case let .cannotOpen(path, reason):
             return "cannot open the results store \(path): \(reason)"
         case .noDataDirectory:

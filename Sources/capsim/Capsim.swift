@@ -55,11 +55,15 @@ enum Outputs {
     nonisolated(unsafe) static var files: [String] = []
     nonisolated(unsafe) static var runs: [Int64] = []
     nonisolated(unsafe) static var sweeps: [Int64] = []
+    nonisolated(unsafe) static var calibrations: [Int64] = []
 
     static func wrote(_ path: String) { if !files.contains(path) { files.append(path) } }
     static func recorded(_ id: Int64) { runs.append(id) }
     static func recorded(sweep id: Int64) { sweeps.append(id) }
-    static func announce() { if let line = OutputNotice.line(files: files, runs: runs, sweeps: sweeps) { printErr(line) } }
+    static func recorded(calibration id: Int64) { calibrations.append(id) }
+    static func announce() {
+        if let line = OutputNotice.line(files: files, runs: runs, sweeps: sweeps, calibrations: calibrations) { printErr(line) }
+    }
 }
 
 func printErr(_ text: String) {

@@ -49,8 +49,9 @@ struct CalibrateCLITests {
     func roundTrip() throws {
         let server = try ServeProcess(["--products", "3000", "--workers", "1", "--cache", "0", "--queue", "512"])
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-cal-\(ProcessInfo.processInfo.processIdentifier)").path
+        let db = out + "/calibrations.sqlite", report = out + "/calibration.html"
         let r = try CLI.run(["calibrate", "--target", "http://127.0.0.1:\(server.port)", "--duration", "2s", "--probe", "1s",
-                             "--levels", "50%", "--replications", "2", "--format", "json", "--out", out], environment: [:])
+                             "--levels", "50%", "--replications", "2", "--format", "json", "--out", out, "--db", db, "--report", report], environment: [:])
         #expect(r.status == 0, "\(r.err)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "\(r.out)\n\(r.err)")
         let model = try #require(json["model"] as? [String: Any])
@@ -79,6 +80,16 @@ struct CalibrateCLITests {
         let v = try CLI.run("validate", scenario)
         #expect(v.status == 0, "\(v.out)\(v.err)")
         #expect(FileManager.default.fileExists(atPath: scenario.replacingOccurrences(of: ".yaml", with: ".histogram.csv")))
+        // Recorded like simulate's runs, with its report written from the stored copy.
+        #expect(r.err.contains("recorded as calibration 1 (capsim runs calibration 1)"), "\(r.err)")
+        let stored = try CLI.run(["runs", "calibration", "1", "--db", db], environment: [:])
+        #expect(stored.status == 0, "\(stored.err)")
+        #expect(stored.out.hasPrefix("http://127.0.0.1:\(server.port) GET:/marketplace/products?q=coffee: saturation \(String(format: "%.1f", saturation)) req/s\n"))
+        #expect(stored.out.contains("calibrated scenario: \(scenario)") && stored.out.contains("mean absolute error: p50 "))
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(html.contains("calibration #1") && html.contains("Saturation search") && html.components(separatedBy: "<svg ").count - 1 >= 3)
+        let list = try CLI.run(["runs", "calibrations", "--db", db], environment: [:])
+        #expect(list.out.contains("GET:/marketplace/products?q=coffee") && list.out.split(separator: "\n").count == 3)
     }
 
     @Test("calibrate: bad levels and an unreachable target are usage and runtime errors")

@@ -54,5 +54,7 @@ struct CommandOutputTests {
                 == "wrote reports/x/ (summary.json, timeline.csv), r.md; recorded as run 7 (capsim runs show 7)")
         #expect(OutputNotice.line(files: ["/tmp/a.xml"], runs: []) == "wrote /tmp/a.xml")
         #expect(OutputNotice.line(files: [], runs: [1, 2]) == "recorded as runs 1, 2")
+        #expect(OutputNotice.line(files: ["scenarios/calibrated/GET_x.yaml", "scenarios/calibrated/GET_x.histogram.csv"], runs: [], calibrations: [4])
+                == "wrote scenarios/calibrated/ (GET_x.yaml, GET_x.histogram.csv); recorded as calibration 4 (capsim runs calibration 4)")
     }
 }

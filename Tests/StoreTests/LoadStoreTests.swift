@@ -202,7 +202,7 @@ struct LoadStoreTests {
         let (plan, sim) = try makeV2Database(at: path)
 
         let store = try ResultsStore(path: path)
-        #expect(try store.appliedMigrations() == ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-schedule-effects", "v7-currencies", "v8-sweeps"])
+        #expect(try store.appliedMigrations() == ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-schedule-effects", "v7-currencies", "v8-sweeps", "v9-calibrations"])
         #expect(try store.list().map(\.id) == [2, 1])
         #expect(try store.list().map(\.summary) == ["a v2 simulation", "a v2 plan"])
         #expect(try store.plan(1) == plan)
@@ -244,7 +244,7 @@ struct LoadStoreTests {
         #expect(try again.dbPool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") } == ResultsStore.migrations.count)
     }
 
-    @Test("the released migrations are frozen: v2-history, v3-load, v4-waits, v5-windows, v6-schedule-effects, v7-currencies and v8-sweeps as written here")
+    @Test("the released migrations are frozen: v2-history, v3-load, v4-waits, v5-windows, v6-schedule-effects, v7-currencies, v8-sweeps and v9-calibrations as written here")
     func frozenMigrations() {
         #expect(Schema.v2History == frozenV2History)
         #expect(Schema.v3Load == frozenV3Load)
@@ -253,9 +253,68 @@ struct LoadStoreTests {
         #expect(Schema.v6ScheduleEffects == frozenV6ScheduleEffects)
         #expect(Schema.v7Currencies == frozenV7Currencies)
         #expect(Schema.v8Sweeps == frozenV8Sweeps)
-        #expect(ResultsStore.migrations == ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-schedule-effects", "v7-currencies", "v8-sweeps"])
+        #expect(Schema.v9Calibrations == frozenV9Calibrations)
+        #expect(ResultsStore.migrations == ["v1", "v2-history", "v3-load", "v4-waits", "v5-windows", "v6-schedule-effects", "v7-currencies", "v8-sweeps", "v9-calibrations"])
     }
 }
+
+/// Schema v9 exactly as released. Never edit.
+let frozenV9Calibrations = """
+    CREATE TABLE calibration (
+        id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+        target             TEXT    NOT NULL,
+        route              TEXT    NOT NULL,
+        scenario_path      TEXT    NOT NULL,
+        saturation         REAL    NOT NULL CHECK (saturation > 0),
+        bracket_low        REAL    NOT NULL CHECK (bracket_low >= 0),
+        bracket_high       REAL    NOT NULL CHECK (bracket_high >= bracket_low),
+        precision          REAL    NOT NULL CHECK (precision > 0),
+        cpu_saturation     REAL,
+        levels             INTEGER NOT NULL CHECK (levels >= 0),
+        mae                REAL,
+        mae_p50            REAL,
+        mae_p90            REAL,
+        mae_p99            REAL,
+        mae_throughput     REAL,
+        model_json         TEXT    NOT NULL CHECK (json_valid(model_json)),
+        steps_json         TEXT    NOT NULL CHECK (json_valid(steps_json)),
+        capsim_version     TEXT    NOT NULL,
+        created_at         TEXT    NOT NULL,
+        completed_at       TEXT
+    );
+    CREATE TABLE calibration_level (
+        calibration_id                  INTEGER NOT NULL REFERENCES calibration(id) ON DELETE CASCADE,
+        seq                             INTEGER NOT NULL CHECK (seq >= 0),
+        level                           REAL    NOT NULL,
+        offered_rate                    REAL    NOT NULL,
+        measured_p50                    REAL    NOT NULL,
+        measured_p90                    REAL    NOT NULL,
+        measured_p95                    REAL    NOT NULL,
+        measured_p99                    REAL    NOT NULL,
+        measured_throughput             REAL    NOT NULL,
+        measured_p50_half_width         REAL,
+        measured_p90_half_width         REAL,
+        measured_p99_half_width         REAL,
+        measured_throughput_half_width  REAL,
+        simulated_p50                   REAL    NOT NULL,
+        simulated_p90                   REAL    NOT NULL,
+        simulated_p95                   REAL    NOT NULL,
+        simulated_p99                   REAL    NOT NULL,
+        simulated_throughput            REAL    NOT NULL,
+        simulated_p50_half_width        REAL,
+        simulated_p90_half_width        REAL,
+        simulated_p99_half_width        REAL,
+        simulated_throughput_half_width REAL,
+        error_p50                       REAL    NOT NULL,
+        error_p90                       REAL    NOT NULL,
+        error_p99                       REAL    NOT NULL,
+        error_throughput                REAL    NOT NULL,
+        server_cpu                      REAL,
+        measured_cost                   REAL,
+        simulated_at_measured_cost_json TEXT    CHECK (simulated_at_measured_cost_json IS NULL OR json_valid(simulated_at_measured_cost_json)),
+        PRIMARY KEY (calibration_id, seq)
+    ) WITHOUT ROWID;
+    """
 
 /// Schema v8 exactly as released. Never edit.
 let frozenV8Sweeps = """
