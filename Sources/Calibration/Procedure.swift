@@ -219,7 +219,7 @@ public enum CalibrationProcedure {
         // Long enough that the model's own percentiles are sharp: ~200k requests per replication.
         let simSeconds = min(1800, max(60, 200_000 / max(1, saturation * (fractions.min() ?? 0.3))))
         let comparisons = try Calibrator.compare(model, levels: measured, duration: simSeconds, replications: replications, seed: seed)
-        let costs = levelCost.compactMap { $0 }
+        let costs = levelCost.allSatisfy { $0 != nil } ? levelCost.compactMap { $0 } : []
         let given = costs.count == measured.count
             ? try Calibrator.compare(model, levels: measured, duration: simSeconds, replications: replications, seed: seed, means: costs) : []
 

@@ -257,8 +257,12 @@ public struct RouteModel: Hashable, Sendable, Codable {
     }
 
     /// The model's utilization at `rate`: the requests' work and the timed batches'.
-    public func utilization(at rate: Double) -> Double {
-        (rate * meanServiceTime(at: rate) + (batch.map { $0.work(at: rate) / $0.interval } ?? 0)) / Double(concurrency)
+    public func utilization(at rate: Double) -> Double { utilization(at: rate, cost: meanServiceTime(at: rate)) }
+
+    /// The utilization at `rate` with every request costing `cost` (a measured cost, not the
+    /// model's: `withMean` cannot say it when a cost law decides the mean at each rate).
+    public func utilization(at rate: Double, cost: Double) -> Double {
+        (rate * cost + (batch.map { $0.work(at: rate) / $0.interval } ?? 0)) / Double(concurrency)
     }
 
     /// The route as a name that is safe in a file or folder name: `GET:/a/b?q=x` → `GET_a_b-q-x`.

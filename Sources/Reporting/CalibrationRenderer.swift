@@ -78,7 +78,7 @@ public enum CalibrationRenderer {
             lines.append("")
             var g = TextTable(["level", "cost/request", "model ρ", "simulated p50", "error", "simulated p99", "error", "targets"])
             for (c, cost) in zip(given, costs) {
-                g.add([Percent(fraction: c.level).description, ms(cost), String(format: "%.0f%%", 100 * model.withMean(cost).utilization(at: c.measured.rate)),
+                g.add([Percent(fraction: c.level).description, ms(cost), String(format: "%.0f%%", 100 * model.utilization(at: c.measured.rate, cost: cost)),
                        msCI(c.simulated.p50, c.simulated.p50HalfWidth), pct(c.p50Error), msCI(c.simulated.p99, c.simulated.p99HalfWidth), pct(c.p99Error),
                        c.withinTargets ? "met" : "missed"])
             }

@@ -61,12 +61,7 @@ extension HTMLCalibrationReport {
         return t
     }
 
-    /// The station's utilization at `rate` with every request costing `cost`, and the timed
-    /// batches. (`model.withMean(cost).utilization(at:)` would not do: with a cost law the
-    /// model's mean at a rate is the law's, whatever `withMean` set.)
-    static func utilization(_ m: RouteModel, rate: Double, cost: Double) -> Double {
-        (rate * cost + (m.batch.map { $0.work(at: rate) / $0.interval } ?? 0)) / Double(m.concurrency)
-    }
+    static func utilization(_ m: RouteModel, rate: Double, cost: Double) -> Double { m.utilization(at: rate, cost: cost) }
 
     /// The levels simulated with the cost per request the server measured at each; nil
     /// without those costs.
