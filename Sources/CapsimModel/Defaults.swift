@@ -11,7 +11,10 @@ public enum Defaults {
     public static let seasonLabel = "seasonal peak"
     /// The seed's Kubernetes resources (250m/256Mi requests, 500m/512Mi limits).
     public static let requests = ResourceSpec(cpu: CPU(millicores: 250), memory: Memory(bytes: 256 * 1024 * 1024))
-    public static let limits = ResourceSpec(cpu: CPU(millicores: 500), memory: Memory(bytes: 512 * 1024 * 1024))
+    public static let limits = ResourceLimits(cpu: CPU(millicores: 500), memory: Memory(bytes: 512 * 1024 * 1024))
+    /// The spare CPU of the node a pod with no CPU limit runs on (`platform.node_cpu`): 2 cores,
+    /// e.g. a 4-vCPU node whose other pods use half of it. Only pods without a limit read it.
+    public static let nodeCPU = CPU(millicores: 2000)
     public static let concurrency = 1
     public static let startupDelay = 30.0
     public static let queue = QueueSettings(discipline: .shared, balancing: .roundRobin, limit: nil, timeout: nil)

@@ -9,7 +9,7 @@ public enum ScenarioFormat {
     public static let objects: [String: [String]] = [
         "scenario": ["capsim", "name", "description", "seed", "platform", "currency", "planning", "services",
                      "traffic", "event_bus", "databases", "dependencies", "cdn", "seasons", "simulation", "expect", "sweep"],
-        "platform": ["dau", "peak"],
+        "platform": ["dau", "peak", "node_cpu"],
         /// An external dependency (`dependencies.NAME`): a partner API routes call.
         "dependency": ["latency", "error_rate", "concurrency"],
         "currency": ["etb_per_usd", "report_in", "show_both"],

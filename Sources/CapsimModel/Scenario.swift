@@ -42,11 +42,14 @@ public struct Scenario: Hashable, Sendable, Codable {
     }
 }
 
-/// Platform-wide figures from the seed ("current peak: 10,000 TPS, 100,000 DAU").
+/// Platform-wide figures from the seed ("current peak: 10,000 TPS, 100,000 DAU"), and the
+/// nodes' spare CPU that a pod without a CPU limit can burst into.
 public struct Platform: Hashable, Sendable, Codable {
     public let dailyActiveUsers: Double?
     /// Peak request rate at the entry (API gateway), per second.
     public let peak: Double?
+    /// The CPU a pod with no CPU limit can use: its node's spare cores (`platform.node_cpu`).
+    public let nodeCPU: CPU
 }
 
 /// The capacity formula's factors (seed §2):
@@ -88,9 +91,22 @@ public struct ResourceSpec: Hashable, Sendable, Codable {
     public let memory: Memory
 }
 
+/// A container's limits as Kubernetes reads them: an absent limit is no limit (nil), not a
+/// default — a pod with no CPU limit may use whatever its node has spare.
+public struct ResourceLimits: Hashable, Sendable, Codable {
+    /// The CFS quota; nil: none, the pod bursts up to its node's spare CPU (`Platform.nodeCPU`).
+    public let cpu: CPU?
+    public let memory: Memory?
+    public init(cpu: CPU?, memory: Memory?) { self.cpu = cpu; self.memory = memory }
+}
+
 public struct Resources: Hashable, Sendable, Codable {
     public let requests: ResourceSpec
-    public let limits: ResourceSpec
+    public let limits: ResourceLimits
+    public init(requests: ResourceSpec, limits: ResourceLimits) { self.requests = requests; self.limits = limits }
+
+    /// The most CPU one pod can use: its limit, else its node's spare CPU.
+    public func cpuCeiling(node: CPU) -> CPU { limits.cpu ?? node }
 }
 
 /// Per-instance capacity: given as a rate, or derived from service time and concurrency.

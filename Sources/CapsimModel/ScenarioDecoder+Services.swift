@@ -4,7 +4,7 @@ import Yams
 // A service: its capacity and service time (an empirical histogram included), resources, replicas.
 
 extension ScenarioDecoder {
-    func service(_ name: String, _ node: Node, _ path: String, traffic: Traffic?) -> Service? {
+    func service(_ name: String, _ node: Node, _ path: String, traffic: Traffic?, nodeCPU: CPU) -> Service? {
         guard let o = Obj(r, node, path, kind: "service", required: ["capacity", "replicas"]) else { return nil }
         _ = o.text("description")
         let capacity = o["capacity"].flatMap { self.capacity($0, o.sub("capacity")) }
@@ -40,9 +40,11 @@ extension ScenarioDecoder {
             peak: peak ?? Uncertain(0),
             peakDerived: derived,
             capacity: capacity,
-            // A saturated instance (every slot busy) uses exactly its CPU request, so the HPA's
-            // 70 % CPU target and the planner's 70 % utilisation mean the same thing.
-            cpuPerRequest: o.duration("cpu_per_request") ?? (resources.requests.cpu.millicores / 1000 / max(capacity.rps, 1e-9)),
+            // A saturated instance (every slot busy) uses all the CPU it may: its limit, else its
+            // node's spare CPU — as a CPU-bound server does (calibrate measured one at ≈ 1 core on
+            // its one core). Utilisation is reported against the request, so with the seed's
+            // 250m/500m a saturated pod reads 200 %; a limit equal to the request reads 100 %.
+            cpuPerRequest: o.duration("cpu_per_request") ?? (resources.cpuCeiling(node: nodeCPU).millicores / 1000 / max(capacity.rps, 1e-9)),
             resources: resources,
             replicas: o["replicas"].flatMap { replicas($0, o.sub("replicas")) } ?? Replicas(min: 1, max: 1, initial: 1),
             startupDelay: o.duration("startup") ?? Defaults.startupDelay,
@@ -148,13 +150,15 @@ extension ScenarioDecoder {
         return .empirical(file: file, values: values, weights: weights)
     }
 
+    /// Written resources read as Kubernetes reads them: a request left out is the seed's, but a
+    /// limit left out (or no `limits` at all) is no limit. Leaving `resources` out altogether
+    /// gives the seed's Deployment, limits included (`Defaults.requests`, `Defaults.limits`).
     func resources(_ node: Node, _ path: String) -> Resources? {
         guard let o = Obj(r, node, path, kind: "resources") else { return nil }
-        func spec(_ key: String, _ def: ResourceSpec) -> ResourceSpec {
-            guard let n = o[key], let s = Obj(r, n, o.sub(key), kind: "resource_spec") else { return def }
-            return ResourceSpec(cpu: s.cpu("cpu") ?? def.cpu, memory: s.memory("memory") ?? def.memory)
-        }
-        return Resources(requests: spec("requests", Defaults.requests), limits: spec("limits", Defaults.limits))
+        let rq = o["requests"].flatMap { Obj(r, $0, o.sub("requests"), kind: "resource_spec") }
+        let lm = o["limits"].flatMap { Obj(r, $0, o.sub("limits"), kind: "resource_spec") }
+        return Resources(requests: ResourceSpec(cpu: rq?.cpu("cpu") ?? Defaults.requests.cpu, memory: rq?.memory("memory") ?? Defaults.requests.memory),
+                         limits: ResourceLimits(cpu: lm?.cpu("cpu"), memory: lm?.memory("memory")))
     }
 
     func replicas(_ node: Node, _ path: String) -> Replicas? {

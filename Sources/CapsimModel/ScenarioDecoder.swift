@@ -17,13 +17,14 @@ struct ScenarioDecoder {
             r.error(o.sub("capsim"), "unsupported format version \(v); this capsim reads version \(ScenarioFormat.version)")
         }
         let platform = o["platform"].flatMap { Obj(r, $0, "platform", kind: "platform") }
-        let plat = Platform(dailyActiveUsers: platform?.count("dau"), peak: platform?.rate("peak"))
+        let plat = Platform(dailyActiveUsers: platform?.count("dau"), peak: platform?.rate("peak"),
+                            nodeCPU: platform?.cpu("node_cpu") ?? Defaults.nodeCPU)
         // Before traffic: a surge written as a clock time is placed from simulation.start.
         let simulation = simulation(o["simulation"])
         let traffic = o["traffic"].flatMap { self.traffic($0, platformPeak: plat.peak, run: simulation) }
         var services: [String: Service] = [:]
         for (name, node, path) in o.named("services") ?? [] {
-            if let s = service(name, node, path, traffic: traffic) { services[name] = s }
+            if let s = service(name, node, path, traffic: traffic, nodeCPU: plat.nodeCPU) { services[name] = s }
         }
         var databases: [String: Database] = [:]
         for (name, node, path) in o.named("databases") ?? [] {

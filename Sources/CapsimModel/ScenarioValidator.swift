@@ -45,6 +45,7 @@ struct ScenarioValidator {
         if p.seasonalFromCalendar && s.seasons.isEmpty {
             r.error("planning.seasonal_factor", "from_calendar needs seasons: declare which holidays multiply traffic, e.g. seasons: {holiday: {holidays: [genna], multiplier: 2.0}}")
         }
+        check(s.platform.nodeCPU.millicores > 0, "platform.node_cpu", "expected a positive CPU quantity like \"2\" or \"1500m\", got \(s.platform.nodeCPU)")
         if let t = p.targetUtilization { check(t > 0 && t <= 1, "planning.target_utilization", "expected a utilisation in (0%, 100%], got \(Percent(fraction: t))") }
         factors(p.factors, "planning")
     }
@@ -94,8 +95,15 @@ struct ScenarioValidator {
         check(sv.cpuPerRequest > 0, join(base, "cpu_per_request"), "expected a positive CPU time per request like \"2ms\"")
         let rq = sv.resources.requests, lm = sv.resources.limits
         check(rq.cpu.millicores > 0, join(base, "resources.requests.cpu"), "expected a positive CPU request, got \(rq.cpu)")
-        check(rq.cpu <= lm.cpu, join(base, "resources.limits.cpu"), "limit \(lm.cpu) is below the request \(rq.cpu)")
-        check(rq.memory <= lm.memory, join(base, "resources.limits.memory"), "limit \(lm.memory) is below the request \(rq.memory)")
+        if let cpu = lm.cpu {
+            check(rq.cpu <= cpu, join(base, "resources.limits.cpu"), "limit \(cpu) is below the request \(rq.cpu)")
+        } else {
+            check(rq.cpu <= s.platform.nodeCPU, join(base, "resources.requests.cpu"),
+                  "with no CPU limit the pod bursts to platform.node_cpu (\(s.platform.nodeCPU)), which is below its request \(rq.cpu)")
+        }
+        if let memory = lm.memory {
+            check(rq.memory <= memory, join(base, "resources.limits.memory"), "limit \(memory) is below the request \(rq.memory)")
+        }
         replicas(sv.replicas, join(base, "replicas"))
         check(sv.startupDelay <= 3600, join(base, "startup"), "expected a start-up delay under 1h, got \(formatDuration(sv.startupDelay))")
         if let slo = sv.slo {

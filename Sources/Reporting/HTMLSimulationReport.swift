@@ -59,6 +59,12 @@ struct HTMLSimulationReport {
             for row in waits { t.add(row) }
             b += "<h2 id=\"waits\">Where the time goes</h2>" + t.render()
         }
+        let cpu = CPUBreakdown.rows(result, scenario: scenario)
+        if !cpu.isEmpty {
+            var t = HTMLTable(CPUBreakdown.header, numeric: [1], caption: CPUBreakdown.note)
+            for row in cpu { t.add(row) }
+            b += "<h2 id=\"cpu\">CPU against the request</h2>" + t.render()
+        }
         if !result.routes.isEmpty { b += "<h2 id=\"routes\">End to end per route</h2>" + routeTable().render() }
         b += offloadSection()
         b += scheduleSection()
@@ -387,7 +393,11 @@ struct HTMLSimulationReport {
         var o = "<section class=\"svc\" id=\"\(id)\"><h3>\(esc(s.service))\(tag)</h3>"
         o += "<p class=\"facts\">\(facts(sv))</p>"
         o += "<p class=\"facts\">run: p50 <b>\(esc(ChartFormat.latency(s.latency?.p50)))</b> · p95 <b>\(esc(ChartFormat.latency(s.latency?.p95)))</b> · p99 <b>\(esc(ChartFormat.latency(s.latency?.p99)))</b>"
-        o += " · max queue\(sv?.queue.discipline == .perInstance ? " at one pod" : "") <b>\(ChartFormat.grouped(s.maxQueue))</b> · replicas <b>\(s.minReplicas)–\(s.maxReplicas)</b> · \(esc(ChartFormat.number(s.instanceHours, sig: 4))) instance-h · <b>\(esc(ChartFormat.money(s.cost(in: result.currencies.lead), result.currencies.lead)))</b></p>"
+        o += " · max queue\(sv?.queue.discipline == .perInstance ? " at one pod" : "") <b>\(ChartFormat.grouped(s.maxQueue))</b> · replicas <b>\(s.minReplicas)–\(s.maxReplicas)</b> · \(esc(ChartFormat.number(s.instanceHours, sig: 4))) instance-h · <b>\(esc(ChartFormat.money(s.cost(in: result.currencies.lead), result.currencies.lead)))</b>"
+        if let peak = s.cpuPeak, let sv {
+            o += " · peak CPU <b>\(ChartFormat.percent(peak))</b> of request (\(esc(CPUBreakdown.ceiling(sv, scenario.platform)))) · throttled \(esc(CPUBreakdown.throttled(s.throttledPodSeconds ?? 0)))"
+        }
+        o += "</p>"
         o += "<div class=\"grid2\">"
         for c in [instancesChart(id, s, sv, xs, evs), latencyChart(id, sv, xs, evs), queueChart(id, sv, xs, evs), cpuChart(id, sv, xs, evs),
                   rateChart(id, sv, xs, evs), costChart(id, s, sv, xs)] {
@@ -477,6 +487,11 @@ struct HTMLSimulationReport {
         if let target = sv?.autoscaling.hpa?.cpuTarget {
             c.references.append(.init(value: target * 100, label: "HPA target \(ChartFormat.percent(target))", color: ChartPalette.target))
         }
+        if let sv {
+            let ceiling = CPUBreakdown.ceilingRatio(sv, scenario.platform)
+            c.references.append(.init(value: ceiling * 100, label: (sv.resources.limits.cpu == nil ? "node's spare CPU " : "limit ") + ChartFormat.percent(ceiling),
+                                      color: ChartPalette.limit, dash: "2 3"))
+        }
         c.references += triggerLines(sv, [.cpuUtilization], scale: 100)
         c.markers = triggerMarkers(sv, evs, [.cpuUtilization], scale: 100)
         if !c.markers.isEmpty { c.markerLegend = [(.up, ChartPalette.scaleUp, "trigger fired")] }
@@ -544,7 +559,7 @@ struct HTMLSimulationReport {
             clock.anchored ? "Times are East Africa Time (EAT, UTC+3), from the scenario's simulation.start." : "Times are offsets from the start of the run (the scenario names no simulation.start).",
             "Every chart point is one \(p) sample window. Latency is time in the service (queue + service) of the requests completed in the window; an SLO breach is a window, after warm-up, whose SLO statistic exceeded the objective.",
             "Replicas are the pods the Deployment asks for; ready pods take traffic; starting pods (shaded) are scheduled but not yet ready. Markers show each scaling decision and alert; hover for the policy or trigger row that fired and its reason.",
-            "CPU is the mean over ready pods of usage ÷ CPU request, as the HPA reads it (it can exceed 100% up to the limit).",
+            "CPU is the mean over ready pods of usage ÷ CPU request, as the HPA reads it: a busy pod bursts past 100% up to its limit (the dashed line; with no limit, its node's spare CPU), and demand above that is throttled.",
             "Max queue is the longest queue at one pod for per-instance queues (the queue chart shows all pods' waiting requests together, which is what a queue_length trigger reads).",
             "Cost counts pod time after warm-up at the service's price per instance-hour; the charts integrate the \(p) samples, the tables use exact pod time.",
             "Series longer than 1,000 points are thinned for drawing, keeping each stretch's minimum and maximum so no spike is hidden.",

@@ -24,6 +24,12 @@ public enum MarkdownReport {
             for row in waits { t.add([md(row[0])] + row.dropFirst()) }
             out += ["### Where the time goes: waiting for a slot, and service", "", WaitBreakdown.note, "", t.markdown(), ""]
         }
+        let cpu = CPUBreakdown.rows(r, scenario: scenario)
+        if !cpu.isEmpty {
+            var t = TextTable(CPUBreakdown.header)
+            for row in cpu { t.add([md(row[0])] + row.dropFirst()) }
+            out += ["### CPU against the request", "", md(CPUBreakdown.note), "", t.markdown(), ""]
+        }
         if !r.routes.isEmpty {
             var t = TextTable(["route", "completed", "failed", "in flight at end", "mean", "p50", "p95", "p99", "max"])
             for x in r.routes {

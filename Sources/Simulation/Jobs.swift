@@ -29,6 +29,7 @@ extension Simulator {
         let p = Int(requests[r].pod)
         st.pods[p].busy -= 1
         st.totalBusy -= 1
+        if st.pods[p].throttledSince != nil { throttleMayEnd(st, pod: p) }
         requests.release(r)
         pull(st, pod: p)
     }

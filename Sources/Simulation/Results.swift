@@ -30,6 +30,9 @@ extension Simulator {
         let db = databases
         let services = stations.map { st -> ServiceSummary in
             st.accountPods(now, measuring: true)
+            for p in st.pods.indices {
+                if let since = st.pods[p].throttledSince { st.throttledSeconds += max(0, now - max(since, options.warmup)) }
+            }
             // A dependency's one "pod" stands for the partner: no instance of ours, no cost.
             let hours = st.spec.kind == .dependency ? 0 : st.podSeconds / 3600
             let cost = money.split(hours * st.spec.costPerHour)
@@ -50,7 +53,9 @@ extension Simulator {
                                   maxBlocked: st.maxBlocked, blockedAtEnd: census.blocked[i],
                                   blockedWait: Simulator.summary(st.runBlockedWait, st.runBlockedWaitSum),
                                   serviceTime: Simulator.summary(st.runService, st.runServiceSum),
-                                  waitProbability: st.runStarted > 0 ? Double(st.runQueued) / Double(st.runStarted) : nil)
+                                  waitProbability: st.runStarted > 0 ? Double(st.runQueued) / Double(st.runStarted) : nil,
+                                  cpuPeak: st.spec.kind == .service ? st.peakCPU : nil,
+                                  throttledPodSeconds: st.spec.kind == .service ? st.throttledSeconds : nil)
         }
         let routeSummaries = routes.names.enumerated().map { i, n in
             RouteSummary(route: n, completed: routes.completed[i], latency: Simulator.summary(routes.runLatency[i], routes.runSum[i]),

@@ -28,12 +28,15 @@ extension Simulator {
             var usageSum = 0.0, readyPods = 0
             for p in st.pods.indices where st.pods[p].state == .ready || st.pods[p].state == .draining {
                 let span = min(period, now - st.pods[p].readyAt)
-                let usage = span > 0 ? st.pods[p].cpuWindow / span * 1000 : 0
+                // Usage is counted as each request starts, so a window can hold a little of the
+                // next one's work; a pod never uses more than its ceiling, and never reads more.
+                let usage = span > 0 ? min(st.pods[p].cpuWindow / span, st.limitCores) * 1000 : 0
                 st.pods[p].lastUsage = usage
                 st.pods[p].cpuWindow = 0
                 if st.pods[p].state == .ready { usageSum += usage / (st.requestCores * 1000); readyPods += 1 }
             }
             let cpu = readyPods > 0 ? usageSum / Double(readyPods) : 0
+            if now > options.warmup, cpu > st.peakCPU { st.peakCPU = cpu }
             let lat = Metrics.stats(st.wLatency, sum: st.wLatencySum, count: st.wCompleted)
             let queueLength = st.queueLength
             let row = ServiceSample(time: now, service: st.name, replicas: st.replicas, ready: st.readyCount, starting: st.startingCount,

@@ -101,6 +101,11 @@ public struct ServiceSummary: Hashable, Sendable, Codable {
     /// Share of the requests that took a slot after warm-up which had to queue for it first
     /// (Erlang C's P(wait) for an M/M/c station); nil when none took one.
     public var waitProbability: Double? = nil
+    /// Services only: the highest CPU utilisation sampled after warm-up (mean over ready pods of
+    /// usage ÷ request, what the HPA reads; above 1 when pods burst past their request), and the
+    /// pod-seconds after warm-up in which a pod's CPU demand exceeded its limit (throttled).
+    public var cpuPeak: Double? = nil
+    public var throttledPodSeconds: Double? = nil
 
     public func cost(in c: Currency) -> Double? { c == .etb ? costEtb : costUsd }
 

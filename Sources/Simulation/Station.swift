@@ -15,6 +15,8 @@ struct Pod {
     var cpuWindow = 0.0
     /// CPU usage (millicores) over the last completed window; nil before its first window.
     var lastUsage: Double?
+    /// Since when the pod's CPU demand has been above its ceiling (throttled); nil: it is not.
+    var throttledSince: Double?
     var outstanding: Int32 { busy + Int32(queue.count) }
 }
 
@@ -40,6 +42,7 @@ final class Station {
     let timeout: Double?
     let cpuPerRequest: Double
     let requestCores: Double
+    /// The most CPU a pod can use (its limit, else its node's spare CPU), in cores.
     let limitCores: Double
     var serviceRNG: RandomStream
     var balanceRNG: RandomStream
@@ -61,6 +64,10 @@ final class Station {
     var lastPodChange = 0.0
     var aliveCount = 0
     var sloBreaches = 0
+    /// Pod-seconds after warm-up with CPU demand above the ceiling (throttled), and the highest
+    /// sampled CPU utilisation (mean over ready pods ÷ request) after warm-up.
+    var throttledSeconds = 0.0
+    var peakCPU = 0.0
     var runLatency = runHistogram()
     var runLatencySum = 0.0
     /// Time in the queue before a slot (requests that started after warm-up), and time

@@ -32,10 +32,12 @@ struct StationSpec {
     /// An external dependency's error rate (0 for every other kind).
     var errorRate = 0.0
 
-    static func service(_ sv: Service, currency: CurrencySettings) -> StationSpec {
+    /// A service's pods. `limitCores` is the most CPU a pod can use — its limit, else its node's
+    /// spare CPU (`node`) — above which its work is throttled.
+    static func service(_ sv: Service, node: CPU, currency: CurrencySettings) -> StationSpec {
         StationSpec(name: sv.name, kind: .service, slots: sv.capacity.concurrency, serviceTime: sv.capacity.serviceTime, queue: sv.queue,
                     cpuPerRequest: sv.cpuPerRequest, requestCores: sv.resources.requests.cpu.millicores / 1000,
-                    limitCores: sv.resources.limits.cpu.millicores / 1000, replicas: sv.replicas, startupDelay: sv.startupDelay, slo: sv.slo,
+                    limitCores: sv.resources.cpuCeiling(node: node).millicores / 1000, replicas: sv.replicas, startupDelay: sv.startupDelay, slo: sv.slo,
                     costPerHour: sv.costPerInstanceHour.map(currency.reported) ?? 0, hpa: sv.autoscaling.hpa,
                     triggers: sv.autoscaling.triggers, parallelCap: nil, lagScaler: nil, service: sv)
     }
@@ -65,16 +67,20 @@ struct StationSpec {
     }
 
     /// A consumer group: one slot per worker, at most `partitions` working at once (a partition
-    /// is consumed by one member of the group); its queue is the consumer lag.
-    static func consumers(_ g: ConsumerGroup, partitions: Int, owner: Service?, currency: CurrencySettings) -> StationSpec {
-        StationSpec(name: g.name, kind: .consumerGroup, slots: 1, serviceTime: g.serviceTime,
-                    queue: QueueSettings(discipline: .shared, balancing: .roundRobin, limit: nil, timeout: nil),
-                    cpuPerRequest: (owner?.resources.requests.cpu.millicores ?? 250) / 1000 * g.serviceTime.mean,
-                    requestCores: (owner?.resources.requests.cpu.millicores ?? 250) / 1000,
-                    limitCores: (owner?.resources.limits.cpu.millicores ?? 500) / 1000,
-                    replicas: g.workers, startupDelay: owner?.startupDelay ?? Defaults.startupDelay, slo: nil,
-                    costPerHour: owner?.costPerInstanceHour.map(currency.reported) ?? 0, hpa: nil, triggers: g.triggers,
-                    parallelCap: partitions, lagScaler: g.lagScaler, service: nil)
+    /// is consumed by one member of the group); its queue is the consumer lag. A worker has its
+    /// service's resources (the seed's without one) and, busy, uses all the CPU it may, as a
+    /// saturated pod does.
+    static func consumers(_ g: ConsumerGroup, partitions: Int, owner: Service?, node: CPU, currency: CurrencySettings) -> StationSpec {
+        let resources = owner?.resources ?? Resources(requests: Defaults.requests, limits: Defaults.limits)
+        let ceiling = resources.cpuCeiling(node: node).millicores / 1000
+        return StationSpec(name: g.name, kind: .consumerGroup, slots: 1, serviceTime: g.serviceTime,
+                           queue: QueueSettings(discipline: .shared, balancing: .roundRobin, limit: nil, timeout: nil),
+                           cpuPerRequest: ceiling * g.serviceTime.mean,
+                           requestCores: resources.requests.cpu.millicores / 1000,
+                           limitCores: ceiling,
+                           replicas: g.workers, startupDelay: owner?.startupDelay ?? Defaults.startupDelay, slo: nil,
+                           costPerHour: owner?.costPerInstanceHour.map(currency.reported) ?? 0, hpa: nil, triggers: g.triggers,
+                           parallelCap: partitions, lagScaler: g.lagScaler, service: nil)
     }
 
     /// A partner API: its latency as the service time, its concurrency limit as the slots of a
@@ -94,14 +100,14 @@ struct StationSpec {
     /// external dependencies (last, so a scenario without them numbers its stations as before).
     static func all(_ scenario: Scenario) -> [StationSpec] {
         let money = scenario.currency
-        var specs = scenario.serviceNames.map { StationSpec.service(scenario.services[$0]!, currency: money) }
+        var specs = scenario.serviceNames.map { StationSpec.service(scenario.services[$0]!, node: scenario.platform.nodeCPU, currency: money) }
         for db in scenario.databaseNames.map({ scenario.databases[$0]! }) {
             specs.append(.primary(db, currency: money))
             if db.readReplicas > 0 { specs.append(.replicas(db, currency: money)) }
         }
         if let bus = scenario.eventBus {
             for g in bus.consumerGroupNames.map({ bus.consumerGroups[$0]! }) {
-                specs.append(.consumers(g, partitions: bus.topics[g.topic]?.partitions ?? 1, owner: scenario.services[g.service], currency: money))
+                specs.append(.consumers(g, partitions: bus.topics[g.topic]?.partitions ?? 1, owner: scenario.services[g.service], node: scenario.platform.nodeCPU, currency: money))
             }
         }
         specs += scenario.dependencyNames.map { .dependency(scenario.dependencies[$0]!) }

@@ -77,8 +77,11 @@ extension Simulator {
         }
     }
 
-    /// Starts service on a pod's free slot. CPU beyond the pod's limit stretches the work
-    /// (CFS throttling): demand = busy slots × CPU per request ÷ mean service time.
+    /// Starts service on a pod's free slot. CPU beyond the pod's ceiling (its limit, else its
+    /// node's spare CPU) stretches the work by demand ÷ ceiling (CFS throttling), where demand
+    /// = busy slots × CPU per request ÷ mean service time: the pod then completes ceiling ÷ CPU
+    /// per request requests a second, all its CPU can do, and by Little's law each of its busy
+    /// slots holds a request demand ÷ ceiling times as long.
     @inline(__always)
     func start(_ r: Int32, _ st: Station, pod p: Int) {
         st.pods[p].busy += 1
@@ -103,7 +106,10 @@ extension Simulator {
             }
         }
         let demand = Double(st.pods[p].busy) * st.cpuPerRequest / st.sampler.mean
-        if demand > st.limitCores { d *= demand / st.limitCores }
+        if demand > st.limitCores {
+            d *= demand / st.limitCores
+            if st.pods[p].throttledSince == nil { st.pods[p].throttledSince = now }
+        }
         st.pods[p].cpuWindow += st.cpuPerRequest
         kernel.schedule(job ? .jobDone : .serviceDone, at: now + d, Int32(st.index), r)
     }
@@ -114,6 +120,7 @@ extension Simulator {
         let p = Int(req.pod)
         st.pods[p].busy -= 1
         st.totalBusy -= 1
+        if st.pods[p].throttledSince != nil { throttleMayEnd(st, pod: p) }
         let sojourn = now - req.waitingSince
         let micros = UInt64(max(0, sojourn) * 1e6)
         let held = now - req.startedAt
@@ -146,6 +153,15 @@ extension Simulator {
             requests.release(r)              // an event-bus message consumed, or an abandoned attempt's wasted work done
         }
         pull(st, pod: p)
+    }
+
+    /// A throttled pod freed a slot: once its demand is back within its ceiling the throttled
+    /// stretch ends, and its part after warm-up is counted (off the fast path: few pods are).
+    func throttleMayEnd(_ st: Station, pod p: Int) {
+        guard let since = st.pods[p].throttledSince,
+              Double(st.pods[p].busy) * st.cpuPerRequest / st.sampler.mean <= st.limitCores else { return }
+        st.throttledSeconds += max(0, now - max(since, options.warmup))
+        st.pods[p].throttledSince = nil
     }
 
     /// Publications and database queries of a service's completed request (off the fast path:

@@ -11,6 +11,7 @@ import Testing
 struct PlanVerificationTests {
     /// One service: 80 req/s per pod (4 slots × 50 ms exponential), an HPA at 70 % CPU, 100 req/s
     /// today. Month 6 projects 100 × 1.05⁶ × 1.5 × 1.2 = 241.2 req/s before the safety factor.
+    /// Its CPU limit is its request, so the HPA's 70 % is the planner's 70 % busy.
     static func yaml(safety: String = "3", target: String = "", slo: String = "latency_p99: 1s", surge: String = "") -> String {
         """
         capsim: 1
@@ -33,6 +34,7 @@ struct PlanVerificationTests {
         services:
           s:
             capacity: {service_time: {distribution: exponential, mean: 50ms}, concurrency: 4}
+            resources: {requests: {cpu: 250m}, limits: {cpu: 250m}}
             replicas: {min: 2, max: 4, initial: 2}
             startup: 10s
             slo: {\(slo)}

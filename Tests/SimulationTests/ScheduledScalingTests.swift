@@ -7,7 +7,8 @@ import Testing
 /// comparison with the run without it reports.
 @Suite("Scheduled scaling")
 struct ScheduledScalingTests {
-    /// One service behind an HPA, 2 pods enough for 100/s but not for a 3× surge at 10m.
+    /// One service behind an HPA, 2 pods enough for 100/s but not for a 3× surge at 10m. Its CPU
+    /// limit is its request, so CPU reads the busy share and 2 pods at 50 % busy hold at 60 %.
     static func scenario(schedule: String, start: String = "2026-12-04T17:00:00", extra: String = "") -> String {
         """
         capsim: 1
@@ -16,6 +17,7 @@ struct ScheduledScalingTests {
         services:
           api:
             capacity: {service_time: 10ms, concurrency: 1}
+            resources: {requests: {cpu: 250m}, limits: {cpu: 250m}}
             replicas: {min: 2, max: 12, initial: 2}
             startup: 30s
             cost_per_instance_hour: ETB 10
