@@ -60,9 +60,18 @@ public enum Planner {
                             hoursPerMonth: hoursPerMonth, rows: rows, totals: totals, warnings: warnings, databases: databases)
     }
 
-    /// Utilisation at which instances are counted: the scenario's, else the service's HPA CPU target.
+    /// The busy share at which instances are counted: the scenario's `planning.target_utilization`,
+    /// else the share of a pod's capacity at which its HPA's CPU target is reached — the HPA
+    /// reads CPU against the request, so a pod whose requests cost CPU above its request (up to
+    /// its limit) reaches the target while less busy: target × request ÷ (CPU per request ×
+    /// capacity), at most 1. With the seed's request 250m, limit 500m and a saturated pod at
+    /// its limit, a 70 % target holds pods 35 % busy, and the plan counts what the HPA will run.
     static func targetUtilization(_ s: Scenario, _ sv: Service) -> Double {
-        s.planning.targetUtilization ?? sv.autoscaling.hpa?.cpuTarget ?? Defaults.targetUtilization
+        if let u = s.planning.targetUtilization { return u }
+        guard let cpu = sv.autoscaling.hpa?.cpuTarget else { return Defaults.targetUtilization }
+        let work = sv.cpuPerRequest * sv.capacity.rps
+        guard work > 0 else { return cpu }
+        return Swift.min(1, cpu * sv.resources.requests.cpu.millicores / 1000 / work)
     }
 
     static func instances(required: Double, capacity: Double, utilization: Double, min: Int) -> Int {

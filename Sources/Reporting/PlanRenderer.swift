@@ -91,7 +91,7 @@ public enum PlanRenderer {
     public static func table(_ p: CapacityPlan) -> String {
         var out = [header(p), ""]
         for months in p.totals.map(\.months) {
-            out.append("Month \(months) (\(peakLabel(p, months: months))): required = peak × growth × season × feature × safety; instances at the target utilisation")
+            out.append("Month \(months) (\(peakLabel(p, months: months))): required = peak × growth × season × feature × safety; instances at util, the busy share where each HPA reads its CPU target (CPU against the request: a pod that bursts to its limit reaches it less busy)")
             out += peakNotes(p, months: months).map { "  " + $0 }
             out.append(serviceTable(p, months: months, markdown: false).render())
             out.append("")

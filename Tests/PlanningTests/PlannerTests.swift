@@ -27,6 +27,8 @@ func oneService(growth: String = "10%", seasonal: String = "2.0", feature: Strin
         capacity: 100/s
         replicas: {min: 2, max: 10}
         cost_per_instance_hour: USD 0.02
+        # Limit = request: a saturated pod uses its request, so the HPA's 70 % is 70 % busy.
+        resources: {requests: {cpu: 250m}, limits: {cpu: 250m}}
         autoscaling: {hpa: {metrics: [{metric: cpu_utilization, target: 70%}]}}
     \(serviceExtra)
     """
@@ -34,6 +36,20 @@ func oneService(growth: String = "10%", seasonal: String = "2.0", feature: Strin
 
 @Suite("The capacity formula")
 struct PlannerTests {
+    @Test("a pod that bursts to a limit above its request reaches its HPA's CPU target less busy, and the plan counts that")
+    func burstingPodsAreCountedAtTheBusyShareOfTheTarget() throws {
+        let burst = oneService().replacingOccurrences(of: "limits: {cpu: 250m}", with: "limits: {cpu: 500m}")
+        let r6 = try #require(Planner.plan(try scenario(burst)).rows.first { $0.months == 6 })
+        let same = try #require(Planner.plan(try scenario(oneService())).rows.first { $0.months == 6 })
+        // CPU per request = 500m ÷ 100/s; 70 % of the 250m request is reached at 35 % of capacity.
+        #expect(abs(r6.targetUtilization - 0.35) < 1e-12 && abs(same.targetUtilization - 0.70) < 1e-12)
+        #expect(r6.instancesRequired == Int((r6.requiredRps / (100 * 0.35)).rounded(.up)))
+        // planning.target_utilization is the user's busy share, taken as written.
+        let stated = try #require(Planner.plan(try scenario(oneService(extra: "  target_utilization: 70%").replacingOccurrences(of: "limits: {cpu: 250m}", with: "limits: {cpu: 500m}")))
+            .rows.first { $0.months == 6 })
+        #expect(stated.targetUtilization == 0.7)
+    }
+
     @Test("required load is peak × (1+g)^months × seasonal × feature × safety, by hand")
     func formulaByHand() throws {
         let plan = Planner.plan(try scenario(oneService()))
