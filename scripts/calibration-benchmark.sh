@@ -13,6 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-both}
 duration=${2:-60s}
+# The issue's levels, and 60 % (the level the fitting run used to sit at, and the bar's).
+levels=${LEVELS:-30%,50%,60%,70%,80%,90%}
 capsim=.build/release/capsim
 [ -x "$capsim" ] || { echo "calibration-benchmark: build first: swift build -c release" >&2; exit 2; }
 mkdir -p reports/calibration
@@ -30,8 +32,8 @@ stop() { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; }
 
 if [ "$which" = search ] || [ "$which" = both ]; then
   serve /tmp/capsim-bench-search.sqlite
-  cmd="taskset -c 0 capsim calibrate --target http://127.0.0.1:$port --duration $duration"
-  taskset -c 0 "$capsim" calibrate --target "http://127.0.0.1:$port" --duration "$duration" --format json --no-store \
+  cmd="taskset -c 0 capsim calibrate --target http://127.0.0.1:$port --levels $levels --duration $duration"
+  taskset -c 0 "$capsim" calibrate --target "http://127.0.0.1:$port" --levels "$levels" --duration "$duration" --format json --no-store \
     --out reports/calibration/scenarios > reports/calibration/search.json
   stop
   python3 scripts/calibration-table.py search reports/calibration/search.json "$cmd"
@@ -40,9 +42,9 @@ if [ "$which" = payments ] || [ "$which" = both ]; then
   export CAPSIM_TOKEN_SECRET=calibration-secret
   serve /tmp/capsim-bench-payments.sqlite
   token=$(curl -s -X POST "localhost:$port/auth/token" -d '{"creator":"abebe","password":"abebe-pass"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
-  cmd="taskset -c 0 capsim calibrate --target http://127.0.0.1:$port --route POST:/payments --body '{\"amount\":120,\"currency\":\"ETB\",\"product_id\":7}' --header \"Authorization: Bearer \$TOKEN\" --duration $duration"
+  cmd="taskset -c 0 capsim calibrate --target http://127.0.0.1:$port --route POST:/payments --body '{\"amount\":120,\"currency\":\"ETB\",\"product_id\":7}' --header \"Authorization: Bearer \$TOKEN\" --levels $levels --duration $duration"
   taskset -c 0 "$capsim" calibrate --target "http://127.0.0.1:$port" --route POST:/payments --body '{"amount":120,"currency":"ETB","product_id":7}' \
-    --header "Authorization: Bearer $token" --duration "$duration" --format json --no-store \
+    --header "Authorization: Bearer $token" --levels "$levels" --duration "$duration" --format json --no-store \
     --out reports/calibration/scenarios > reports/calibration/payments.json
   stop
   python3 scripts/calibration-table.py payments reports/calibration/payments.json "$cmd"

@@ -95,6 +95,29 @@ def main():
         text = text.rstrip() + "\n\n" + new + "\n"
     open("BENCHMARKS.md", "w").write(text)
     print(f"calibration-table: wrote the {name} table into BENCHMARKS.md")
+    readme_summary(name, report)
+
+
+def readme_summary(name, report):
+    """One line per route in README.md's <!-- calibration:summary --> block, when it has one."""
+    text = open("README.md").read()
+    start, end = "<!-- calibration:summary -->", "<!-- /calibration:summary -->"
+    if start not in text:
+        return
+    inner = text.split(start, 1)[1].split(end, 1)[0]
+    lines = [l for l in inner.strip().splitlines() if l.strip() and not l.startswith(f"- {name}:")]
+    rows = report["accuracy"]["rows"]
+    def mae(metric):
+        return sum(abs(r["errors"][metric]) for r in rows) / len(rows) * 100
+    levels = ", ".join(f"{r['level'] * 100:.0f}" for r in rows)
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    lines.append(f"- {name}: mean absolute error {report['meanAbsoluteError'] * 100:.1f} % (p50 {mae('p50'):.1f} %, p99 {mae('p99'):.1f} %, "
+                 f"throughput {mae('throughput'):.1f} %) at {levels} % of saturation, measured {when} on {machine()}")
+    lines.sort()
+    new = start + "\n" + "\n".join(lines) + "\n" + end
+    text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: new, text, flags=re.S)
+    open("README.md", "w").write(text)
+    print(f"calibration-table: wrote the {name} line into README.md")
 
 
 if __name__ == "__main__":

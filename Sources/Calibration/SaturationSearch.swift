@@ -64,7 +64,8 @@ public enum SaturationSearch {
     /// fail by chance: its start and drain are a large part of it), doubling on while held runs
     /// keep up; then bisects the bracket with
     /// held runs until its width is at most `precision` or `maxHeld` held runs are spent. The
-    /// estimate is the mean rate the overloaded held runs served, kept inside the bracket.
+    /// estimate is the mean rate the overloaded held runs served, kept between low × 0.98 (a run
+    /// that kept up may have served 2 % short) and high.
     public static func find(start: Double = 25, probeSeconds: Double, holdSeconds: Double, precision: Double = 0.05, maxHeld: Int = 8,
                             measure: (Double, Double, SearchStep.Kind) throws -> SearchStep) rethrows -> SaturationFinding {
         var steps: [SearchStep] = []
@@ -92,8 +93,10 @@ public enum SaturationSearch {
             let s = try measure(high, holdSeconds, .held)
             steps.append(s); held += 1
             if !s.keptUp { break }
+            // The failing probe was near saturation (it failed by chance): step up by a quarter,
+            // not double — a held run at twice the service rate only builds a backlog to drain.
             low = high
-            high *= 2
+            high *= 1.25
         }
         // 3. Bisection with held runs.
         while held < maxHeld && (low <= 0 || (high - low) / low > precision) {
@@ -104,7 +107,9 @@ public enum SaturationSearch {
         }
         let overloaded = steps.filter { $0.kind == .held && !$0.keptUp && $0.offered <= high * 1.0001 }.map(\.served)
         let served = overloaded.isEmpty ? (low + high) / 2 : overloaded.reduce(0, +) / Double(overloaded.count)
-        let estimate = min(max(served, low), high)
+        // "Kept up" allows a 2 % shortfall, so the service rate is at least low × 0.98: the
+        // overloaded runs' served rate is the estimate anywhere from there to `high`.
+        let estimate = min(max(served, low * (1 - keepUpTolerance)), high)
         return SaturationFinding(steps: steps, low: low, high: high, saturation: estimate, precision: precision)
     }
 }
