@@ -73,7 +73,8 @@ struct CalibrateCLITests {
         // The search's evidence and the accuracy table are in the report.
         let search = try #require(json["saturation"] as? [String: Any])
         let low = try #require(search["low"] as? Double), high = try #require(search["high"] as? Double)
-        #expect(low < high && low <= saturation && saturation <= high, "bracket \(low)–\(high), saturation \(saturation)")
+        // The estimate may sit 2 % under the kept-up end: a run that kept up may have served 2 % short.
+        #expect(low < high && low * 0.98 <= saturation && saturation <= high, "bracket \(low)–\(high), saturation \(saturation)")
         #expect(((search["steps"] as? [Any])?.count ?? 0) >= 2)
         #expect(json["meanAbsoluteError"] is Double)
         let scenario = try #require(json["scenario"] as? String)
