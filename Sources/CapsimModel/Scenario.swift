@@ -61,6 +61,24 @@ public struct PlanningFactors: Hashable, Sendable, Codable {
     public let safety: Uncertain
 }
 
+/// A service's own planning factors: each one it wrote, nil where the platform's applies.
+public struct ServiceFactors: Hashable, Sendable, Codable {
+    public let growthMonthly: Uncertain?
+    public let seasonal: Uncertain?
+    public let featureInteraction: Uncertain?
+    public let safety: Uncertain?
+
+    public init(growthMonthly: Uncertain? = nil, seasonal: Uncertain? = nil, featureInteraction: Uncertain? = nil, safety: Uncertain? = nil) {
+        self.growthMonthly = growthMonthly; self.seasonal = seasonal; self.featureInteraction = featureInteraction; self.safety = safety
+    }
+
+    /// The factors the planner uses: the service's own where it wrote them, the platform's otherwise.
+    public func resolved(over platform: PlanningFactors) -> PlanningFactors {
+        PlanningFactors(growthMonthly: growthMonthly ?? platform.growthMonthly, seasonal: seasonal ?? platform.seasonal,
+                        featureInteraction: featureInteraction ?? platform.featureInteraction, safety: safety ?? platform.safety)
+    }
+}
+
 public struct PlanningSettings: Hashable, Sendable, Codable {
     /// Planning horizons in months.
     public let horizons: [Int]
@@ -195,5 +213,5 @@ public struct Service: Hashable, Sendable, Codable {
     /// Background work on a timer, per instance.
     public let jobs: [PeriodicJob]
     /// Per-service overrides of the platform planning factors.
-    public let factors: PlanningFactors
+    public let factors: ServiceFactors
 }

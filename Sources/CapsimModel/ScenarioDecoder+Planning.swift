@@ -67,20 +67,12 @@ extension ScenarioDecoder {
 }
 
 extension PlanningFactors {
-    /// A service's factors: its own where it wrote them, the platform's otherwise.
-    public func resolved(over platform: PlanningFactors) -> PlanningFactors {
-        func pick(_ a: Uncertain, _ b: Uncertain) -> Uncertain { a.mid.isNaN ? b : a }
-        return PlanningFactors(growthMonthly: pick(growthMonthly, platform.growthMonthly), seasonal: pick(seasonal, platform.seasonal),
-                               featureInteraction: pick(featureInteraction, platform.featureInteraction), safety: pick(safety, platform.safety))
-    }
-
-    /// Per-service factors: only the keys the service wrote; the rest are marked absent with
-    /// NaN so the planner can fall back to the platform's value (see `resolved(over:)`).
-    func withOverridesOnly(_ o: Obj?) -> PlanningFactors {
-        let absent = Uncertain(.nan)
-        return PlanningFactors(growthMonthly: o?.has("growth") == true ? growthMonthly : absent,
-                               seasonal: o?.has("seasonal_factor") == true ? seasonal : absent,
-                               featureInteraction: o?.has("feature_interaction_factor") == true ? featureInteraction : absent,
-                               safety: o?.has("safety_factor") == true ? safety : absent)
+    /// Per-service factors: only the keys the service wrote (nil: the platform's value applies,
+    /// see `ServiceFactors.resolved(over:)`).
+    func withOverridesOnly(_ o: Obj?) -> ServiceFactors {
+        ServiceFactors(growthMonthly: o?.has("growth") == true ? growthMonthly : nil,
+                       seasonal: o?.has("seasonal_factor") == true ? seasonal : nil,
+                       featureInteraction: o?.has("feature_interaction_factor") == true ? featureInteraction : nil,
+                       safety: o?.has("safety_factor") == true ? safety : nil)
     }
 }

@@ -51,14 +51,18 @@ struct ScenarioValidator {
     }
 
     func factors(_ f: PlanningFactors, _ base: String) {
-        range(f.growthMonthly, join(base, "growth"), lo: -0.5, hi: 1.0, what: "a monthly growth between -50% and 100%", percent: true)
-        range(f.seasonal, join(base, "seasonal_factor"), lo: 0.1, hi: 10, what: "a seasonal factor between 0.1 and 10", percent: false)
-        range(f.featureInteraction, join(base, "feature_interaction_factor"), lo: 0.5, hi: 5, what: "a feature-interaction factor between 0.5 and 5", percent: false)
-        range(f.safety, join(base, "safety_factor"), lo: 1, hi: 5, what: "a safety factor between 1.0 and 5.0 (typically 2.0–3.0)", percent: false)
+        factors(ServiceFactors(growthMonthly: f.growthMonthly, seasonal: f.seasonal, featureInteraction: f.featureInteraction, safety: f.safety), base)
+    }
+
+    /// A service's own factors; the ones it left to the platform are not its to check.
+    func factors(_ f: ServiceFactors, _ base: String) {
+        if let u = f.growthMonthly { range(u, join(base, "growth"), lo: -0.5, hi: 1.0, what: "a monthly growth between -50% and 100%", percent: true) }
+        if let u = f.seasonal { range(u, join(base, "seasonal_factor"), lo: 0.1, hi: 10, what: "a seasonal factor between 0.1 and 10", percent: false) }
+        if let u = f.featureInteraction { range(u, join(base, "feature_interaction_factor"), lo: 0.5, hi: 5, what: "a feature-interaction factor between 0.5 and 5", percent: false) }
+        if let u = f.safety { range(u, join(base, "safety_factor"), lo: 1, hi: 5, what: "a safety factor between 1.0 and 5.0 (typically 2.0–3.0)", percent: false) }
     }
 
     func range(_ u: Uncertain, _ path: String, lo: Double, hi: Double, what: String, percent: Bool) {
-        if u.mid.isNaN { return }   // a per-service factor left to the platform's value
         let show: (Double) -> String = { percent ? Percent(fraction: $0).description : trim($0) }
         if !ordered(u, path, show) { return }
         if u.low < lo || u.high > hi { r.error(path, "expected \(what), got \(written(u, show))") }

@@ -136,7 +136,7 @@ public enum Planner {
         struct Own { var streams: [RandomStream]; var own: [Bool] }
         var own = services.enumerated().map { i, sv in
             Own(streams: ["peak", "growth", "seasonal", "feature_interaction", "safety"].map { RandomStream(seed: s.seed, name: "plan/\(sv.name)/\($0)") },
-                own: [true, !sv.factors.growthMonthly.mid.isNaN, !sv.factors.seasonal.mid.isNaN, !sv.factors.featureInteraction.mid.isNaN, !sv.factors.safety.mid.isNaN])
+                own: [true, sv.factors.growthMonthly != nil, sv.factors.seasonal != nil, sv.factors.featureInteraction != nil, sv.factors.safety != nil])
         }
         let hcount = horizons.count, scount = services.count
         var rps = [[Double]](repeating: [], count: scount * hcount)

@@ -194,3 +194,18 @@ struct PlannerTests {
         #expect(plan.rows.first { $0.service == "api-gateway" && $0.months == 6 }?.currentPeakRps == 10_000)
     }
 }
+
+@Suite("Per-service planning factors")
+struct ServiceFactorTests {
+    @Test("a factor a service leaves out is absent (nil), and resolves to the platform's; one it writes is its own")
+    func absentFactorsAreNilNotASentinel() throws {
+        let yaml = oneService().replacingOccurrences(of: "cost_per_instance_hour: USD 0.02\n",
+                                                     with: "cost_per_instance_hour: USD 0.02\n    planning: {safety_factor: 3.0}\n")
+        let s = try scenario(yaml)
+        let web = try #require(s.services["web"])
+        #expect(web.factors.growthMonthly == nil && web.factors.seasonal == nil && web.factors.featureInteraction == nil)
+        #expect(web.factors.safety?.mid == 3.0)
+        let resolved = web.factors.resolved(over: s.planning.factors)
+        #expect(resolved.safety.mid == 3.0 && resolved.growthMonthly == s.planning.factors.growthMonthly)
+    }
+}
