@@ -20,6 +20,12 @@ struct Pod {
     var outstanding: Int32 { busy + Int32(queue.count) }
 }
 
+extension Station {
+    /// A pod's CPU demand in cores: busy slots × CPU per request ÷ mean service time.
+    @inline(__always)
+    func cpuDemand(pod p: Int) -> Double { Double(pods[p].busy) * cpuPerRequest / sampler.mean }
+}
+
 /// HdrHistogram, for the percentiles a run reports (filled from `LogHistogram` buckets).
 typealias LatencyHistogram = Histogram<UInt64>
 

@@ -105,7 +105,7 @@ extension Simulator {
                 if wait > 0 { st.runQueued += 1 }
             }
         }
-        let demand = Double(st.pods[p].busy) * st.cpuPerRequest / st.sampler.mean
+        let demand = st.cpuDemand(pod: p)
         if demand > st.limitCores {
             d *= demand / st.limitCores
             if st.pods[p].throttledSince == nil { st.pods[p].throttledSince = now }
@@ -159,7 +159,7 @@ extension Simulator {
     /// stretch ends, and its part after warm-up is counted (off the fast path: few pods are).
     func throttleMayEnd(_ st: Station, pod p: Int) {
         guard let since = st.pods[p].throttledSince,
-              Double(st.pods[p].busy) * st.cpuPerRequest / st.sampler.mean <= st.limitCores else { return }
+              st.cpuDemand(pod: p) <= st.limitCores else { return }
         st.throttledSeconds += max(0, now - max(since, options.warmup))
         st.pods[p].throttledSince = nil
     }
