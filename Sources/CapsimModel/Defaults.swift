@@ -17,6 +17,8 @@ public enum Defaults {
     public static let nodeCPU = CPU(millicores: 2000)
     public static let concurrency = 1
     public static let startupDelay = 30.0
+    /// A `dependency-outage` written without an error rate: the partner answers nothing.
+    public static let outageErrorRate = 1.0
     public static let queue = QueueSettings(discipline: .shared, balancing: .roundRobin, limit: nil, timeout: nil)
     /// Upstream HPA defaults: 15 s sync (`--horizontal-pod-autoscaler-sync-period`), 0.1 tolerance,
     /// 5 min CPU initialization period, 30 s initial readiness delay, and 80 % CPU when no metric is given.

@@ -8,8 +8,10 @@ public enum ScenarioFormat {
 
     public static let objects: [String: [String]] = [
         "scenario": ["capsim", "name", "description", "seed", "platform", "currency", "planning", "services",
-                     "traffic", "event_bus", "databases", "dependencies", "cdn", "seasons", "simulation", "expect", "sweep"],
-        "platform": ["dau", "peak", "node_cpu"],
+                     "traffic", "event_bus", "databases", "dependencies", "cdn", "seasons", "simulation", "expect", "sweep", "faults"],
+        "platform": ["dau", "peak", "node_cpu", "zones"],
+        /// A `faults:` row written as a mapping (the short form is a string: see `FaultShortForm`).
+        "fault": ["name", "kind", "service", "zone", "dependency", "pods", "mtbf", "latency", "error_rate", "at", "duration", "enabled"],
         /// An external dependency (`dependencies.NAME`): a partner API routes call.
         "dependency": ["latency", "error_rate", "concurrency"],
         "currency": ["etb_per_usd", "report_in", "show_both"],

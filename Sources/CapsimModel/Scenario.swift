@@ -27,6 +27,10 @@ public struct Scenario: Hashable, Sendable, Codable {
     public var dependencies: [String: Dependency] = [:]
     /// `capsim sweep`'s grid, when the scenario names one; other commands ignore it.
     public var sweep: SweepSpec? = nil
+    /// Failures injected into a run (`faults:` and `--fault`), the ones off by default included.
+    public var faults: [Fault] = []
+    /// The faults a run injects: those written on, and those `--fault NAME` turned on.
+    public var activeFaults: [Fault] { faults.filter(\.enabled) }
 
     public var serviceNames: [String] { services.keys.sorted() }
     public var databaseNames: [String] { databases.keys.sorted() }
@@ -38,7 +42,7 @@ public struct Scenario: Hashable, Sendable, Codable {
     public func with(expectations: [Expectation]) -> Scenario {
         Scenario(version: version, name: name, description: description, seed: seed, platform: platform, currency: currency, planning: planning,
                  services: services, traffic: traffic, eventBus: eventBus, databases: databases, cdn: cdn, seasons: seasons,
-                 simulation: simulation, expectations: expectations, dependencies: dependencies, sweep: sweep)
+                 simulation: simulation, expectations: expectations, dependencies: dependencies, sweep: sweep, faults: faults)
     }
 }
 
@@ -50,6 +54,9 @@ public struct Platform: Hashable, Sendable, Codable {
     public let peak: Double?
     /// The CPU a pod with no CPU limit can use: its node's spare cores (`platform.node_cpu`).
     public let nodeCPU: CPU
+    /// Availability zones pods spread over, one pod at a time to the zone with fewest
+    /// (Kubernetes' topologySpreadConstraints, maxSkew 1); empty: zones are not modelled.
+    public var zones: [String] = []
 }
 
 /// The capacity formula's factors (seed §2):

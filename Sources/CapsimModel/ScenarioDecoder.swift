@@ -17,8 +17,9 @@ struct ScenarioDecoder {
             r.error(o.sub("capsim"), "unsupported format version \(v); this capsim reads version \(ScenarioFormat.version)")
         }
         let platform = o["platform"].flatMap { Obj(r, $0, "platform", kind: "platform") }
-        let plat = Platform(dailyActiveUsers: platform?.count("dau"), peak: platform?.rate("peak"),
+        var plat = Platform(dailyActiveUsers: platform?.count("dau"), peak: platform?.rate("peak"),
                             nodeCPU: platform?.cpu("node_cpu") ?? Defaults.nodeCPU)
+        if let platform { plat.zones = stringList(platform, "zones") }
         // Before traffic: a surge written as a clock time is placed from simulation.start.
         let simulation = simulation(o["simulation"])
         let traffic = o["traffic"].flatMap { self.traffic($0, platformPeak: plat.peak, run: simulation) }
@@ -43,7 +44,8 @@ struct ScenarioDecoder {
                                    services: stringList(s, "services"), shift: s.duration("shift") ?? 0)
         }
         let money = currency(o["currency"], services: services, databases: databases)
-        return Scenario(
+        let faults = faults(o) { services[$0]?.startupDelay ?? Defaults.startupDelay }
+        var scenario = Scenario(
             version: version ?? ScenarioFormat.version,
             name: o["name"].flatMap { scalarText(r, $0, o.sub("name"), what: "the scenario's name") } ?? "",
             description: o.string("description") ?? "",
@@ -61,6 +63,8 @@ struct ScenarioDecoder {
             expectations: o.items("expect") { expectation($0, $1, currency: money) } ?? [],
             dependencies: dependencies,
             sweep: o["sweep"].flatMap(sweep))
+        scenario.faults = faults
+        return scenario
     }
 
     func simulation(_ node: Node?) -> SimulationSettings {

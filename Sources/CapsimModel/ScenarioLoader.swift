@@ -135,6 +135,7 @@ enum Overrides {
             return
         }
         let key = String(text[..<eq]), value = String(text[text.index(after: eq)...])
+        if key == FaultFlag.key { FaultFlag.apply(value, to: &root); return }
         let segments = key.split(separator: ".").map(String.init)
         // A value may be YAML of its own (`{low: 4%, mid: 6%, high: 8%}`, `[6, 12]`, a quoted
         // string, which loses its quotes as in the file); a plain scalar stays text. Either way

@@ -18,6 +18,7 @@ struct ScenarioValidator {
         simulation()
         expectations()
         dependencies()
+        faults()
         money()
     }
 
@@ -418,7 +419,7 @@ struct ScenarioValidator {
         case nil: return
         case .named(let n):
             let surges = s.traffic?.surges.map(\.name) ?? []
-            known(n, in: surges + s.seasons.keys.sorted(), what: "surge or season", path)
+            known(n, in: surges + s.seasons.keys.sorted() + s.faults.map(\.name), what: "surge, season or fault", path)
             if s.seasons[n] != nil && s.simulation.start == nil {
                 r.error(path, "the season \(n) falls on calendar days: set simulation.start so capsim knows when the run is")
             }

@@ -14,7 +14,9 @@ final class YAMLReader {
 
     func error(at mark: Mark?, _ path: String, _ message: String) {
         // A value without a mark came from `--set`, not from the file: line 0 says so.
-        diagnostics.append(Diagnostic(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, path: path, message: message))
+        // Fault rows without a mark came from `--fault`.
+        let flag = mark == nil && path.hasPrefix("faults") ? "--fault" : nil
+        diagnostics.append(Diagnostic(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, path: path, message: message, flag: flag))
     }
 
     /// Set once decoding is done: from then on a problem on a path that already has one (or

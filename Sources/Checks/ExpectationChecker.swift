@@ -162,8 +162,9 @@ public enum ExpectationChecker {
             return observe(m, t, length: win.length)
         }
         guard let rt = r.routes.first(where: { $0.route == route }) else { return nil }
-        let t = WindowTally(name: route, arrivals: rt.arrivals ?? 0, completed: rt.completed, dropped: rt.dropped ?? 0,
+        var t = WindowTally(name: route, arrivals: rt.arrivals ?? 0, completed: rt.completed, dropped: rt.dropped ?? 0,
                             timedOut: rt.timedOut ?? 0, failed: rt.failed, errors: rt.errors, latency: rt.latency)
+        t.podLost = rt.podLost
         return observe(m, t, length: r.duration - r.warmup)
     }
 
@@ -179,7 +180,7 @@ public enum ExpectationChecker {
         case .dropped: return Double(t.dropped)
         case .timedOut: return Double(timedOut)
         case .throughput: return length > 0 ? Double(t.completed) / length : nil
-        case .errorRate: return t.arrivals > 0 ? Double(t.dropped + timedOut + (t.errors ?? 0)) / Double(t.arrivals) : 0
+        case .errorRate: return t.arrivals > 0 ? Double(t.failures) / Double(t.arrivals) : 0
         default: return nil
         }
     }

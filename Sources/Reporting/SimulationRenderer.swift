@@ -24,12 +24,13 @@ public enum SimulationRenderer {
             let scenario: String; let seed: UInt64; let duration: Double; let warmup: Double; let samplePeriod: Double
             let events: UInt64; let services: [ServiceSummary]; let routes: [RouteSummary]; let scalingDecisions: Int
             let backlogs: [Backlog]; let warnings: [String]; let windows: [WindowSummary]?
-            let scheduleEffects: [ScheduleEffect]?
+            let scheduleEffects: [ScheduleEffect]?; let faults: [FaultSummary]?
         }
         let findings = r.findings
         let s = Summary(scenario: r.scenario, seed: r.seed, duration: r.duration, warmup: r.warmup, samplePeriod: r.samplePeriod,
                         events: r.events, services: r.services, routes: r.routes, scalingDecisions: r.scaling.count,
-                        backlogs: findings.backlogs, warnings: findings.map(\.message), windows: r.windows, scheduleEffects: r.scheduleEffects)
+                        backlogs: findings.backlogs, warnings: findings.map(\.message), windows: r.windows, scheduleEffects: r.scheduleEffects,
+                        faults: r.faults)
         let e = JSONEncoder()
         e.keyEncodingStrategy = .convertToSnakeCase
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -67,9 +68,18 @@ public enum SimulationRenderer {
 
     public static func eventsCSV(_ r: SimulationResult) -> String {
         var out = [csvLine(eventColumns)]
-        for e in r.scaling {
-            out.append(csvLine([f(e.time, 3), e.service, e.policy, e.rule, f(e.metricValue), f(e.window, 0), "\(e.from)", "\(e.to)", e.reason, e.alert ?? ""]))
+        var rows = r.scaling.map { e in
+            (e.time, csvLine([f(e.time, 3), e.service, e.policy, e.rule, f(e.metricValue), f(e.window, 0), "\(e.from)", "\(e.to)", e.reason, e.alert ?? ""]))
         }
+        // Each fault's window opens and closes among the decisions it provokes (after those of
+        // the same instant, which the engine handled first); from/to stay empty: no replicas change.
+        for x in r.faults ?? [] {
+            rows.append((x.start, csvLine([f(x.start, 3), x.target, "fault", x.name, "", f(x.end - x.start, 0), "", "", "\(x.kind) begins: \(x.effect)", ""])))
+            rows.append((x.end, csvLine([f(x.end, 3), x.target, "fault", x.name, "", f(x.end - x.start, 0), "", "",
+                                         "\(x.kind) ends: \(x.podsLost) pods lost, \(x.requestsLost) requests failed with them", ""])))
+        }
+        if r.faults != nil { rows = rows.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element) }
+        out += rows.map(\.1)
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -84,7 +94,7 @@ public enum SimulationRenderer {
         }
         var rt = TextTable(["route", "arrivals", "completed", "failed", "in flight", "mean", "p50", "p95", "p99", "max"])
         for x in r.routes {
-            let failed = (x.failed ?? 0) + (x.dropped ?? 0) + (x.timedOut ?? 0) + (x.errors ?? 0)
+            let failed = x.failedForGood
             rt.add([x.route, x.arrivals.map { "\($0)" } ?? "—", "\(x.completed)", "\(failed)", x.inFlightAtEnd.map { "\($0)" } ?? "—",
                     ms(x.latency?.mean), ms(x.latency?.p50), ms(x.latency?.p95), ms(x.latency?.p99), ms(x.latency?.max)])
         }
@@ -94,11 +104,15 @@ public enum SimulationRenderer {
                    "  waiting outside (for a connection, a row lock, a pool) when the run ended; wait p99: time queued before a slot; max queue: the longest single queue",
                    "", "End to end per route (failed: every retry timed out or was answered with an error, turned away by a full queue, or timed out in one; in flight: not finished when the run ended):",
                    rt.render()]
+        out += faultLines(r)
+        let faulted = r.faults != nil
         for w in r.windows ?? [] where !w.intervals.isEmpty {
-            var wt = TextTable(["route", "arrivals", "completed", "failed", "mean", "p50", "p95", "p99", "max"])
+            var wt = TextTable(["route", "arrivals", "completed", "failed", "mean", "p50", "p95", "p99", "max"]
+                               + (faulted ? ["lost with pod", "retries", "offered ÷ original"] : []))
             for x in w.routes where x.arrivals > 0 || x.completed > 0 {
                 wt.add([x.name, "\(x.arrivals)", "\(x.completed)", "\(x.failures)", ms(x.latency?.mean), ms(x.latency?.p50),
-                        ms(x.latency?.p95), ms(x.latency?.p99), ms(x.latency?.max)])
+                        ms(x.latency?.p95), ms(x.latency?.p99), ms(x.latency?.max)]
+                       + (faulted ? ["\(x.podLost ?? 0)", "\(x.retries ?? 0)", x.amplification.map { String(format: "%.2f×", $0) } ?? "—"] : []))
             }
             let span = w.intervals.map { "\(formatElapsed($0[0]))–\(formatElapsed($0[1]))" }.joined(separator: ", ")
             out += ["", "End to end during \(w.window) (\(span) into the run; arrivals, completions and failures in the window):", wt.render()]
@@ -152,4 +166,15 @@ public enum SimulationRenderer {
 
     /// mm:ss or h:mm:ss of simulated time.
     public static func clock(_ t: Double) -> String { formatElapsed(t) }
+
+    /// The faults injected into the run, each with its window and what it took.
+    static func faultLines(_ r: SimulationResult) -> [String] {
+        guard let faults = r.faults, !faults.isEmpty else { return [] }
+        var out = ["", "Faults injected (each window's end-to-end table follows; offered ÷ original = (arrivals + retries) ÷ arrivals):"]
+        for x in faults {
+            out.append("  \(x.name)  \(formatElapsed(x.start))–\(formatElapsed(x.end))  \(x.kind) of \(x.target): \(x.effect); "
+                       + "\(x.podsLost) pods lost, \(x.requestsLost) requests failed with them")
+        }
+        return out
+    }
 }

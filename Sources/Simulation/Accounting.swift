@@ -1,7 +1,7 @@
 /// Requests of one route that failed for good after warm-up, by cause.
 struct FailureCounts {
-    var dropped = 0, queueTimeout = 0, callTimeout = 0, error = 0
-    var total: Int { dropped + queueTimeout + callTimeout + error }
+    var dropped = 0, queueTimeout = 0, callTimeout = 0, error = 0, podLost = 0
+    var total: Int { dropped + queueTimeout + callTimeout + error + podLost }
 
     @inline(__always)
     mutating func count(_ cause: FailureCause) {
@@ -10,6 +10,7 @@ struct FailureCounts {
         case .queueTimeout: queueTimeout += 1
         case .callTimeout: callTimeout += 1
         case .error: error += 1
+        case .podLost: podLost += 1
         }
     }
 }
@@ -71,9 +72,9 @@ extension Simulator {
         for st in stations {
             let i = st.index
             let inflow = presentAtStart[i] + st.arrivals
-            let outflow = st.completed + st.dropped + st.timedOut + c.present[i]
+            let outflow = st.completed + st.dropped + st.timedOut + st.lost + c.present[i]
             if inflow != outflow {
-                problems.append("station \(st.name): \(presentAtStart[i]) in flight at the start + \(st.arrivals) arrivals ≠ \(st.completed) completed + \(st.dropped) dropped + \(st.timedOut) timed out + \(c.present[i]) in flight at the end")
+                problems.append("station \(st.name): \(presentAtStart[i]) in flight at the start + \(st.arrivals) arrivals ≠ \(st.completed) completed + \(st.dropped) dropped + \(st.timedOut) timed out + \(st.lost) lost with their pods + \(c.present[i]) in flight at the end")
             }
             if st.blocked != c.blocked[i] {
                 problems.append("station \(st.name): \(st.blocked) requests counted as waiting outside it, \(c.blocked[i]) found waiting")

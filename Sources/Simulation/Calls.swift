@@ -129,6 +129,7 @@ extension Simulator {
         if copy.attempt < c.retries {
             copy.attempt += 1
             copy.pendingQueries = 0
+            countRetry(Int(copy.route))
             let ni = requests.add(copy)
             kernel.schedule(.retry, at: now + c.backoff * Double(1 << Int(copy.attempt - 1)), ni)
         } else if copy.parent != nil {
@@ -147,6 +148,7 @@ extension Simulator {
         if requests[r].attempt < c.retries {
             requests[r].attempt += 1
             requests[r].pendingQueries = 0
+            countRetry(Int(requests[r].route))
             kernel.schedule(.retry, at: now + c.backoff * Double(1 << Int(requests[r].attempt - 1)), r)
         } else if requests[r].parent != nil {
             childDone(r, failure: cause)
@@ -156,6 +158,12 @@ extension Simulator {
     }
 
     func retry(_ r: Int32) { sendCall(r, spec(r)) }
+
+    /// A retry scheduled on `route`: counted after warm-up and in the windows open now.
+    func countRetry(_ route: Int) {
+        if measuring { routes.retries[route] += 1 }
+        if windows.any { windowRetry(route: route) }
+    }
 
     /// A fan-out member answered (or failed for good); the last one moves the parent on.
     func childDone(_ r: Int32, failure: FailureCause?) {

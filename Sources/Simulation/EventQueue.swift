@@ -22,6 +22,12 @@ public enum EventKind: UInt8, Sendable {
     case end = 11
     /// A station's timed job is due (a = station, b = job index).
     case job = 12
+    /// A fault's window opens (a = fault index).
+    case faultStart = 13
+    /// A fault's window closes (a = fault index).
+    case faultEnd = 14
+    /// A pod of a `pod-crash` fault with a mean time between failures dies (a = fault index).
+    case podCrash = 15
 }
 
 /// One scheduled event: 24 bytes, no references, so the heap never allocates per event.
@@ -143,6 +149,20 @@ public struct EventQueue: Sendable {
         heap[0] = last
         siftDown(0)
         return top
+    }
+
+    /// Takes out every event `match` selects and returns them in the order they would have
+    /// been popped (a pod that dies takes its completions with it). Off the hot path: it rebuilds
+    /// the heap, which pops the rest in the same order since every key is unique.
+    public mutating func removeAll(where match: (Event) -> Bool) -> [Event] {
+        var taken: [Event] = []
+        var kept = ContiguousArray<Event>()
+        kept.reserveCapacity(heap.count)
+        for e in heap { if match(e) { taken.append(e) } else { kept.append(e) } }
+        if taken.isEmpty { return [] }
+        heap = []
+        for e in kept { heap.append(e); siftUp(heap.count - 1) }
+        return taken.sorted { $0 < $1 }
     }
 
     /// Every scheduled event, in no particular order (for censuses and invariant checks).

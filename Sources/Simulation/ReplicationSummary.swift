@@ -34,7 +34,7 @@ public struct ReplicationMetrics: Hashable, Sendable, Codable {
                  Row(subject: "platform", metric: "cost_\(lead.rawValue.lowercased())", value: Self.platformCost(r, in: lead))]
         for x in r.routes {
             let subject = "route \(x.route)"
-            let failed = (x.failed ?? 0) + (x.dropped ?? 0) + (x.timedOut ?? 0) + (x.errors ?? 0)
+            let failed = x.failedForGood
             rows += Self.latency(subject, x.latency)
             rows += [Row(subject: subject, metric: "failed", value: Double(failed)),
                      Row(subject: subject, metric: "error_rate", value: (x.arrivals ?? 0) > 0 ? Double(failed) / Double(x.arrivals!) : nil)]

@@ -23,6 +23,8 @@ public enum FailureCause: UInt8, Sendable {
     case callTimeout
     /// An external dependency answered its last attempt with an error.
     case error
+    /// Its pod died under it (a `pod-crash` or `zone-loss` fault): in service or queued there.
+    case podLost
 }
 
 /// The hot-row lock a write holds: which tracked database, which of its hottest rows (at most

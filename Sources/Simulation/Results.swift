@@ -55,21 +55,27 @@ extension Simulator {
                                   serviceTime: Simulator.summary(st.runService, st.runServiceSum),
                                   waitProbability: st.runStarted > 0 ? Double(st.runQueued) / Double(st.runStarted) : nil,
                                   cpuPeak: st.spec.kind == .service ? st.peakCPU : nil,
-                                  throttledPodSeconds: st.spec.kind == .service ? st.throttledSeconds : nil)
+                                  throttledPodSeconds: st.spec.kind == .service ? st.throttledSeconds : nil,
+                                  lost: faults.faults.isEmpty ? nil : st.lost)
         }
         let routeSummaries = routes.names.enumerated().map { i, n in
             RouteSummary(route: n, completed: routes.completed[i], latency: Simulator.summary(routes.runLatency[i], routes.runSum[i]),
                          failed: routes.plain[i] ? nil : routes.failures[i].callTimeout, arrivals: routes.arrivals[i],
                          dropped: routes.failures[i].dropped, timedOut: routes.failures[i].queueTimeout,
                          errors: callsDependency(route: i) ? routes.failures[i].error : nil,
-                         inFlightAtStart: routesAtStart[i], inFlightAtEnd: census.routes[i])
+                         inFlightAtStart: routesAtStart[i], inFlightAtEnd: census.routes[i],
+                         podLost: faults.faults.isEmpty ? nil : routes.failures[i].podLost,
+                         retries: faults.faults.isEmpty ? nil : routes.retries[i])
         }
-        return SimulationResult(scenario: scenario.name, seed: options.seed, duration: options.duration, warmup: options.warmup,
+        var result = SimulationResult(scenario: scenario.name, seed: options.seed, duration: options.duration, warmup: options.warmup,
                                 samplePeriod: options.samplePeriod, currencies: money.shown, events: kernel.processed, services: services, routes: routeSummaries,
                                 timeline: metrics.timeline, routeTimeline: metrics.routeTimeline, scaling: scaling.events,
                                 cdn: cdnPaths.isEmpty ? nil : cdnPaths,
                                 windows: windows.names.isEmpty ? nil : windows.summaries(routeNames: routes.names, plain: routes.plain,
                                                                                           dependent: routes.names.indices.map(callsDependency),
-                                                                                          stationNames: stations.map(\.name)))
+                                                                                          stationNames: stations.map(\.name),
+                                                                                          faultRun: !faults.faults.isEmpty))
+        result.faults = faultSummaries()
+        return result
     }
 }

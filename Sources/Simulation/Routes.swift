@@ -27,6 +27,8 @@ struct Routes {
     /// After warm-up: requests that arrived, and those that failed for good by cause.
     var arrivals: [Int]
     var failures: [FailureCounts]
+    /// After warm-up: attempts sent again after a timeout, an error or a refusal.
+    var retries: [Int]
     /// Requests in flight now (for the route timeline and the accounts).
     var live: [Int]
 
@@ -69,6 +71,7 @@ struct Routes {
         windowCompleted = completed
         arrivals = completed
         failures = names.map { _ in FailureCounts() }
+        retries = completed
         live = completed
     }
 

@@ -57,11 +57,7 @@ extension Simulator {
         let current = st.replicas
         guard target != current else { return }
         if target > current {
-            for _ in current..<target {
-                let delay = st.spec.startupDelay
-                st.pods.append(Pod(state: delay > 0 ? .starting : .ready, started: now, readyAt: now + delay))
-                if delay > 0 { kernel.schedule(.podReady, at: now + delay, Int32(s), Int32(st.pods.count - 1)) }
-            }
+            for _ in current..<target { startPod(st) }
             scaling.scaleUps[s] += 1
         } else {
             var remove = current - target

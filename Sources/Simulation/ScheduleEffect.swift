@@ -55,7 +55,14 @@ public struct ScheduleEffect: Hashable, Sendable, Codable {
 
 extension WindowTally {
     /// Requests that failed for good in the window, whatever the cause.
-    public var failures: Int { dropped + timedOut + (failed ?? 0) + (errors ?? 0) }
+    /// Offered load ÷ original requests: (arrivals + retries) ÷ arrivals; nil without arrivals
+    /// or outside a run with faults (which count retries).
+    public var amplification: Double? {
+        guard let retries, arrivals > 0 else { return nil }
+        return Double(arrivals + retries) / Double(arrivals)
+    }
+
+    public var failures: Int { dropped + timedOut + (failed ?? 0) + (errors ?? 0) + (podLost ?? 0) }
 }
 
 extension Simulator {

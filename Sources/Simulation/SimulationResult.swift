@@ -25,6 +25,8 @@ public struct SimulationResult: Hashable, Sendable, Codable {
     /// What each `autoscaling.schedule` rule cost and saved, against the run without
     /// schedules (nil: the scenario has none, or the comparison was skipped).
     public var scheduleEffects: [ScheduleEffect]? = nil
+    /// Runs with faults: what each did (nil without faults, so such a run's files are unchanged).
+    public var faults: [FaultSummary]? = nil
 }
 
 extension SimulationResult {
@@ -106,6 +108,8 @@ public struct ServiceSummary: Hashable, Sendable, Codable {
     /// pod-seconds after warm-up in which a pod's CPU demand exceeded its limit (throttled).
     public var cpuPeak: Double? = nil
     public var throttledPodSeconds: Double? = nil
+    /// Runs with faults: requests (after warm-up) in service or queued on a pod a fault killed.
+    public var lost: Int? = nil
 
     public func cost(in c: Currency) -> Double? { c == .etb ? costEtb : costUsd }
 
@@ -135,6 +139,14 @@ public struct RouteSummary: Hashable, Sendable, Codable {
     /// dropped + timed out + in flight at the end.
     public var inFlightAtStart: Int? = nil
     public var inFlightAtEnd: Int? = nil
+    /// Runs with faults: requests that failed for good because their pod died under them, and
+    /// the retries the route's calls sent (attempts beyond each call's first), so offered load
+    /// ÷ original requests reads off as (arrivals + retries) ÷ arrivals.
+    public var podLost: Int? = nil
+    public var retries: Int? = nil
+
+    /// Every request that failed for good, whatever the cause.
+    public var failedForGood: Int { (failed ?? 0) + (dropped ?? 0) + (timedOut ?? 0) + (errors ?? 0) + (podLost ?? 0) }
 }
 
 /// One metrics sample of one service (the timeline; default every 15 s).

@@ -52,6 +52,7 @@ public struct SimulationError: Error, CustomStringConvertible, Sendable {
 /// | `Sampling.swift` | timelines, last metrics | sample |
 /// | `Scaling.swift` | HPAs, lag scalers, triggers, scaling log | controllerSync |
 /// | `ScheduledScaling.swift` | `autoscaling.schedule` windows | scheduleEdge |
+/// | `Faults.swift`, `FaultEffects.swift` | faults in force, zones down, pods killed | faultStart, faultEnd, podCrash |
 /// | `Accounting.swift`, `Invariants.swift`, `Results.swift` | accounts, checks, summaries | end |
 ///
 /// Calls are modelled hop by hop (tandem): a service's slot is freed when its own work is done
@@ -92,6 +93,7 @@ public final class Simulator: EventHandler {
     /// When each `autoscaling.schedule` rule is in force.
     let schedules: ScheduleWindows
     let cdnPaths: [CDNPathSummary]
+    var faults: FaultInjector
 
     /// The accounts' opening balances (see `openAccounts`), taken at the first event of the
     /// measured period.
@@ -131,8 +133,14 @@ public final class Simulator: EventHandler {
         for _ in routes.timeouts { _ = kernel.addLane() }
         lanes = Lanes(hop: hop, visit: visit, timeouts: timeouts)
         jobs = stations.map { $0.spec.service?.jobs ?? [] }
+        let injector = FaultInjector(scenario: scenario, seed: options.seed)
+        faults = injector
         for st in stations {
-            for _ in 0..<st.spec.replicas.initial { st.pods.append(Pod(state: .ready, started: -3600, readyAt: -3600)) }
+            for _ in 0..<st.spec.replicas.initial {
+                var pod = Pod(state: .ready, started: -3600, readyAt: -3600)
+                pod.zone = injector.zone(forNewPodOf: st)
+                st.pods.append(pod)
+            }
             st.rebuildRoutable()
             st.accountPods(0, measuring: false)
         }
@@ -152,6 +160,7 @@ public final class Simulator: EventHandler {
         kernel.schedule(.end, at: options.duration)
         scheduleJobs()
         scheduleEdges()
+        scheduleFaults()
         try kernel.run(self)
         return try finish()
     }
@@ -174,6 +183,9 @@ public final class Simulator: EventHandler {
         case .job: jobDue(Int(e.a), Int(e.b))
         case .jobDone: jobDone(Int(e.a), e.b)
         case .scheduleEdge: scheduleEdge(Int(e.a))
+        case .faultStart: faultStart(Int(e.a))
+        case .faultEnd: faultEnd(Int(e.a))
+        case .podCrash: randomCrash(Int(e.a))
         }
         if options.checkInvariants { checkInvariants(); if violation != nil { return false } }
         return true

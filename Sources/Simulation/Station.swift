@@ -17,6 +17,8 @@ struct Pod {
     var lastUsage: Double?
     /// Since when the pod's CPU demand has been above its ceiling (throttled); nil: it is not.
     var throttledSince: Double?
+    /// The zone it runs in (`platform.zones`, by index); nil when the scenario has no zones.
+    var zone: UInt8?
     var outstanding: Int32 { busy + Int32(queue.count) }
 }
 
@@ -54,8 +56,11 @@ final class Station {
     var balanceRNG: RandomStream
     /// An external dependency's share of calls answered with an error (0 for every other
     /// station, which then never draws from `errorRNG`).
-    let errorRate: Double
+    /// Varied by `dependency-outage` faults while they last.
+    var errorRate: Double
     var errorRNG: RandomStream
+    /// Seconds added to every service time here: a `dependency-slowdown` fault in force (0 otherwise).
+    var extraLatency = 0.0
 
     var pods: [Pod] = []
     /// Indices of ready pods that take new work, in index order.
@@ -65,6 +70,8 @@ final class Station {
 
     // Counters since the start of measurement (after warm-up).
     var arrivals = 0, completed = 0, dropped = 0, timedOut = 0
+    /// Requests (after warm-up) that were in service or queued on a pod when a fault killed it.
+    var lost = 0
     var maxQueue = 0
     var podSeconds = 0.0
     var lastPodChange = 0.0

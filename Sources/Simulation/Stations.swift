@@ -59,10 +59,13 @@ extension Simulator {
     /// lock) and its route hears of it: a call with retries left tries again after its
     /// backoff; anything else fails for good, counted by cause.
     func turnAway(_ r: Int32, _ st: Station, _ cause: FailureCause) {
-        if cause == .dropped {
+        switch cause {
+        case .dropped:
             st.wDropped += 1
             if measuring { st.dropped += 1 }
-        } else {
+        case .podLost:
+            if measuring { st.lost += 1 }
+        default:
             st.wTimedOut += 1
             if measuring { st.timedOut += 1 }
         }
@@ -70,6 +73,8 @@ extension Simulator {
         if st.isDatabasePrimary { releaseConnection(st.index) }
         if requests[r].lock != nil { unlock(r) }
         switch requests[r].kind {
+        case .message where cause == .podLost:
+            enter(r, station: st.index)      // not committed: the group redelivers it to another consumer
         case .message, .abandoned, .job:
             requests.release(r)
         case .routed:
@@ -95,7 +100,7 @@ extension Simulator {
         if job {
             d = requests[r].work
         } else {
-            d = st.sampler.draw(&st.serviceRNG)
+            d = st.sampler.draw(&st.serviceRNG) + st.extraLatency
             let wait = now - requests[r].waitingSince
             st.wWaitSum += wait
             st.wStarted += 1

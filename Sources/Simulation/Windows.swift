@@ -14,6 +14,9 @@ public struct WindowTally: Hashable, Sendable, Codable {
     public var failed: Int? = nil
     /// Routes that call an external dependency: requests it answered with an error, for good.
     public var errors: Int? = nil
+    /// Runs with faults (routes): requests lost with their pod, and retries sent in the window.
+    public var podLost: Int? = nil
+    public var retries: Int? = nil
     /// End to end for a route, time in the station for a station, over the completions in the
     /// window; nil when none completed.
     public let latency: LatencySummary?
@@ -58,6 +61,8 @@ struct Windows {
         }
 
         mutating func turnedAway(_ cause: FailureCause) { failures.count(cause) }
+        /// Attempts sent again (runs with faults report them: offered load against original requests).
+        var retries = 0
     }
 
     let names: [String]
@@ -78,6 +83,7 @@ struct Windows {
         }
         let surges = scenario.traffic?.surges ?? []
         for s in surges { add(s.name, [(s.start, s.start + s.duration)]) }
+        for f in scenario.activeFaults { add(f.name, [(f.start, f.end)]) }
         for e in scenario.expectations {
             switch e.during {
             case nil: continue
@@ -118,15 +124,18 @@ struct Windows {
         nextEdge = edge
     }
 
-    func summaries(routeNames: [String], plain: [Bool], dependent: [Bool], stationNames: [String]) -> [WindowSummary] {
+    /// `faultRun`: the run has faults, so routes report lost requests and retries too.
+    func summaries(routeNames: [String], plain: [Bool], dependent: [Bool], stationNames: [String], faultRun: Bool) -> [WindowSummary] {
         names.indices.map { w in
             WindowSummary(window: names[w], intervals: intervals[w].map { [$0.from, $0.to] },
                           routes: routeNames.indices.map { i in
                               let t = routes[w][i]
-                              return WindowTally(name: routeNames[i], arrivals: t.arrivals, completed: t.completed, dropped: t.failures.dropped,
+                              var tally = WindowTally(name: routeNames[i], arrivals: t.arrivals, completed: t.completed, dropped: t.failures.dropped,
                                                  timedOut: t.failures.queueTimeout, failed: plain[i] ? nil : t.failures.callTimeout,
                                                  errors: dependent[i] ? t.failures.error : nil,
                                                  latency: t.latency.flatMap { Simulator.summary($0, t.sum) })
+                              if faultRun { tally.podLost = t.failures.podLost; tally.retries = t.retries }
+                              return tally
                           },
                           services: stationNames.indices.map { i in
                               let t = stations[w][i]
@@ -158,6 +167,11 @@ extension Simulator {
     func windowFailure(route: Int, _ cause: FailureCause) {
         windows.advance(to: now)
         for w in windows.active { windows.routes[w][route].turnedAway(cause) }
+    }
+
+    func windowRetry(route: Int) {
+        windows.advance(to: now)
+        for w in windows.active { windows.routes[w][route].retries += 1 }
     }
 
     func windowCompletion(station: Int, seconds: Double) {

@@ -37,6 +37,10 @@ struct Check: ParsableCommand {
     var seed: UInt64?
     @Option(name: .customLong("set"), help: "Override a scenario value for a what-if, as in simulate (repeatable).")
     var overrides: [String] = []
+    @Option(name: .customLong("fault"), help: "Inject a failure, like zone-loss:zone-a@30m+10m or pod-crash:payments-service=2@20m, or turn on a fault the scenario names (repeatable; see docs/faults.md).")
+    var faults: [String] = []
+    /// `--set` and `--fault` as the loader applies them (and the results store keeps them).
+    var allOverrides: [String] { overrides + faults.map(FaultFlag.override) }
     @Option(help: "A golden decisions file (from --write-decisions): the run's scaling decisions must match it line for line (one scenario only).")
     var decisions: String?
     @Option(help: "Write this run's scaling decisions here as a golden file (one scenario only).")
@@ -68,7 +72,7 @@ struct Check: ParsableCommand {
         // Opened once, before any simulating: a bad --db should not cost a run.
         let db = store.noStore ? nil : try openStore(store.db)
         for file in files {
-            let (scenario, scenarioText) = try ScenarioLoader.loadWithText(path: file, overrides: overrides)
+            let (scenario, scenarioText) = try ScenarioLoader.loadWithText(path: file, overrides: allOverrides)
             // The flag, else the scenario's simulation.replications; golden decisions compare one run.
             let replications = self.replications ?? (decisions == nil && writeDecisions == nil ? scenario.simulation.replications : 1)
             if replications > 1, let baseline, Int64(baseline) != nil {
@@ -93,7 +97,7 @@ struct Check: ParsableCommand {
             }
             if replications == 1 { for (path, text) in plan.files(for: result) { try emit(text, to: path) } }
             if let out { try writeRunFiles(result, to: files.count == 1 ? out : out + "/" + ((file as NSString).lastPathComponent as NSString).deletingPathExtension) }
-            if let db { Outputs.recorded(try saveSimulation(result, in: db, command: "check", file: file, overrides: overrides, options: options, scenarioText: scenarioText)) }
+            if let db { Outputs.recorded(try saveSimulation(result, in: db, command: "check", file: file, overrides: allOverrides, options: options, scenarioText: scenarioText)) }
             suites.append(JUnit.Suite(name: file, outcomes: outcomes, seconds: Date().timeIntervalSince(started)))
             failed = failed || outcomes.contains { !$0.passed }
             if replications > 1 { print("\(file): \(replications) replications; replication 1 is the scenario's own seed") }

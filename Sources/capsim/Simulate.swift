@@ -26,6 +26,10 @@ struct Simulate: ParsableCommand {
 
     @Option(name: .customLong("set"), help: "Override a scenario value, e.g. services.payments-service.replicas.max=20 (repeatable).")
     var overrides: [String] = []
+    @Option(name: .customLong("fault"), help: "Inject a failure, like zone-loss:zone-a@30m+10m or pod-crash:payments-service=2@20m, or turn on a fault the scenario names (repeatable; see docs/faults.md).")
+    var faults: [String] = []
+    /// `--set` and `--fault` as the loader applies them (and the results store keeps them).
+    var allOverrides: [String] { overrides + faults.map(FaultFlag.override) }
 
     @Option(help: "What to print: table, json (summary.json) or csv (timeline.csv).")
     var format: SimulationRenderer.Format = .table
@@ -56,7 +60,7 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
-        let (scenario, scenarioText) = try ScenarioLoader.loadWithText(path: file, overrides: overrides)
+        let (scenario, scenarioText) = try ScenarioLoader.loadWithText(path: file, overrides: allOverrides)
         var options = SimulationOptions(scenario: scenario, duration: duration, seed: seed)
         let started = Date()
         if isatty(2) == 1 {
@@ -85,7 +89,7 @@ struct Simulate: ParsableCommand {
         if let replicated { try emit(ReplicationRenderer.csv(replicated.summary), to: dir + "/replications.csv") }
         try ReportWriter.record(
             in: store.noStore ? nil : try openStore(store.db),
-            save: { try saveSimulation(result, in: $0, command: "simulate", file: file, overrides: overrides, options: options, scenarioText: scenarioText) },
+            save: { try saveSimulation(result, in: $0, command: "simulate", file: file, overrides: allOverrides, options: options, scenarioText: scenarioText) },
             report: report,
             unstored: { $0 == .html ? HTMLReport.simulation(result, scenario: scenario, runID: nil) : MarkdownReport.simulation(result, scenario: scenario, runID: nil) })
         switch format {

@@ -1,0 +1,49 @@
+// `faults:` and `platform.zones`: every fault names something that exists, falls inside the
+// run and has sane amounts; names are unique, so `during:` rows and `--fault NAME` resolve.
+
+extension ScenarioValidator {
+    func faults() {
+        let zones = s.platform.zones
+        for (i, z) in zones.enumerated() {
+            let p = r.item("platform.zones", i)
+            check(!z.trimmingCharacters(in: .whitespaces).isEmpty, p, "expected a zone name, got an empty value")
+            if zones[..<i].contains(z) { r.error(p, "the zone \"\(z)\" is listed twice") }
+        }
+        var seen: [String: Int] = [:]
+        let windowNames = (s.traffic?.surges.map(\.name) ?? []) + s.seasons.keys.sorted()
+        for (i, f) in s.faults.enumerated() {
+            let p = r.item("faults", i)
+            if let first = seen[f.name] { r.error(join(p, "name"), "the fault name \"\(f.name)\" is taken by \(r.item("faults", first)); give each fault its own name") }
+            seen[f.name] = seen[f.name] ?? i
+            if windowNames.contains(f.name) { r.error(join(p, "name"), "\"\(f.name)\" is already a surge or season: a fault needs a name of its own, so during: rows are unambiguous") }
+            check(f.start < s.simulation.duration, join(p, "at"),
+                  "the fault starts \(formatDuration(f.start)) into a run that lasts \(formatDuration(s.simulation.duration)) (simulation.duration): it would never happen")
+            check(f.duration > 0, join(p, "duration"), "expected a positive duration, got \(formatDuration(f.duration))")
+            switch f.kind {
+            case .podCrash(let service, let pattern):
+                known(service, in: s.serviceNames, what: "service", join(p, "service"))
+                switch pattern {
+                case .pods(let n): check(n >= 1, join(p, "pods"), "expected at least 1 pod to kill, got \(n)")
+                case .meanTimeBetweenFailures(let m): check(m > 0, join(p, "mtbf"), "expected a positive mean time between failures, got \(formatDuration(m))")
+                }
+            case .zoneLoss(let zone):
+                if zones.isEmpty {
+                    r.error(join(p, "zone"), "a zone loss needs zones: list them under platform.zones, like [zone-a, zone-b, zone-c]")
+                } else {
+                    known(zone, in: zones, what: "zone (platform.zones)", join(p, "zone"))
+                    // Pods spread one at a time to the zone with fewest, so zone k holds a pod of a
+                    // service from the start only if the service starts with more than k.
+                    if let k = zones.firstIndex(of: zone), !s.services.values.contains(where: { $0.replicas.initial > k }) {
+                        r.error(join(p, "zone"), "no service starts with a pod in \(zone) (zone \(k + 1) of \(zones.count); the most initial replicas is \(s.services.values.map(\.replicas.initial).max() ?? 0)): losing it changes nothing")
+                    }
+                }
+            case .dependencySlowdown(let d, let extra):
+                known(d, in: s.dependencyNames, what: "dependency", join(p, "dependency"))
+                check(extra > 0, join(p, "latency"), "expected a positive latency to add, got \(formatDuration(extra))")
+            case .dependencyOutage(let d, let rate):
+                known(d, in: s.dependencyNames, what: "dependency", join(p, "dependency"))
+                check(rate > 0 && rate <= 1, join(p, "error_rate"), "expected an error rate above 0% and up to 100%, got \(Percent(fraction: rate))")
+            }
+        }
+    }
+}

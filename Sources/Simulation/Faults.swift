@@ -1,0 +1,104 @@
+import CapsimModel
+import Foundation
+
+/// Failures injected into the run (`faults:`, `--fault`): which are in force, which zones are
+/// down, each fault's own random stream (`fault/NAME`: which pods a crash picks, when the next
+/// pod of a mean-time-between-failures crash dies) and what each did. A run without faults
+/// schedules no fault event and draws from no fault stream, so it is the run it was before.
+struct FaultInjector {
+    let faults: [Fault]
+    let zones: [String]
+    var zoneDown: [Bool]
+    var rng: [RandomStream]
+    /// Per fault: pods it killed, and requests in service or queued on them that failed.
+    var podsLost: [Int]
+    var requestsLost: [Int]
+
+    init(scenario: Scenario, seed: UInt64) {
+        faults = scenario.activeFaults
+        zones = scenario.platform.zones
+        zoneDown = zones.map { _ in false }
+        rng = faults.map { RandomStream(seed: seed, name: "fault/\($0.name)") }
+        podsLost = faults.map { _ in 0 }
+        requestsLost = podsLost
+    }
+
+    /// Stations whose pods live in zones and die with them: services and consumer groups
+    /// (databases are managed and the dependencies are someone else's).
+    static func zoned(_ st: Station) -> Bool { st.spec.kind == .service || st.spec.kind == .consumerGroup }
+
+    /// The zone a new pod of `st` goes to: the zone that is up with the fewest of its pods,
+    /// the first such in `platform.zones` on a tie (topologySpreadConstraints, maxSkew 1);
+    /// nil when the scenario has no zones or none is up.
+    func zone(forNewPodOf st: Station) -> UInt8? {
+        guard !zones.isEmpty, FaultInjector.zoned(st) else { return nil }
+        var count = zones.map { _ in 0 }
+        for p in st.pods where p.state == .starting || p.state == .ready { if let z = p.zone { count[Int(z)] += 1 } }
+        let up = zones.indices.filter { !zoneDown[$0] }
+        return up.min { count[$0] < count[$1] }.map { UInt8($0) }
+    }
+}
+
+extension Simulator {
+    func scheduleFaults() {
+        for (i, f) in faults.faults.enumerated() where f.start < options.duration {
+            kernel.schedule(.faultStart, at: f.start, Int32(i))
+            if f.end < options.duration { kernel.schedule(.faultEnd, at: f.end, Int32(i)) }
+        }
+    }
+
+    func zoned(_ st: Station) -> Bool { FaultInjector.zoned(st) }
+    func zoneForNewPod(_ st: Station) -> UInt8? { faults.zone(forNewPodOf: st) }
+
+    func faultStart(_ i: Int) {
+        let f = faults.faults[i]
+        switch f.kind {
+        case .podCrash(let service, .pods(let n)):
+            let st = station(named: service)
+            for _ in 0..<n {
+                let alive = st.pods.indices.filter { st.pods[$0].state == .starting || st.pods[$0].state == .ready }
+                guard !alive.isEmpty else { break }
+                kill(st, pod: alive[Int(faults.rng[i].next() % UInt64(alive.count))], fault: i)
+            }
+        case .podCrash(let service, .meanTimeBetweenFailures):
+            scheduleCrash(i, station: station(named: service))
+        case .zoneLoss(let zone):
+            let z = faults.zones.firstIndex(of: zone)!
+            faults.zoneDown[z] = true
+            for st in stations where zoned(st) {
+                for p in st.pods.indices where st.pods[p].zone == UInt8(z) && st.pods[p].state != .gone { kill(st, pod: p, fault: i) }
+            }
+        case .dependencySlowdown(let d, let extra):
+            station(named: d).extraLatency += extra
+        case .dependencyOutage(let d, let rate):
+            station(named: d).errorRate = rate
+        }
+    }
+
+    func faultEnd(_ i: Int) {
+        switch faults.faults[i].kind {
+        case .podCrash: break                          // replacements are already starting; random crashes stop
+        case .zoneLoss(let zone): faults.zoneDown[faults.zones.firstIndex(of: zone)!] = false   // pods stay where they were rescheduled
+        case .dependencySlowdown(let d, let extra): station(named: d).extraLatency -= extra
+        case .dependencyOutage(let d, _): station(named: d).errorRate = station(named: d).spec.errorRate
+        }
+    }
+
+    /// The next random death of a pod-crash fault with a mean time between failures: each live
+    /// pod dies at rate 1/MTBF, so the next death among n comes after an exponential gap of
+    /// mean MTBF ÷ n (redrawn after each death, as n may have changed).
+    func scheduleCrash(_ i: Int, station st: Station) {
+        guard case .podCrash(_, .meanTimeBetweenFailures(let mtbf)) = faults.faults[i].kind else { return }
+        let n = st.pods.reduce(0) { $0 + ($1.state == .ready ? 1 : 0) }
+        guard n > 0 else { return }
+        let at = now - log(faults.rng[i].uniformPositive()) * mtbf / Double(n)
+        if at < faults.faults[i].end && at < options.duration { kernel.schedule(.podCrash, at: at, Int32(i)) }
+    }
+
+    func randomCrash(_ i: Int) {
+        guard case .podCrash(let service, _) = faults.faults[i].kind, let st = Optional(station(named: service)) else { return }
+        let ready = st.pods.indices.filter { st.pods[$0].state == .ready }
+        if !ready.isEmpty { kill(st, pod: ready[Int(faults.rng[i].next() % UInt64(ready.count))], fault: i) }
+        scheduleCrash(i, station: st)
+    }
+}
