@@ -42,6 +42,8 @@ final class YAMLReader {
         var p = Substring(path)
         while true {
             if let m = locations[String(p)] { return m }
+            // A value a flag added has no place in the file: its problems name the flag instead.
+            if unmarked.contains(String(p)) { return nil }
             guard let cut = p.lastIndex(where: { $0 == "." || $0 == "[" }) else { return locations[""] }
             p = p[..<cut]
         }
@@ -58,7 +60,11 @@ final class YAMLReader {
         "\(list)[\(kept[list].flatMap { $0.indices.contains(i) ? $0[i] : nil } ?? i)]"
     }
 
-    func record(_ path: String, _ node: Node) { if locations[path] == nil { locations[path] = node.mark } }
+    func record(_ path: String, _ node: Node) {
+        if node.mark == nil { unmarked.insert(path) } else if locations[path] == nil { locations[path] = node.mark }
+    }
+    /// Paths recorded from values without a mark (added by `--set` or `--fault`).
+    private var unmarked: Set<String> = []
 
     func sortedDiagnostics() -> [Diagnostic] {
         diagnostics.enumerated().sorted { a, b in

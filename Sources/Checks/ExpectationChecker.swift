@@ -14,6 +14,9 @@ public struct CheckOutcome: Hashable, Sendable, Codable {
     /// The value a metric row observed, in SI units (seconds, a fraction, a count), so a search
     /// can say by how much a row was broken; nil for the other kinds of row.
     public var observed: Double? = nil
+    /// Why the row did not apply to this run (it names a fault the run left off), when it did
+    /// not: the row then counts as passed and is reported as skipped.
+    public var skipped: String? = nil
 }
 
 /// Evaluates a scenario's expectations against a simulation result.
@@ -64,8 +67,13 @@ public enum ExpectationChecker {
 
     /// The window a row names, as the run measured it; an outcome instead when it cannot be
     /// measured (not in the run, or outside its time).
-    static func window(_ e: Expectation, _ r: SimulationResult) -> (window: WindowSummary?, unmeasured: CheckOutcome?) {
+    static func window(_ e: Expectation, _ s: Scenario, _ r: SimulationResult) -> (window: WindowSummary?, unmeasured: CheckOutcome?) {
         guard let w = e.during else { return (nil, nil) }
+        // A row about a what-if kept off (`enabled: false`) applies only to runs that turn it on.
+        if case .named(let n) = w, let f = s.faults.first(where: { $0.name == n }), !f.enabled {
+            let why = "the fault \(n) is off in this run (--fault \(n) turns it on)"
+            return (nil, CheckOutcome(name: e.name, passed: true, detail: "skipped: " + why, skipped: why))
+        }
         guard let found = r.windows?.first(where: { $0.window == w.label }) else {
             let why = "the run did not measure the window \(w.label) (was the expectation added after the run?)"
             return (nil, CheckOutcome(name: e.name, passed: false, detail: why, notMeasured: why))
@@ -78,7 +86,7 @@ public enum ExpectationChecker {
     }
 
     static func evaluate(_ e: Expectation, _ s: Scenario, _ r: SimulationResult, _ findings: [Finding]) -> CheckOutcome {
-        let (win, unmeasured) = window(e, r)
+        let (win, unmeasured) = window(e, s, r)
         if let unmeasured { return unmeasured }
         switch e.kind {
         case .noAlert:

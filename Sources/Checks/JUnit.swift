@@ -28,13 +28,16 @@ public enum JUnit {
     public static func xml(_ suites: [Suite]) -> String {
         let tests = suites.reduce(0) { $0 + $1.outcomes.count }
         let failures = suites.reduce(0) { $0 + $1.outcomes.filter { !$0.passed }.count }
-        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"capsim check\" tests=\"\(tests)\" failures=\"\(failures)\">\n"
+        let skipped = suites.reduce(0) { $0 + $1.outcomes.filter { $0.skipped != nil }.count }
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"capsim check\" tests=\"\(tests)\" failures=\"\(failures)\"" + (skipped > 0 ? " skipped=\"\(skipped)\"" : "") + ">\n"
         for s in suites {
             let f = s.outcomes.filter { !$0.passed }.count
             out += "  <testsuite name=\"\(escape(s.name))\" tests=\"\(s.outcomes.count)\" failures=\"\(f)\" errors=\"0\" time=\"\(String(format: "%.3f", s.seconds))\">\n"
             for o in s.outcomes {
                 out += "    <testcase classname=\"\(escape(s.name))\" name=\"\(escape(o.name))\">"
-                if o.passed {
+                if let why = o.skipped {
+                    out += "<skipped message=\"\(escape(why))\"/></testcase>\n"
+                } else if o.passed {
                     out += "<system-out>\(escape(o.detail))</system-out></testcase>\n"
                 } else {
                     out += "<failure message=\"\(escape(o.detail))\">\(escape(o.detail))</failure></testcase>\n"

@@ -160,8 +160,11 @@ public enum SimulationRenderer {
     /// The verdict, first: every finding as a warning line, or one line saying there are none.
     public static func verdictLines(_ r: SimulationResult) -> [String] {
         let findings = r.findings
-        if findings.isEmpty { return ["verdict: no station's backlog grew and every route completed its traffic"] }
-        return findings.map { "warning: " + $0.message }
+        // A run with faults says what they cost first: requests failed for good, all causes.
+        let failed = r.routes.reduce(0) { $0 + $1.failedForGood }, arrived = r.routes.reduce(0) { $0 + ($1.arrivals ?? 0) }
+        let faultLine = r.faults == nil || failed == 0 ? [] : ["faults: \(failed) of \(arrived) requests failed for good (\(String(format: "%.2f", Double(failed) / Double(max(1, arrived)) * 100)) %); see each fault's window below"]
+        if findings.isEmpty { return faultLine + ["verdict: no station's backlog grew" + (faultLine.isEmpty ? " and every route completed its traffic" : "")] }
+        return faultLine + findings.map { "warning: " + $0.message }
     }
 
     /// mm:ss or h:mm:ss of simulated time.

@@ -84,12 +84,13 @@ extension Simulator {
         }
     }
 
-    /// The next random death of a pod-crash fault with a mean time between failures: each live
-    /// pod dies at rate 1/MTBF, so the next death among n comes after an exponential gap of
-    /// mean MTBF ÷ n (redrawn after each death, as n may have changed).
+    /// The next random death of a pod-crash fault with a mean time between failures: each pod
+    /// (starting or ready) dies at rate 1/MTBF, so the next death among n comes after an
+    /// exponential gap of mean MTBF ÷ n. A death starts a replacement at once, so n holds
+    /// between deaths unless the autoscaler changes it (the gap is redrawn at each death).
     func scheduleCrash(_ i: Int, station st: Station) {
         guard case .podCrash(_, .meanTimeBetweenFailures(let mtbf)) = faults.faults[i].kind else { return }
-        let n = st.pods.reduce(0) { $0 + ($1.state == .ready ? 1 : 0) }
+        let n = st.pods.reduce(0) { $0 + ($1.state == .starting || $1.state == .ready ? 1 : 0) }
         guard n > 0 else { return }
         let at = now - log(faults.rng[i].uniformPositive()) * mtbf / Double(n)
         if at < faults.faults[i].end && at < options.duration { kernel.schedule(.podCrash, at: at, Int32(i)) }
@@ -97,8 +98,8 @@ extension Simulator {
 
     func randomCrash(_ i: Int) {
         guard case .podCrash(let service, _) = faults.faults[i].kind, let st = Optional(station(named: service)) else { return }
-        let ready = st.pods.indices.filter { st.pods[$0].state == .ready }
-        if !ready.isEmpty { kill(st, pod: ready[Int(faults.rng[i].next() % UInt64(ready.count))], fault: i) }
+        let alive = st.pods.indices.filter { st.pods[$0].state == .starting || st.pods[$0].state == .ready }
+        if !alive.isEmpty { kill(st, pod: alive[Int(faults.rng[i].next() % UInt64(alive.count))], fault: i) }
         scheduleCrash(i, station: st)
     }
 }
