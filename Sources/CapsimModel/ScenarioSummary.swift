@@ -2,6 +2,8 @@
 public enum ScenarioSummary {
     public static func line(_ s: Scenario, file: String) -> String {
         var parts = ["\(s.services.count) service\(s.services.count == 1 ? "" : "s")"]
+        let zones = s.platform.zones
+        if !zones.isEmpty { parts.append("\(zones.count) zone\(zones.count == 1 ? "" : "s") (\(zones.joined(separator: ", ")))") }
         if let t = s.traffic { parts.append("\(t.routes.count) route\(t.routes.count == 1 ? "" : "s") at \(Rate(perSecond: t.peak)) peak") }
         let triggers = s.services.values.reduce(0) { $0 + $1.autoscaling.triggers.count }
             + s.databases.values.reduce(0) { $0 + $1.triggers.count }

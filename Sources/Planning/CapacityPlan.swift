@@ -18,11 +18,15 @@ public struct CapacityPlan: Hashable, Sendable, Codable {
     public let hoursPerMonth: Double
     public let rows: [PlanRow]
     public let totals: [PlanTotal]
-    /// Services whose required instances exceed their max replicas, and databases whose
-    /// cores, replicas or connections fall short, in words.
+    /// Services whose required instances exceed their max replicas (or whose zone-safe count
+    /// does), a single zone that no count survives, and databases whose cores, replicas or
+    /// connections fall short, in words.
     public let warnings: [String]
     /// Each database at each horizon, sized at the planned load (nil in plans stored before).
     public var databases: [DatabasePlanRow]? = nil
+    /// The zones pods spread over (`platform.zones`); nil when the scenario lists none, and then
+    /// no row or total has a `zoneHeadroom`.
+    public var zones: [String]? = nil
 }
 
 /// One multiplicative step of the seed's formula and the load after it.
@@ -83,6 +87,27 @@ public struct PlanRow: Hashable, Sendable, Codable {
     public let uncertainty: RowUncertainty?
     /// The surge that set the peak factor, when it was larger than the seasonal factor.
     public var boundBySurge: String? = nil
+    /// The instances that survive losing a zone; nil when the scenario lists no zones.
+    public var zoneHeadroom: ZoneHeadroom? = nil
+}
+
+/// N+1 zone headroom beside the formula's count (`ZoneSpread` has the arithmetic): the fewest
+/// instances M that, spread over the zones with maxSkew 1, still leave the formula's count N
+/// after the most-loaded zone is lost — the smallest M with M − ⌈M ÷ zones⌉ ≥ N.
+public struct ZoneHeadroom: Hashable, Sendable, Codable {
+    /// How many zones the pods spread over (`platform.zones`).
+    public let zones: Int
+    /// The zone-safe count; nil when no count survives: one zone takes every pod with it.
+    public let instancesRequired: Int?
+    /// ⌈M ÷ zones⌉: the instances in the most-loaded zone at the zone-safe count, lost with it.
+    public let instancesInLargestZone: Int?
+    /// The zone-safe count is above the service's max replicas (false when there is no count).
+    public let exceedsMax: Bool
+    /// The zone-safe fleet all month, priced like the row's; nil with no count.
+    public let monthlyCostEtb: Double?
+    public let monthlyCostUsd: Double?
+    /// In words: what the most-loaded zone holds and what its loss leaves, or why no count survives.
+    public let explanation: String
 }
 
 public struct PlanTotal: Hashable, Sendable, Codable {
@@ -95,6 +120,20 @@ public struct PlanTotal: Hashable, Sendable, Codable {
     public let databaseMonthlyCostEtb: Double?
     public let databaseMonthlyCostUsd: Double?
     public let uncertainty: TotalUncertainty?
+    /// The services' zone-safe counts summed; nil when the scenario lists no zones.
+    public var zoneHeadroom: ZoneHeadroomTotal? = nil
+}
+
+/// A horizon's zone-safe fleet: every service at its zone-safe count.
+public struct ZoneHeadroomTotal: Hashable, Sendable, Codable {
+    /// nil when no count survives a zone's loss (a single zone).
+    public let instancesRequired: Int?
+    /// Services whose zone-safe count is above their max replicas.
+    public let servicesOverMax: [String]
+    /// The zone-safe fleets plus the databases as sized (they are managed, and sized from the
+    /// load, which losing a zone does not change); nil with no count.
+    public let monthlyCostEtb: Double?
+    public let monthlyCostUsd: Double?
 }
 
 public struct TotalUncertainty: Hashable, Sendable, Codable {
@@ -121,5 +160,6 @@ extension CapacityPlan {
         totals = try c.decode([PlanTotal].self, forKey: .totals)
         warnings = try c.decode([String].self, forKey: .warnings)
         databases = try c.decodeIfPresent([DatabasePlanRow].self, forKey: .databases)
+        zones = try c.decodeIfPresent([String].self, forKey: .zones)
     }
 }

@@ -13,6 +13,14 @@ extension PlanTotal {
     public func databaseMonthlyCost(in c: Currency) -> Double? { c == .etb ? databaseMonthlyCostEtb : databaseMonthlyCostUsd }
 }
 
+extension ZoneHeadroom {
+    public func monthlyCost(in c: Currency) -> Double? { c == .etb ? monthlyCostEtb : monthlyCostUsd }
+}
+
+extension ZoneHeadroomTotal {
+    public func monthlyCost(in c: Currency) -> Double? { c == .etb ? monthlyCostEtb : monthlyCostUsd }
+}
+
 extension RowUncertainty {
     public func monthlyCost(in c: Currency) -> Percentiles? { c == .etb ? monthlyCostEtb : monthlyCostUsd }
 }

@@ -4,7 +4,8 @@ import Foundation
 /// The seed's capacity formula (§2, "Capacity Planning Model"):
 /// `future = current peak × (1 + monthly growth)^months × seasonal × feature interaction × safety`,
 /// turned into instances at a target utilisation, checked against the HPA's max replicas,
-/// sized again by Erlang C against the latency SLO, and priced.
+/// sized again by Erlang C against the latency SLO, and priced; with `platform.zones`, also the
+/// count that survives losing a zone (`ZoneSpread`).
 public enum Planner {
     /// Hours in an average month (8760 / 12), for monthly cost.
     public static let hoursPerMonth = 730.0
@@ -33,12 +34,21 @@ public enum Planner {
 
         var rows: [PlanRow] = []
         var warnings: [String] = []
+        let zones = s.platform.zones
+        if zones.count == 1 {
+            warnings.append("platform.zones lists one zone (\(zones[0])): losing it loses every pod, so no instance count survives a zone's loss; list every zone the pods may run in")
+        }
         for (i, sv) in services.enumerated() {
             for (h, months) in horizons.enumerated() {
                 let row = planRow(s, sv, factors[i], months: months, uncertainty: sims?.rows[i][h], calendar: calendar?[i][h])
+                let when = row.boundBySurge.map { "surge \($0)" } ?? "the \(s.planning.seasonLabel)"
+                let limit = "\(sv.autoscaling.hpa == nil ? "max replicas" : "HPA max") is \(row.maxReplicas)"
+                let zoneSafe = row.zoneHeadroom.flatMap { $0.exceedsMax ? $0.instancesRequired : nil }
                 if row.exceedsMax {
-                    let when = row.boundBySurge.map { "surge \($0)" } ?? "the \(s.planning.seasonLabel)"
-                    warnings.append("\(sv.name) needs \(row.instancesRequired) instances at month \(months) in \(when); \(sv.autoscaling.hpa == nil ? "max replicas" : "HPA max") is \(row.maxReplicas)")
+                    let zoned = zoneSafe.map { " (\($0) to survive losing one of its \(zones.count) zones)" } ?? ""
+                    warnings.append("\(sv.name) needs \(row.instancesRequired) instances at month \(months) in \(when)\(zoned); \(limit)")
+                } else if let zoneSafe {
+                    warnings.append("\(sv.name) needs \(zoneSafe) instances to survive losing one of its \(zones.count) zones at month \(months) in \(when) (\(row.instancesRequired) with every zone up); \(limit)")
                 }
                 rows.append(row)
             }
@@ -52,12 +62,26 @@ public enum Planner {
             return PlanTotal(months: months, instancesRequired: rs.reduce(0) { $0 + $1.instancesRequired },
                              servicesOverMax: rs.filter(\.exceedsMax).map(\.service),
                              monthlyCostEtb: total.etb, monthlyCostUsd: total.usd, databaseMonthlyCostEtb: db.etb, databaseMonthlyCostUsd: db.usd,
-                             uncertainty: sims?.totals[h])
+                             uncertainty: sims?.totals[h], zoneHeadroom: zones.isEmpty ? nil : zoneTotal(s, rs, dbMonthly: dbMonthly[h]))
         }
         // A label such as "seasonal peak" over a factor of ×1 would claim a peak that is not planned.
         let label = rows.allSatisfy({ $0.seasonalFactor == 1 }) ? "no seasonal factor" : s.planning.seasonLabel
         return CapacityPlan(scenario: s.name, seed: s.seed, draws: n, seasonLabel: label, etbPerUSD: s.currency.etbPerUSD, currencies: s.currency.shown,
-                            hoursPerMonth: hoursPerMonth, rows: rows, totals: totals, warnings: warnings, databases: databases)
+                            hoursPerMonth: hoursPerMonth, rows: rows, totals: totals, warnings: warnings, databases: databases,
+                            zones: zones.isEmpty ? nil : zones)
+    }
+
+    /// A horizon's zone-safe fleet and its cost (with the databases, as the plan's total has
+    /// them); no count when any service has none (a single zone).
+    static func zoneTotal(_ s: Scenario, _ rows: [PlanRow], dbMonthly: Double) -> ZoneHeadroomTotal {
+        let zoned = rows.compactMap(\.zoneHeadroom)
+        let counts = zoned.compactMap(\.instancesRequired)
+        let over = rows.filter { $0.zoneHeadroom?.exceedsMax == true }.map(\.service)
+        guard counts.count == rows.count else {
+            return ZoneHeadroomTotal(instancesRequired: nil, servicesOverMax: over, monthlyCostEtb: nil, monthlyCostUsd: nil)
+        }
+        let total = s.currency.split(zoned.compactMap { $0.monthlyCost(in: s.currency.reportIn) }.reduce(0, +) + dbMonthly)
+        return ZoneHeadroomTotal(instancesRequired: counts.reduce(0, +), servicesOverMax: over, monthlyCostEtb: total.etb, monthlyCostUsd: total.usd)
     }
 
     /// The busy share at which instances are counted: the scenario's `planning.target_utilization`,
@@ -120,7 +144,10 @@ public enum Planner {
                        queueing: QueueingSizer.size(sv, lambda: required, naive: count),
                        costPerInstanceHourEtb: perHour.etb, costPerInstanceHourUsd: perHour.usd, monthlyCostEtb: monthly.etb, monthlyCostUsd: monthly.usd,
                        uncertainty: uncertainty,
-                       boundBySurge: boundBySurge)
+                       boundBySurge: boundBySurge,
+                       zoneHeadroom: s.platform.zones.isEmpty ? nil
+                           : ZoneHeadroom.planned(needed: count, zones: s.platform.zones.count, maxReplicas: sv.replicas.max, hourly: price,
+                                                  hoursPerMonth: hoursPerMonth, currency: s.currency))
     }
 
     struct Simulated { var rows: [[RowUncertainty?]]; var totals: [TotalUncertainty] }

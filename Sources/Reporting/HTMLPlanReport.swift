@@ -4,7 +4,8 @@ import Planning
 
 /// The HTML report of a capacity plan: per horizon, instances against the HPA's max, the
 /// seed's formula as a waterfall per service, the p10/p50/p90 table, Erlang C against each
-/// SLO in words, and cost; then totals over horizons and the warnings.
+/// SLO in words, and cost; then totals over horizons and the warnings. A plan whose scenario
+/// lists zones adds each zone-safe count (N+1 zone headroom) beside the instances.
 struct HTMLPlanReport {
     let plan: CapacityPlan
     let scenario: Scenario
@@ -18,7 +19,8 @@ struct HTMLPlanReport {
         // The verdict is PlanRenderer.markdown's first line, without the bold markers.
         let verdict = PlanRenderer.markdown(p).split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
         let text = verdict.replacingOccurrences(of: "**", with: "")
-        b += HTMLPage.verdict(ok: p.totals.last?.servicesOverMax.isEmpty ?? true, text)
+        let fits = (p.totals.last?.servicesOverMax.isEmpty ?? true) && (p.totals.last?.zoneHeadroom?.servicesOverMax.isEmpty ?? true)
+        b += HTMLPage.verdict(ok: fits, text)
         b += cards()
         for (h, months) in p.totals.map(\.months).enumerated() { b += horizon(months, index: h) }
         b += "<h2>Totals per month</h2>" + totalsTable().render()
@@ -57,6 +59,12 @@ struct HTMLPlanReport {
         o += HTMLPage.card("Instances, month \(t.months)", ChartFormat.grouped(t.instancesRequired),
                            note: range(t.uncertainty?.instancesRequired) { ChartFormat.grouped(Int($0.rounded())) } ?? "at the target utilisation")
         o += HTMLPage.card("Over HPA max", "\(t.servicesOverMax.count) of \(services)", note: "services at month \(t.months)", tone: t.servicesOverMax.isEmpty ? nil : "crit")
+        if let z = t.zoneHeadroom, let zones = plan.zones {
+            let over = z.servicesOverMax.isEmpty ? "all within their max" : "\(z.servicesOverMax.count) of \(services) over their max"
+            o += HTMLPage.card("Zone-safe instances", z.instancesRequired.map { ChartFormat.grouped($0) } ?? "impossible",
+                               note: zones.count == 1 ? "one zone cannot survive its own loss" : "to survive losing one of \(zones.count) zones; \(over)",
+                               tone: z.instancesRequired == nil || !z.servicesOverMax.isEmpty ? "crit" : nil)
+        }
         if erlang.count == rows.filter({ $0.queueing != nil }).count && !erlang.isEmpty {
             o += HTMLPage.card("Erlang C instances", ChartFormat.grouped(erlang.reduce(0, +)), note: "enough for every latency SLO")
         }
@@ -74,7 +82,9 @@ struct HTMLPlanReport {
     func horizon(_ months: Int, index h: Int) -> String {
         let rows = plan.rows.filter { $0.months == months }
         var o = "<h2>Month \(months) — \(esc(PlanRenderer.peakLabel(plan, months: months)))</h2>"
-        o += "<p class=\"note\">required = current peak × growth × season × feature interaction × safety; instances = ⌈required ÷ (capacity per instance × target utilisation)⌉, at least the min replicas.</p>"
+        o += "<p class=\"note\">required = current peak × growth × season × feature interaction × safety; instances = ⌈required ÷ (capacity per instance × target utilisation)⌉, at least the min replicas."
+        if let note = PlanRenderer.zoneNote(plan) { o += " " + esc(note) + "." }
+        o += "</p>"
         o += "<div class=\"grid2\"><figure>\(instancesChart(rows, id: "h\(h)-inst").render())</figure><figure>\(costChart(rows, months: months, id: "h\(h)-cost").render())</figure></div>"
         o += serviceTable(rows).render()
 
@@ -104,6 +114,7 @@ struct HTMLPlanReport {
         let per = r.instanceCapacityRps * r.targetUtilization
         var s = "\(ChartFormat.rps(r.requiredRps)) ÷ (\(ChartFormat.rps(r.instanceCapacityRps)) × \(ChartFormat.percent(r.targetUtilization)) = \(ChartFormat.rps(per))) → \(ChartFormat.grouped(r.instancesRequired)) instances"
         s += r.exceedsMax ? "; HPA max is \(r.maxReplicas)" : " (HPA max \(r.maxReplicas))"
+        if let z = r.zoneHeadroom { s += "; zone-safe " + (z.instancesRequired.map { "\(ChartFormat.grouped($0))\(z.exceedsMax ? " ⚠" : "")" } ?? "impossible") + ": " + z.explanation }
         return s
     }
 
@@ -114,6 +125,9 @@ struct HTMLPlanReport {
             if let q = r.queueing?.instancesRequired {
                 marks.append(.init(value: Double(q), shape: .diamond, color: ChartPalette.scaleUp, title: "Erlang C: \(q) instances meet the \(ChartFormat.statistic(r.queueing!.sloMetric)) SLO of \(ChartFormat.latency(r.queueing!.sloSeconds))"))
             }
+            if let z = r.zoneHeadroom, let m = z.instancesRequired {
+                marks.append(.init(value: Double(m), shape: .diamond, color: ChartPalette.zoneSafe, title: "zone-safe: \(m) instances; \(z.explanation)"))
+            }
             let u = r.uncertainty?.instancesRequired
             bars.append(.init(label: r.service, to: Double(r.instancesRequired), color: r.exceedsMax ? "#dc2626" : "#2563eb",
                               valueLabel: "\(r.instancesRequired) (max \(r.maxReplicas))",
@@ -122,6 +136,7 @@ struct HTMLPlanReport {
         }
         var legend: [(SVGBarChart.LegendKind, String, String)] = [(.box, "#2563eb", "instances (fits)"), (.box, "#dc2626", "instances (over max)"), (.tick, ChartPalette.target, "HPA max")]
         if rows.contains(where: { $0.queueing?.instancesRequired != nil }) { legend.append((.diamond, ChartPalette.scaleUp, "Erlang C")) }
+        if rows.contains(where: { $0.zoneHeadroom?.instancesRequired != nil }) { legend.append((.diamond, ChartPalette.zoneSafe, "zone-safe")) }
         if rows.contains(where: { $0.uncertainty != nil }) { legend.append((.whisker, "#111827", "p10–p90")) }
         var c = SVGBarChart(id: id, title: "Instances needed vs HPA max", xTitle: "instances", bars: bars, legend: legend)
         c.xLabel = { v, _ in ChartFormat.grouped(Int(v.rounded())) }
@@ -171,16 +186,23 @@ struct HTMLPlanReport {
     // MARK: tables
 
     func serviceTable(_ rows: [PlanRow]) -> HTMLTable {
-        let uncertain = rows.contains { $0.uncertainty != nil }, money = plan.currencies.all
-        var t = HTMLTable(["service", "peak", "growth", "season", "feature", "safety", "required", "per instance", "util", "instances", "HPA max", "Erlang C"]
-                          + money.map { "\($0.rawValue)/month" } + (uncertain ? ["instances p10 / p50 / p90"] : []), numeric: Set(1...(12 + money.count)))
+        let uncertain = rows.contains { $0.uncertainty != nil }, money = plan.currencies.all, zoned = plan.zones != nil, lead = plan.currencies.lead
+        let header = ["service", "peak", "growth", "season", "feature", "safety", "required", "per instance", "util", "instances"] + (zoned ? ["zone-safe"] : [])
+            + ["HPA max", "Erlang C"] + money.map { "\($0.rawValue)/month" } + (zoned ? ["zone-safe \(lead.rawValue)/month"] : [])
+        // Every column after the service's is numeric, the percentiles' included.
+        var t = HTMLTable(header + (uncertain ? ["instances p10 / p50 / p90"] : []), numeric: Set(1...header.count))
         for r in rows {
             var cells: [HTMLTable.Cell] = [HTMLTable.markup("<b>\(esc(r.service))</b>"), HTMLTable.text(ChartFormat.rps(r.currentPeakRps))]
             cells += [r.growthMultiplier, r.seasonalFactor, r.featureInteractionFactor, r.safetyFactor].map { HTMLTable.text(ChartFormat.times($0)) }
             cells += [HTMLTable.text(ChartFormat.rps(r.requiredRps)), HTMLTable.text(ChartFormat.rps(r.instanceCapacityRps)), HTMLTable.text(ChartFormat.percent(r.targetUtilization)),
-                      HTMLTable.text(r.exceedsMax ? "\(r.instancesRequired) ⚠" : "\(r.instancesRequired)", r.exceedsMax ? "bad" : nil), HTMLTable.text("\(r.maxReplicas)"),
-                      HTMLTable.text(r.queueing.map { $0.instancesRequired.map { "\($0)" } ?? "unmet" } ?? "—")]
+                      HTMLTable.text(r.exceedsMax ? "\(r.instancesRequired) ⚠" : "\(r.instancesRequired)", r.exceedsMax ? "bad" : nil)]
+            if zoned {
+                let z = r.zoneHeadroom
+                cells.append(HTMLTable.text(z.map { PlanRenderer.zoneSafe($0, over: " ⚠") } ?? "—", z.map { $0.exceedsMax || $0.instancesRequired == nil } == true ? "bad" : nil))
+            }
+            cells += [HTMLTable.text("\(r.maxReplicas)"), HTMLTable.text(r.queueing.map { $0.instancesRequired.map { "\($0)" } ?? "unmet" } ?? "—")]
             cells += money.map { HTMLTable.text(ChartFormat.money(r.monthlyCost(in: $0))) }
+            if zoned { cells.append(HTMLTable.text(ChartFormat.money(r.zoneHeadroom?.monthlyCost(in: lead)))) }
             if uncertain {
                 cells.append(HTMLTable.text(r.uncertainty.map { u in [u.instancesRequired.p10, u.instancesRequired.p50, u.instancesRequired.p90].map { ChartFormat.grouped(Int($0.rounded())) }.joined(separator: " / ") } ?? "—"))
             }
@@ -224,13 +246,23 @@ struct HTMLPlanReport {
     func totalsTable() -> HTMLTable {
         let uncertain = plan.totals.contains { $0.uncertainty != nil }
         let services = Set(plan.rows.map(\.service)).count
-        let lead = plan.currencies.lead, money = plan.currencies.all
-        var t = HTMLTable(["months", "instances", "over max"] + money.map { "\($0.rawValue)/month" } + ["of which databases (\(lead.rawValue))"]
-                          + (uncertain ? ["instances p10 / p50 / p90", "\(lead.rawValue)/month p10 / p50 / p90"] : []), numeric: Set(0...(5 + money.count)))
+        let lead = plan.currencies.lead, money = plan.currencies.all, zoned = plan.zones != nil
+        let header = ["months", "instances"] + (zoned ? ["zone-safe"] : []) + ["over max"] + (zoned ? ["zone-safe over max"] : [])
+            + money.map { "\($0.rawValue)/month" } + (zoned ? ["zone-safe \(lead.rawValue)/month"] : []) + ["of which databases (\(lead.rawValue))"]
+        let all = header + (uncertain ? ["instances p10 / p50 / p90", "\(lead.rawValue)/month p10 / p50 / p90"] : [])
+        var t = HTMLTable(all, numeric: Set(0..<all.count))
+        func overMax(_ names: [String]) -> HTMLTable.Cell {
+            HTMLTable.text(names.isEmpty ? "none" : "\(names.count) of \(services)", names.isEmpty ? nil : "bad")
+        }
         for tot in plan.totals {
-            var cells = [HTMLTable.text("\(tot.months)"), HTMLTable.text(ChartFormat.grouped(tot.instancesRequired)),
-                         HTMLTable.text(tot.servicesOverMax.isEmpty ? "none" : "\(tot.servicesOverMax.count) of \(services)", tot.servicesOverMax.isEmpty ? nil : "bad")]
-            cells += money.map { HTMLTable.text(ChartFormat.money(tot.monthlyCost(in: $0))) } + [HTMLTable.text(ChartFormat.money(tot.databaseMonthlyCost(in: lead)))]
+            let z = tot.zoneHeadroom
+            var cells = [HTMLTable.text("\(tot.months)"), HTMLTable.text(ChartFormat.grouped(tot.instancesRequired))]
+            if zoned { cells.append(HTMLTable.text(z.map { $0.instancesRequired.map { ChartFormat.grouped($0) } ?? "impossible" } ?? "—", z != nil && z?.instancesRequired == nil ? "bad" : nil)) }
+            cells.append(overMax(tot.servicesOverMax))
+            if zoned { cells.append(z.flatMap { $0.instancesRequired == nil ? nil : overMax($0.servicesOverMax) } ?? HTMLTable.text("—")) }
+            cells += money.map { HTMLTable.text(ChartFormat.money(tot.monthlyCost(in: $0))) }
+            if zoned { cells.append(HTMLTable.text(ChartFormat.money(z?.monthlyCost(in: lead)))) }
+            cells.append(HTMLTable.text(ChartFormat.money(tot.databaseMonthlyCost(in: lead))))
             if uncertain {
                 let u = tot.uncertainty
                 cells.append(HTMLTable.text(u.map { [$0.instancesRequired.p10, $0.instancesRequired.p50, $0.instancesRequired.p90].map { ChartFormat.grouped(Int($0.rounded())) }.joined(separator: " / ") } ?? "—"))
@@ -247,7 +279,9 @@ struct HTMLPlanReport {
             "Instances are counted at the target utilisation (the HPA's CPU target unless planning.target_utilization says otherwise); a red bar needs more than the HPA's max replicas.",
             "Erlang C sizes a queue per instance against the latency SLO; it usually needs fewer instances than the utilisation rule, whose extra instances are headroom.",
             "p10 / p50 / p90 come from seeded Monte Carlo draws over every range in the scenario; platform-wide factors are shared by all services within a draw, so totals are coherent.",
-        ]
+        ] + (plan.zones == nil ? [] : [
+            "Zone-safe (N+1 zone headroom): pods spread over the zones one at a time to the zone with the fewest (maxSkew 1), so of M instances over Z zones the most-loaded holds ⌈M ÷ Z⌉; the zone-safe count is the smallest M with M − ⌈M ÷ Z⌉ ≥ the instances above, priced like them. One zone cannot survive its own loss.",
+        ])
         return "<h2>How to read this report</h2><ul class=\"expl note\">" + items.map { "<li>\(esc($0))</li>" }.joined() + "</ul>"
     }
 }

@@ -2,7 +2,9 @@ import CapsimModel
 import Foundation
 import Planning
 
-/// Renders a `CapacityPlan` as a terminal table, Markdown, JSON or CSV.
+/// Renders a `CapacityPlan` as a terminal table, Markdown, JSON or CSV. A plan whose scenario
+/// lists zones shows each zone-safe count beside the instances; one without shows exactly what
+/// it showed before zones were planned.
 public enum PlanRenderer {
     public enum Format: String, CaseIterable, Sendable { case table, markdown, json, csv }
 
@@ -38,29 +40,56 @@ public enum PlanRenderer {
     static func money(_ v: Double?) -> String { v.map(money) ?? "—" }
 
     static func serviceTable(_ p: CapacityPlan, months: Int, markdown: Bool) -> TextTable {
-        let uncertain = p.draws > 0, lead = p.currencies.lead
-        var t = TextTable(["service", "peak", "growth", "season", "feature", "safety", "required", "per instance", "util", "instances", "max", "Erlang C", "\(lead.rawValue)/month"]
+        let uncertain = p.draws > 0, lead = p.currencies.lead, zoned = p.zones != nil
+        let over = markdown ? " ⚠" : " !"
+        var t = TextTable(["service", "peak", "growth", "season", "feature", "safety", "required", "per instance", "util", "instances"] + (zoned ? ["zone-safe"] : [])
+                          + ["max", "Erlang C", "\(lead.rawValue)/month"] + (zoned ? ["zone-safe \(lead.rawValue)/month"] : [])
                           + (uncertain ? ["instances p10/p50/p90"] : []))
         for r in p.rows where r.months == months {
-            let flag = r.exceedsMax ? (markdown ? " ⚠" : " !") : ""
+            let flag = r.exceedsMax ? over : ""
+            let zone = r.zoneHeadroom
             t.add([r.service, rps(r.currentPeakRps), x(r.growthMultiplier), x(r.seasonalFactor), x(r.featureInteractionFactor), x(r.safetyFactor),
-                   rps(r.requiredRps), rps(r.instanceCapacityRps), Percent(fraction: r.targetUtilization).description,
-                   "\(r.instancesRequired)\(flag)", "\(r.maxReplicas)", r.queueing.map { $0.instancesRequired.map(String.init) ?? "unmet" } ?? "—",
-                   money(r.monthlyCost(in: lead))] + (uncertain ? [range(r.uncertainty?.instancesRequired, count)] : []))
+                   rps(r.requiredRps), rps(r.instanceCapacityRps), Percent(fraction: r.targetUtilization).description, "\(r.instancesRequired)\(flag)"]
+                  + (zoned ? [zone.map { zoneSafe($0, over: over) } ?? "—"] : [])
+                  + ["\(r.maxReplicas)", r.queueing.map { $0.instancesRequired.map(String.init) ?? "unmet" } ?? "—", money(r.monthlyCost(in: lead))]
+                  + (zoned ? [money(zone?.monthlyCost(in: lead))] : [])
+                  + (uncertain ? [range(r.uncertainty?.instancesRequired, count)] : []))
         }
         return t
     }
 
+    /// A zone-safe count as the tables show it, flagged like the instances when above the max;
+    /// "impossible" where no count survives (a single zone).
+    static func zoneSafe(_ z: ZoneHeadroom, over: String) -> String {
+        z.instancesRequired.map { "\($0)\(z.exceedsMax ? over : "")" } ?? "impossible"
+    }
+
     static func totalsTable(_ p: CapacityPlan) -> TextTable {
-        let uncertain = p.draws > 0, lead = p.currencies.lead
-        var t = TextTable(["months", "instances", "over max"] + p.currencies.all.map { "\($0.rawValue)/month" } + ["of which databases (\(lead.rawValue))"]
+        let uncertain = p.draws > 0, lead = p.currencies.lead, zoned = p.zones != nil
+        let services = Set(p.rows.map(\.service)).count
+        func overMax(_ names: [String]) -> String { names.isEmpty ? "none" : "\(names.count) of \(services)" }
+        var t = TextTable(["months", "instances"] + (zoned ? ["zone-safe"] : []) + ["over max"] + (zoned ? ["zone-safe over max"] : [])
+                          + p.currencies.all.map { "\($0.rawValue)/month" } + (zoned ? ["zone-safe \(lead.rawValue)/month"] : []) + ["of which databases (\(lead.rawValue))"]
                           + (uncertain ? ["instances p10/p50/p90", "\(lead.rawValue)/month p10/p50/p90"] : []))
         for tot in p.totals {
-            t.add(["\(tot.months)", "\(tot.instancesRequired)", tot.servicesOverMax.isEmpty ? "none" : "\(tot.servicesOverMax.count) of \(Set(p.rows.map(\.service)).count)"]
-                  + p.currencies.all.map { money(tot.monthlyCost(in: $0)) } + [money(tot.databaseMonthlyCost(in: lead))]
+            let zone = tot.zoneHeadroom
+            t.add(["\(tot.months)", "\(tot.instancesRequired)"] + (zoned ? [zone.map { $0.instancesRequired.map(String.init) ?? "impossible" } ?? "—"] : [])
+                  + [overMax(tot.servicesOverMax)] + (zoned ? [zone.flatMap { $0.instancesRequired == nil ? nil : overMax($0.servicesOverMax) } ?? "—"] : [])
+                  + p.currencies.all.map { money(tot.monthlyCost(in: $0)) } + (zoned ? [money(zone?.monthlyCost(in: lead))] : [])
+                  + [money(tot.databaseMonthlyCost(in: lead))]
                   + (uncertain ? [range(tot.uncertainty?.instancesRequired, count), range(tot.uncertainty?.monthlyCost(in: lead), money)] : []))
         }
         return t
+    }
+
+    /// What the zone-safe column means, for a plan whose scenario lists zones.
+    static func zoneNote(_ p: CapacityPlan) -> String? {
+        guard let zones = p.zones else { return nil }
+        guard zones.count > 1 else {
+            return "zone-safe: platform.zones lists one zone (\(zones[0])); losing it loses every pod, so no instance count survives it (impossible)"
+        }
+        return "zone-safe = the fewest instances M with M − ⌈M ÷ \(zones.count)⌉ ≥ instances: spread over \(zones.joined(separator: ", ")) (maxSkew 1), "
+            + "losing the most-loaded zone still leaves the formula's count"
     }
 
     static func header(_ p: CapacityPlan) -> String {
@@ -89,7 +118,7 @@ public enum PlanRenderer {
     }
 
     public static func table(_ p: CapacityPlan) -> String {
-        var out = [header(p), ""]
+        var out = [header(p)] + (zoneNote(p).map { ["  " + $0] } ?? []) + [""]
         for months in p.totals.map(\.months) {
             out.append("Month \(months) (\(peakLabel(p, months: months))): required = peak × growth × season × feature × safety; instances at util, the busy share where each HPA reads its CPU target (CPU against the request: a pod that bursts to its limit reaches it less busy)")
             out += peakNotes(p, months: months).map { "  " + $0 }
@@ -120,7 +149,7 @@ public enum PlanRenderer {
         let verdict = over.isEmpty
             ? "**✅ Every service fits its HPA max through month \(last?.months ?? 0).**"
             : "**⚠️ \(over.count) of \(Set(p.rows.map(\.service)).count) services exceed their HPA max by month \(last?.months ?? 0): \(over.joined(separator: ", ")).**"
-        var out = [verdict, "", "_\(header(p))_", ""]
+        var out = [verdict + zoneVerdict(p), "", "_\(header(p))_", ""] + (zoneNote(p).map { ["_\($0)._", ""] } ?? [])
         for months in p.totals.map(\.months) {
             out += ["### Month \(months) — \(peakLabel(p, months: months))", "", serviceTable(p, months: months, markdown: true).markdown(), ""]
             let queueing = explanations(p, months: months)
@@ -132,6 +161,14 @@ public enum PlanRenderer {
         return out.joined(separator: "\n")
     }
 
+    /// A second sentence for the verdict, on its line (the HTML report takes the line), when the
+    /// last horizon's zone-safe counts do not all fit their max; nothing for a plan without zones.
+    static func zoneVerdict(_ p: CapacityPlan) -> String {
+        guard let last = p.totals.last, let zone = last.zoneHeadroom, !zone.servicesOverMax.isEmpty else { return "" }
+        let services = Set(p.rows.map(\.service)).count
+        return " **⚠️ To survive losing a zone, \(zone.servicesOverMax.count) of \(services) need more than their max by month \(last.months): \(zone.servicesOverMax.joined(separator: ", ")).**"
+    }
+
     public static func json(_ p: CapacityPlan) -> String {
         let e = JSONEncoder()
         e.keyEncodingStrategy = .convertToSnakeCase
@@ -140,8 +177,9 @@ public enum PlanRenderer {
     }
 
     /// The CSV's columns: money in the currencies the plan shows (`monthly_cost_etb`, then
-    /// `monthly_cost_usd` when both are shown; the percentiles in the reporting currency).
-    public static func csvColumns(_ shown: ShownCurrencies) -> [String] {
+    /// `monthly_cost_usd` when both are shown; the percentiles in the reporting currency). A plan
+    /// with zones adds the zone headroom at the end, so every other column keeps its place.
+    public static func csvColumns(_ shown: ShownCurrencies, zones: Bool = false) -> [String] {
         let lead = shown.lead.rawValue.lowercased()
         return ["service", "months", "current_peak_rps", "growth_monthly", "growth_multiplier", "seasonal_factor", "feature_interaction_factor",
                 "safety_factor", "required_rps", "instance_capacity_rps", "target_utilization", "instances_required", "min_replicas",
@@ -149,14 +187,20 @@ public enum PlanRenderer {
             + shown.all.map { "monthly_cost_\($0.rawValue.lowercased())" }
             + ["required_rps_p10", "required_rps_p50", "required_rps_p90", "instances_p10", "instances_p50",
                "instances_p90", "monthly_cost_\(lead)_p10", "monthly_cost_\(lead)_p50", "monthly_cost_\(lead)_p90"]
+            + (zones ? ["zones", "zone_safe_instances_required", "zone_safe_exceeds_max"] + shown.all.map { "zone_safe_monthly_cost_\($0.rawValue.lowercased())" } : [])
     }
 
     public static func csv(_ p: CapacityPlan) -> String {
         func n(_ v: Double?) -> String { v.map { String(format: "%.6g", $0) } ?? "" }
         let lead = p.currencies.lead
-        var lines = [csvLine(csvColumns(p.currencies))]
+        var lines = [csvLine(csvColumns(p.currencies, zones: p.zones != nil))]
         for r in p.rows {
             let u = r.uncertainty, cost = u?.monthlyCost(in: lead)
+            // An empty zone_safe_instances_required with zones: no count survives (a single zone).
+            let zone = p.zones == nil ? [] : r.zoneHeadroom.map { z in
+                ["\(z.zones)", z.instancesRequired.map(String.init) ?? "", "\(z.exceedsMax)"]
+                    + p.currencies.all.map { c in z.monthlyCost(in: c).map { String(format: "%.2f", $0) } ?? "" }
+            } ?? Array(repeating: "", count: 3 + p.currencies.all.count)
             lines.append(csvLine([r.service, "\(r.months)", n(r.currentPeakRps), n(r.growthMonthly), n(r.growthMultiplier), n(r.seasonalFactor),
                                   n(r.featureInteractionFactor), n(r.safetyFactor), n(r.requiredRps), n(r.instanceCapacityRps), n(r.targetUtilization),
                                   "\(r.instancesRequired)", "\(r.minReplicas)", "\(r.maxReplicas)", "\(r.exceedsMax)",
@@ -164,7 +208,7 @@ public enum PlanRenderer {
                                  + p.currencies.all.map { c in r.monthlyCost(in: c).map { String(format: "%.2f", $0) } ?? "" }
                                  + [n(u?.requiredRps.p10), n(u?.requiredRps.p50), n(u?.requiredRps.p90),
                                     n(u?.instancesRequired.p10), n(u?.instancesRequired.p50), n(u?.instancesRequired.p90),
-                                    n(cost?.p10), n(cost?.p50), n(cost?.p90)]))
+                                    n(cost?.p10), n(cost?.p50), n(cost?.p90)] + zone))
         }
         return lines.joined(separator: "\n") + "\n"
     }

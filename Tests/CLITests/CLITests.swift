@@ -167,6 +167,33 @@ struct CLITests {
         #expect((obj["totals"] as? [Any])?.count == 2)
     }
 
+    @Test("validate names the zones pods spread over, when the scenario lists them")
+    func validateNamesZones() throws {
+        let r = try CLI.run("validate", "scenarios/stan-store-et.yaml", "--set", "platform.zones=[zone-a, zone-b, zone-c]")
+        #expect(r.status == 0)
+        #expect(r.out == "scenarios/stan-store-et.yaml: ok: stan-store-et (6 services, 3 zones (zone-a, zone-b, zone-c), 7 routes at 10k/s peak, 6 HPAs, 12 triggers, 5 databases, 1 topic, 9 expectations)\n")
+    }
+
+    @Test("plan with platform.zones: every row's zone_headroom is N + ⌈N ÷ (zones − 1)⌉ of its instances_required, in JSON and in the table")
+    func planWithZonesReportsZoneSafeCounts() throws {
+        let zones = ["--set", "platform.zones=[zone-a, zone-b, zone-c]", "--draws", "200", "--no-store"]
+        let r = try CLI.run(["plan", "scenarios/stan-store-et.yaml", "--format", "json"] + zones, environment: [:])
+        #expect(r.status == 0)
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        #expect(obj["zones"] as? [String] == ["zone-a", "zone-b", "zone-c"])
+        let rows = try #require(obj["rows"] as? [[String: Any]])
+        #expect(rows.count == 12)
+        for row in rows {
+            let n = try #require(row["instances_required"] as? Int), max = try #require(row["max_replicas"] as? Int)
+            let z = try #require(row["zone_headroom"] as? [String: Any], "\(row["service"] ?? "?") has no zone_headroom")
+            let m = try #require(z["instances_required"] as? Int)
+            #expect(m == n + (n + 1) / 2 && z["exceeds_max"] as? Bool == (m > max))
+        }
+        let t = try CLI.run(["plan", "scenarios/stan-store-et.yaml", "--horizon", "12"] + zones, environment: [:])
+        #expect(t.out.contains("instances  zone-safe  max"))
+        #expect(t.out.contains("warning: api-gateway needs 234 instances at month 12 in the holiday season (351 to survive losing one of its 3 zones); HPA max is 10"))
+    }
+
     @Test("plan: the same scenario and seed give byte-identical output")
     func planDeterministic() throws {
         let a = try CLI.run("plan", "scenarios/stan-store-et.yaml", "--format", "json")
