@@ -88,6 +88,8 @@ struct Windows {
             switch e.during {
             case nil: continue
             case .named(let n):
+                // A fault's window is measured only when the fault is on (added above).
+                if scenario.faults.contains(where: { $0.name == n }) { continue }
                 if let s = surges.first(where: { $0.name == n }) { add(n, [(s.start, s.start + s.duration)]) }
                 else { add(n, seasons.windows.filter { $0.season == n }.map { ($0.start, $0.end) }) }
             case .interval(let from, let to):
