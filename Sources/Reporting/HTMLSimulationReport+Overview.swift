@@ -5,14 +5,14 @@ import Simulation
 /// The platform-wide charts at the top of the report, the time bands every chart shades, and
 /// the cost arithmetic the charts share with the service sections.
 extension HTMLSimulationReport {
-    /// The warm-up and the scenario's surges, shaded on every time chart.
+    /// The warm-up, the scenario's surges and the run's faults, shaded on every time chart.
     var bands: [SVGChart.Band] {
         var out: [SVGChart.Band] = []
         if result.warmup > 0 { out.append(.init(from: 0, to: result.warmup, label: "warm-up", color: ChartPalette.warmup, opacity: 0.16)) }
         for s in scenario.traffic?.surges ?? [] {
             out.append(.init(from: s.start, to: s.start + s.duration, label: "surge \(s.name) ×\(ChartFormat.number(s.multiplier))", color: ChartPalette.surge, opacity: 0.12))
         }
-        return out
+        return out + faultBands
     }
 
     func chart(_ id: String, _ title: String, y: String) -> SVGChart {

@@ -2,8 +2,9 @@ import CapsimModel
 import Foundation
 import Simulation
 
-/// The HTML report of one simulation run: verdict, headline figures, platform overview charts,
-/// the per-service and per-route tables, six charts per service, and the scaling event log.
+/// The HTML report of one simulation run: verdict, the faults injected (if any), headline
+/// figures, platform overview charts, the per-service and per-route tables, six charts per
+/// service, and the scaling event log.
 struct HTMLSimulationReport {
     let result: SimulationResult
     let scenario: Scenario
@@ -43,6 +44,7 @@ struct HTMLSimulationReport {
         let findings = result.findings
         let v = SimulationVerdict(result, findings: findings)
         b += HTMLPage.verdict(ok: v.ok, v.text, details: findings.map(\.message))
+        b += faultSection()
         b += cards()
         var toc = ["<a href=\"#overview\">Overview</a>", "<a href=\"#services\">Services</a>"]
         if !result.routes.isEmpty { toc.append("<a href=\"#routes\">Routes</a>") }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A time-series chart drawn as one self-contained inline SVG: a title, a legend, a y axis
 /// with nice ticks and its unit, a time axis (EAT clock times or offsets), shaded time bands
-/// (warm-up, surges), series (lines, steps, areas, bands between two curves), dashed
+/// (warm-up, surges, faults), series (lines, steps, areas, bands between two curves), dashed
 /// reference lines with their labels (SLOs, HPA targets, trigger thresholds) and markers with
 /// tooltips (scaling decisions).
 ///
@@ -28,13 +28,19 @@ struct SVGChart {
         var dash = "6 4"
     }
 
-    /// A shaded stretch of time (the warm-up, a surge).
+    /// A shaded stretch of time (the warm-up, a surge, a fault).
     struct Band {
         var from: Double
         var to: Double
         var label: String
         var color: String
         var opacity = 0.10
+        /// An event's window (a fault) rather than a condition's: edged at both ends, its label
+        /// in the band's colour on the second row and always drawn (past the band when it is
+        /// narrow), so it reads apart from a surge it overlaps and is never left unnamed.
+        var marked = false
+        /// The tooltip; the label when nil.
+        var title: String? = nil
     }
 
     struct Marker {
@@ -159,9 +165,11 @@ struct SVGChart {
         // Bands behind the data.
         for b in bands where b.to > b.from && b.from < xMax {
             let x0 = px(b.from), x1 = px(min(b.to, xMax))
-            o += "<g class=\"band\"><title>\(HTMLEscape.text(b.label))</title>"
+            o += "<g class=\"\(b.marked ? "band marked" : "band")\"><title>\(HTMLEscape.text(b.title ?? b.label))</title>"
             o += "<rect x=\"\(svgCoord(x0))\" y=\"\(svgCoord(top0))\" width=\"\(svgCoord(max(x1 - x0, 0.5)))\" height=\"\(svgCoord(plotH))\" fill=\"\(b.color)\" fill-opacity=\"\(svgFrac(b.opacity))\"/>"
-            if x1 - x0 > SVGChart.textWidth(b.label, size: 10) * 0.85 + 6 {
+            if b.marked {
+                o += bandEdges(b, x0: x0, x1: x1, top: top0, height: plotH, plotRight: left + plotW)
+            } else if x1 - x0 > SVGChart.textWidth(b.label, size: 10) * 0.85 + 6 {
                 o += "<text x=\"\(svgCoord(x0 + 4))\" y=\"\(svgCoord(top0 + 11))\" font-size=\"10\" fill=\"#6b7280\">\(HTMLEscape.text(b.label))</text>"
             }
             o += "</g>"
@@ -214,6 +222,21 @@ struct SVGChart {
     }
 
     // MARK: pieces
+
+    /// A marked band's edges and its label on the second row (the first holds surge and
+    /// warm-up labels): from the band's start, or ending at the plot's right edge when the
+    /// label would run past it.
+    func bandEdges(_ b: Band, x0: Double, x1: Double, top: Double, height: Double, plotRight: Double) -> String {
+        var o = ""
+        for x in x1 - x0 > 1 ? [x0, x1] : [x0] {
+            o += "<line x1=\"\(svgCoord(x))\" y1=\"\(svgCoord(top))\" x2=\"\(svgCoord(x))\" y2=\"\(svgCoord(top + height))\" stroke=\"\(b.color)\" stroke-width=\"1\" stroke-opacity=\"0.6\"/>"
+        }
+        let fits = x0 + 4 + SVGChart.textWidth(b.label, size: 10) * 0.85 <= plotRight
+        let (x, anchor) = fits ? (x0 + 4, "start") : (plotRight - 4, "end")
+        o += "<text x=\"\(svgCoord(x))\" y=\"\(svgCoord(top + 23))\" text-anchor=\"\(anchor)\" font-size=\"10\" font-weight=\"600\" fill=\"\(b.color)\""
+        o += " stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">\(HTMLEscape.text(b.label))</text>"
+        return o
+    }
 
     func swatch(_ s: Series) -> String {
         switch s.style {
