@@ -42,6 +42,8 @@ enum ChartPalette {
     static let warmup = "#9ca3af"
     static let surge = "#f59e0b"
     static let zoneSafe = "#0d9488"
+    /// Rose, apart from the surge's amber and the warm-up's grey: a fault's window.
+    static let fault = "#e11d48"
     /// One colour per service or route, by position.
     static let series = ["#1d4ed8", "#059669", "#d97706", "#7c3aed", "#dc2626", "#0891b2", "#4b5563", "#db2777", "#65a30d", "#9333ea", "#0f766e", "#b45309"]
     static func nth(_ i: Int) -> String { series[i % series.count] }

@@ -16,6 +16,13 @@ public enum MarkdownReport {
         var out = ["**\(md(v.text))**", ""]
         if !findings.isEmpty { out += findings.map { "- ⚠️ " + md($0.message) } + [""] }
         out += ["_\(md(SimulationVerdict.headline(r, scenario: scenario, runID: runID, clock: clock)))_", ""]
+        // What was injected comes before what the services did, which it explains.
+        let faultRows = FaultTable.rows(r, clock: clock)
+        if !faultRows.isEmpty {
+            var t = TextTable(FaultTable.header)
+            for row in faultRows { t.add(row.map(md)) }
+            out += ["### Faults", "", md(FaultTable.intro), "", t.markdown(), ""]
+        }
 
         out += ["### Services", "", serviceTable(r, scenario: scenario).markdown(), ""]
         let waits = WaitBreakdown.rows(r)

@@ -2,7 +2,7 @@ import Foundation
 
 /// A time-series chart drawn as one self-contained inline SVG: a title, a legend, a y axis
 /// with nice ticks and its unit, a time axis (EAT clock times or offsets), shaded time bands
-/// (warm-up, surges), series (lines, steps, areas, bands between two curves), dashed
+/// (warm-up, surges, faults), series (lines, steps, areas, bands between two curves), dashed
 /// reference lines with their labels (SLOs, HPA targets, trigger thresholds) and markers with
 /// tooltips (scaling decisions).
 ///
@@ -28,13 +28,19 @@ struct SVGChart {
         var dash = "6 4"
     }
 
-    /// A shaded stretch of time (the warm-up, a surge).
+    /// A shaded stretch of time (the warm-up, a surge, a fault).
     struct Band {
         var from: Double
         var to: Double
         var label: String
         var color: String
         var opacity = 0.10
+        /// An event's window (a fault) rather than a condition's: edged at both ends, its label
+        /// in the band's colour on the second row and always drawn (past the band when it is
+        /// narrow), so it reads apart from a surge it overlaps and is never left unnamed.
+        var marked = false
+        /// The tooltip; the label when nil.
+        var title: String? = nil
     }
 
     struct Marker {
@@ -159,9 +165,11 @@ struct SVGChart {
         // Bands behind the data.
         for b in bands where b.to > b.from && b.from < xMax {
             let x0 = px(b.from), x1 = px(min(b.to, xMax))
-            o += "<g class=\"band\"><title>\(HTMLEscape.text(b.label))</title>"
+            o += "<g class=\"\(b.marked ? "band marked" : "band")\"><title>\(HTMLEscape.text(b.title ?? b.label))</title>"
             o += "<rect x=\"\(svgCoord(x0))\" y=\"\(svgCoord(top0))\" width=\"\(svgCoord(max(x1 - x0, 0.5)))\" height=\"\(svgCoord(plotH))\" fill=\"\(b.color)\" fill-opacity=\"\(svgFrac(b.opacity))\"/>"
-            if x1 - x0 > SVGChart.textWidth(b.label, size: 10) * 0.85 + 6 {
+            if b.marked {
+                o += bandEdges(b, x0: x0, x1: x1, top: top0, height: plotH, plotRight: left + plotW)
+            } else if x1 - x0 > SVGChart.textWidth(b.label, size: 10) * 0.85 + 6 {
                 o += "<text x=\"\(svgCoord(x0 + 4))\" y=\"\(svgCoord(top0 + 11))\" font-size=\"10\" fill=\"#6b7280\">\(HTMLEscape.text(b.label))</text>"
             }
             o += "</g>"
@@ -212,101 +220,4 @@ struct SVGChart {
         o += "</svg>"
         return o
     }
-
-    // MARK: pieces
-
-    func swatch(_ s: Series) -> String {
-        switch s.style {
-        case .area, .stepArea, .stepBand:
-            let stroke = s.style == .stepBand ? "" : "<line x1=\"0\" y1=\"-9\" x2=\"18\" y2=\"-9\" stroke=\"\(s.color)\" stroke-width=\"2\"/>"
-            return "<rect x=\"0\" y=\"-9\" width=\"18\" height=\"9\" fill=\"\(s.color)\" fill-opacity=\"\(svgFrac(max(s.fillOpacity, 0.3)))\"/>" + stroke
-        case .line, .step:
-            return "<line x1=\"0\" y1=\"-4\" x2=\"18\" y2=\"-4\" stroke=\"\(s.color)\" stroke-width=\"\(svgCoord(max(s.width, 2)))\"\(s.dashed ? " stroke-dasharray=\"4 3\"" : "")/>"
-        }
-    }
-
-    static func markerPath(_ shape: Marker.Shape, x: Double, y: Double, r: Double, color: String) -> String {
-        let d: String
-        switch shape {
-        case .up: d = "M\(svgCoord(x)) \(svgCoord(y - r))L\(svgCoord(x + r)) \(svgCoord(y + r * 0.8))L\(svgCoord(x - r)) \(svgCoord(y + r * 0.8))Z"
-        case .down: d = "M\(svgCoord(x)) \(svgCoord(y + r))L\(svgCoord(x + r)) \(svgCoord(y - r * 0.8))L\(svgCoord(x - r)) \(svgCoord(y - r * 0.8))Z"
-        case .diamond: d = "M\(svgCoord(x)) \(svgCoord(y - r))L\(svgCoord(x + r)) \(svgCoord(y))L\(svgCoord(x)) \(svgCoord(y + r))L\(svgCoord(x - r)) \(svgCoord(y))Z"
-        case .circle: return "<circle cx=\"\(svgCoord(x))\" cy=\"\(svgCoord(y))\" r=\"\(svgCoord(r * 0.8))\" fill=\"\(color)\" stroke=\"#fff\" stroke-width=\"1\"/>"
-        }
-        return "<path d=\"\(d)\" fill=\"\(color)\" stroke=\"#fff\" stroke-width=\"1\"/>"
-    }
-
-    /// Splits a series at its gaps into runs of (x, y, base) in pixels.
-    static func segments(_ pts: [ChartPoint], px: (Double) -> Double, py: (Double) -> Double) -> [[(Double, Double, Double?)]] {
-        var out: [[(Double, Double, Double?)]] = []
-        var cur: [(Double, Double, Double?)] = []
-        for p in pts {
-            if let y = p.y, y.isFinite {
-                cur.append((px(p.x), py(y), p.base.map(py)))
-            } else if !cur.isEmpty {
-                out.append(cur); cur = []
-            }
-        }
-        if !cur.isEmpty { out.append(cur) }
-        return out
-    }
-
-    /// Vertices of a step-after line through the points (horizontal, then vertical).
-    static func stepped(_ seg: [(Double, Double)]) -> [(Double, Double)] {
-        var v: [(Double, Double)] = []
-        v.reserveCapacity(seg.count * 2)
-        for (i, p) in seg.enumerated() {
-            if i > 0 { v.append((p.0, seg[i - 1].1)) }
-            v.append(p)
-        }
-        return v
-    }
-
-    static func polyline(_ v: [(Double, Double)]) -> String {
-        var d = ""
-        d.reserveCapacity(v.count * 12)
-        for (i, p) in v.enumerated() {
-            // Repeated letters are implied in SVG path data: "M x y L x y x y …".
-            d += i == 0 ? "M" : (i == 1 ? "L" : " ")
-            d += svgCoord(p.0) + " " + svgCoord(p.1)
-        }
-        return d
-    }
-
-    func path(_ s: Series, px: (Double) -> Double, py: (Double) -> Double, baseline: Double) -> String {
-        let segs = SVGChart.segments(s.points, px: px, py: py)
-        guard !segs.isEmpty else { return "" }
-        let stepping = s.style == .step || s.style == .stepArea || s.style == .stepBand
-        var line = "", fill = ""
-        for seg in segs {
-            let upper = seg.map { ($0.0, $0.1) }
-            let top = stepping ? SVGChart.stepped(upper) : upper
-            switch s.style {
-            case .line, .step:
-                line += SVGChart.polyline(top)
-            case .area, .stepArea:
-                line += SVGChart.polyline(top)
-                fill += SVGChart.polyline(top) + "L\(svgCoord(top.last!.0)) \(svgCoord(baseline))L\(svgCoord(top.first!.0)) \(svgCoord(baseline))Z"
-            case .stepBand:
-                let lowerPts = seg.map { ($0.0, $0.2 ?? baseline) }
-                let lower = SVGChart.stepped(lowerPts)
-                fill += SVGChart.polyline(top + lower.reversed()) + "Z"
-            }
-        }
-        var o = "<g class=\"series\">"
-        if !fill.isEmpty { o += "<path d=\"\(fill)\" fill=\"\(s.color)\" fill-opacity=\"\(svgFrac(s.fillOpacity))\" stroke=\"none\"/>" }
-        if !line.isEmpty {
-            o += "<path d=\"\(line)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"\(svgCoord(s.width))\" stroke-linejoin=\"round\"\(s.dashed ? " stroke-dasharray=\"5 3\"" : "")/>"
-        }
-        return o + "</g>"
-    }
 }
-
-/// Fixed one-decimal coordinates (the same bytes on every run), without a trailing ".0".
-func svgCoord(_ v: Double) -> String {
-    let r = (v * 10).rounded() / 10
-    if r == r.rounded() && abs(r) < 1e12 { return String(Int64(r)) }
-    return String(format: "%.1f", r)
-}
-
-func svgFrac(_ v: Double) -> String { String(format: "%.2f", v) }
