@@ -63,7 +63,8 @@ public enum ScenarioFormat {
         /// `capsim sweep`'s grid: `vary: {PATH: [values]}` and replications per point.
         "sweep": ["vary", "replications"],
         "expectation": ["name", "service", "route", "metric", "below", "at_most", "above", "at_least", "equals",
-                        "no_alert", "no_backlog", "for", "scales_up_within", "after", "during", "holds_in", "compliance"],
+                        "no_alert", "no_backlog", "for", "scales_up_within", "after", "during", "holds_in", "compliance",
+                        "recovers_within"],
         /// `during: {from: 10m, to: 30m}`: an interval of simulated time.
         "window": ["from", "to"],
         /// A separate checks file for `capsim check --expect FILE`: expectations kept apart from the scenario.

@@ -254,9 +254,25 @@ public struct Expectation: Hashable, Sendable, Codable {
     /// (`compliance: 99%`): the share of samples whose statistic keeps the bound must reach it,
     /// as an SRE error budget counts good minutes. nil: the run's (or window's) statistic.
     public var compliance: Double? = nil
+    /// A latency row judged after a fault (`recovers_within: 5m, after: FAULT`): from this long
+    /// after the fault's window ends to the end of the run, every sample keeps the bound.
+    public var recovery: Recovery? = nil
+
+    public struct Recovery: Hashable, Sendable, Codable {
+        public let within: Double
+        /// The fault (by name) whose end the clock starts at.
+        public let fault: String
+    }
 
     public init(name: String, target: String?, kind: Kind, route: String? = nil, during: Window? = nil) {
         self.name = name; self.target = target; self.kind = kind; self.route = route; self.during = during
+    }
+
+    /// The same row under another name.
+    public func renamed(_ n: String) -> Expectation {
+        var e = Expectation(name: n, target: target, kind: kind, route: route, during: during)
+        e.holdsIn = holdsIn; e.compliance = compliance; e.recovery = recovery
+        return e
     }
 
     /// `no_backlog: all`: the expectation covers every station.

@@ -28,6 +28,21 @@ extension ScenarioDecoder {
             }
             e.compliance = compliance
         }
+        if o.has("recovers_within") {
+            guard let within = o.duration("recovers_within") else { return nil }
+            // Samples carry a route's p50 and p99, a service's mean, p50, p95 and p99 (as for compliance).
+            let perSample: [Metric] = e.route != nil ? [.latencyP50, .latencyP99] : [.latencyMean, .latencyP50, .latencyP95, .latencyP99]
+            guard case .metric(let m, _, _) = e.kind, perSample.contains(m) else {
+                r.error(o.sub("recovers_within"), "recovers_within judges a latency over the samples after a fault: expected metric \(perSample.map(\.rawValue).joined(separator: " or ")) on a \(e.route != nil ? "route" : "service") row")
+                return nil
+            }
+            guard let fault = o.string("after") else { r.error(at: node.mark, o.sub("after"), "missing: the fault whose end starts the clock, like after: zone-a-at-peak"); return nil }
+            for clash in ["during", "compliance"] where o.has(clash) { r.error(o.sub(clash), "recovers_within judges the samples after the fault; remove \(clash)") }
+            e.recovery = Expectation.Recovery(within: within, fault: fault)
+            if o.string("name") == nil { e = e.renamed(e.name + " within \(formatDuration(within)) after \(fault)") }
+        } else if case .metric = e.kind, o.has("after") {
+            r.error(o.sub("after"), "after belongs to scales_up_within (a surge) or recovers_within (a fault)")
+        }
         return e
     }
 

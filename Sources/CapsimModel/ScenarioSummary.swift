@@ -15,6 +15,10 @@ public enum ScenarioSummary {
         if !s.dependencies.isEmpty { parts.append("\(s.dependencies.count) external dependenc\(s.dependencies.count == 1 ? "y" : "ies")") }
         if let b = s.eventBus { parts.append("\(b.topics.count) topic\(b.topics.count == 1 ? "" : "s")") }
         if !s.expectations.isEmpty { parts.append("\(s.expectations.count) expectation\(s.expectations.count == 1 ? "" : "s")") }
+        if !s.faults.isEmpty {
+            let off = s.faults.count - s.activeFaults.count
+            parts.append("\(s.faults.count) fault\(s.faults.count == 1 ? "" : "s")" + (off > 0 ? " (\(off) off until --fault NAME)" : ""))
+        }
         return "\(file): ok: \(s.name) (\(parts.joined(separator: ", ")))"
     }
 }

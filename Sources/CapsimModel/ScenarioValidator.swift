@@ -383,6 +383,7 @@ struct ScenarioValidator {
         for (i, e) in s.expectations.enumerated() {
             let p = r.item("expect", i)
             window(e.during, join(p, "during"))
+            recovery(e, p)
             switch e.kind {
             case .noAlert:
                 known(e.target ?? "", in: entities, what: "service, database or consumer group", join(p, "no_alert"))
@@ -414,6 +415,13 @@ struct ScenarioValidator {
 
     /// A row's window must name a surge or a season of the scenario, or be an interval of
     /// simulated time.
+    /// A recovery row's fault must be one of the scenario's.
+    func recovery(_ e: Expectation, _ path: String) {
+        guard let rec = e.recovery else { return }
+        known(rec.fault, in: s.faults.map(\.name), what: "fault", join(path, "after"))
+        check(rec.within >= 0, join(path, "recovers_within"), "expected a duration of zero or more, got \(formatDuration(rec.within))")
+    }
+
     func window(_ w: Expectation.Window?, _ path: String) {
         switch w {
         case nil: return

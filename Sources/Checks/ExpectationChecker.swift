@@ -123,6 +123,7 @@ public enum ExpectationChecker {
             }
             return CheckOutcome(name: e.name, passed: false, detail: "\(t) never scaled up after \(surgeName) began at \(clock(surge.start))")
         case .metric(let m, let bound, let x):
+            if let rec = e.recovery { return RecoveryCheck.evaluate(e, rec, m, bound, x, s, r) }
             if let target = e.compliance { return SampleCompliance.evaluate(e, m, bound, x, target: target, r, win) }
             let observed = e.route.map { observe(m, route: $0, r, win) } ?? observe(m, bound, e.target, s, r, win)
             guard let value = observed else {

@@ -99,7 +99,8 @@ enum HTMLPage {
     /// `details` are listed under the line (the run's findings).
     static func verdict(ok: Bool, _ text: String, details: [String] = []) -> String {
         var plain = text
-        for mark in ["✅ ", "⚠️ ", "⚠ "] where plain.hasPrefix(mark) { plain.removeFirst(mark.count) }
+        // The icon is drawn as SVG; a mark inside the text (a second sentence's) goes too.
+        for mark in ["✅ ", "⚠️ ", "⚠ "] { plain = plain.replacingOccurrences(of: mark, with: "") }
         var o = "<div class=\"verdict \(ok ? "ok" : "bad")\">" + icon(ok: ok) + HTMLEscape.text(plain)
         if !details.isEmpty { o += "<ul>" + details.map { "<li>\(HTMLEscape.text($0))</li>" }.joined() + "</ul>" }
         return o + "</div>"
