@@ -7,7 +7,7 @@ import Simulation
 /// row (as `ScheduleEffectTable` does for schedule rules). The terminal's version is
 /// `SimulationRenderer.faultLines` with the window tables after it.
 enum FaultTable {
-    static let header = ["fault", "window", "kind and target", "effect", "pods lost", "requests failed with them",
+    static let header = ["fault", "window", "kind and target", "effect", "pods lost", "work cut off with them",
                          "route in the window", "arrivals", "failed", "lost with pod", "retries", "offered ÷ original", "p99"]
     /// Right-aligned in HTML.
     static let numeric: Set<Int> = [4, 5, 7, 8, 9, 10, 11, 12]

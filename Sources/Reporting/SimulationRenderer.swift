@@ -76,7 +76,7 @@ public enum SimulationRenderer {
         for x in r.faults ?? [] {
             rows.append((x.start, csvLine([f(x.start, 3), x.target, "fault", x.name, "", f(x.end - x.start, 0), "", "", "\(x.kind) begins: \(x.effect)", ""])))
             rows.append((x.end, csvLine([f(x.end, 3), x.target, "fault", x.name, "", f(x.end - x.start, 0), "", "",
-                                         "\(x.kind) ends: \(x.podsLost) pods lost, \(x.requestsLost) requests failed with them", ""])))
+                                         "\(x.kind) ends: \(x.podsLost) pods lost, \(x.requestsLost) requests and messages cut off with them", ""])))
         }
         if r.faults != nil { rows = rows.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element) }
         out += rows.map(\.1)
@@ -175,8 +175,11 @@ public enum SimulationRenderer {
         guard let faults = r.faults, !faults.isEmpty else { return [] }
         var out = ["", "Faults injected (each window's end-to-end table follows; offered ÷ original = (arrivals + retries) ÷ arrivals):"]
         for x in faults {
-            out.append("  \(x.name)  \(formatElapsed(x.start))–\(formatElapsed(x.end))  \(x.kind) of \(x.target): \(x.effect); "
-                       + "\(x.podsLost) pods lost, \(x.requestsLost) requests failed with them")
+            // Work cut off counts attempts and messages: a call may retry one, a group redelivers
+            // a message, so it can exceed the requests that failed for good (lost with pod).
+            let took = x.podsLost > 0 || x.kind == "pod-crash" || x.kind == "zone-loss"
+                ? "; \(x.podsLost) pods lost, \(x.requestsLost) requests and messages cut off with them (retried or redelivered where they can be)" : ""
+            out.append("  \(x.name)  \(formatElapsed(x.start))–\(formatElapsed(x.end))  \(x.kind) of \(x.target): \(x.effect)" + took)
         }
         return out
     }
