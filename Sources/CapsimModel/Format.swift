@@ -64,7 +64,7 @@ public enum ScenarioFormat {
         "sweep": ["vary", "replications"],
         "expectation": ["name", "service", "route", "metric", "below", "at_most", "above", "at_least", "equals",
                         "no_alert", "no_backlog", "for", "scales_up_within", "after", "during", "holds_in", "compliance",
-                        "recovers_within"],
+                        "recovers_within", "survives"],
         /// `during: {from: 10m, to: 30m}`: an interval of simulated time.
         "window": ["from", "to"],
         /// A separate checks file for `capsim check --expect FILE`: expectations kept apart from the scenario.

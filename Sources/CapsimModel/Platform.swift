@@ -222,6 +222,9 @@ public struct Expectation: Hashable, Sendable, Codable {
         case noBacklog(lasting: Double?)
         /// The service adds an instance within `seconds` of the named surge's start.
         case scalesUpWithin(seconds: Double, surge: String)
+        /// Every service's `slo:` holds over the named fault's window (its statistic over the
+        /// requests that completed there in the window).
+        case survives(fault: String)
     }
     /// A stretch of the run a row is limited to (`during:`): a named surge or season (resolved
     /// against the scenario), or an interval of simulated time from the start of the run.

@@ -54,7 +54,7 @@ extension ScenarioDecoder {
         if o.has("during") && during == nil { return nil }
         if route != nil && o.has("service") { r.error(o.sub("route"), "a row measures a service or a route, not both") }
         let suffix = during.map { " during \($0.label)" } ?? ""
-        let forms = ["no_alert", "no_backlog", "scales_up_within", "metric"].filter(o.has)
+        let forms = ["no_alert", "no_backlog", "scales_up_within", "survives", "metric"].filter(o.has)
         if forms.count > 1 {
             r.error(at: node.mark, path, "expected one kind of expectation, got \(forms.joined(separator: " and "))")
             return nil
@@ -88,6 +88,12 @@ extension ScenarioDecoder {
                                kind: .noBacklog(lasting: lasting))
         }
         if o.has("for") { r.error(o.sub("for"), "for belongs to no_backlog (how long a backlog may grow)") }
+        if let fault = o.string("survives") {
+            for extra in ["service", "route", "below", "at_most", "above", "at_least", "equals", "after", "during"] where o.has(extra) {
+                r.error(o.sub(extra), "survives takes only the fault whose window every service's slo: must hold through")
+            }
+            return Expectation(name: name ?? "every SLO holds through \(fault)", target: nil, kind: .survives(fault: fault))
+        }
         if o.has("scales_up_within") {
             guard let d = o.duration("scales_up_within") else { return nil }
             guard let surge = o.string("after") else { r.error(at: node.mark, o.sub("after"), "missing: the surge the scale-up must follow"); return nil }

@@ -392,6 +392,9 @@ struct ScenarioValidator {
                 if e.target != Expectation.everywhere {
                     known(e.target ?? "", in: entities, what: "service, database or consumer group (or all)", join(p, "no_backlog"))
                 }
+            case .survives(let fault):
+                known(fault, in: s.faults.map(\.name), what: "fault", join(p, "survives"))
+                if !s.services.values.contains(where: { $0.slo != nil }) { r.error(join(p, "survives"), "no service has an slo: for survives to hold") }
             case .scalesUpWithin(_, let surge):
                 if let t = e.target { known(t, in: s.serviceNames, what: "service", join(p, "service")) }
                 known(surge, in: s.traffic?.surges.map(\.name) ?? [], what: "surge", join(p, "after"))

@@ -107,6 +107,8 @@ public enum ExpectationChecker {
                 return CheckOutcome(name: e.name, passed: true, detail: lasting != nil && shorter > 0 ? "no backlog grew that long (\(shorter) shorter stretch\(shorter == 1 ? "" : "es"): see the warnings)" : "no backlog grew")
             }
             return CheckOutcome(name: e.name, passed: false, detail: hits.map(\.message).joined(separator: "; "))
+        case .survives(let fault):
+            return Survival.evaluate(e, fault: fault, s, r)
         case .scalesUpWithin(let limit, let surgeName):
             let t = e.target ?? ""
             guard let surge = s.traffic?.surges.first(where: { $0.name == surgeName }) else {

@@ -62,4 +62,19 @@ struct RecoveryCheckTests {
         #expect(errors("{route: browse, metric: throughput, above: 1/s, recovers_within: 1m, after: api-crash}").contains { $0.contains("recovers_within judges a latency") })
         #expect(errors("{route: browse, metric: latency_p99, below: 1s, after: api-crash}").contains { $0.contains("after belongs to scales_up_within") })
     }
+
+    @Test("survives: every service's slo: holds over the fault's window; a breach names the service and its statistic")
+    func survivesJudgesEverySLOInTheWindow() throws {
+        let yaml = crashOnAPI.replacingOccurrences(of: "    startup: 30s\n", with: "    startup: 30s\n    slo: {latency_p99: 50ms}\n")
+            .replacingOccurrences(of: "expect:\n", with: "expect:\n  - {survives: api-crash}\n  - {survives: later}\n")
+        let (s, r) = try run(yaml)
+        let out = ExpectationChecker.check(s.expectations, scenario: s, result: r)
+        // api's p99 over the crash window, from the window's own tally.
+        let w = try #require(r.windows?.first { $0.window == "api-crash" }?.services.first { $0.name == "api" })
+        let p99 = try #require(w.latency?.p99)
+        #expect(out[0].passed == (p99 <= 0.05), "\(out[0])")
+        if p99 > 0.05 { #expect(out[0].detail.contains("api latency_p99")) }
+        #expect(out[1].skipped != nil)
+    }
 }
+
