@@ -76,7 +76,7 @@ public enum SimulationRenderer {
         for x in r.faults ?? [] {
             rows.append((x.start, csvLine([f(x.start, 3), x.target, "fault", x.name, "", f(x.end - x.start, 0), "", "", "\(x.kind) begins: \(x.effect)", ""])))
             rows.append((x.end, csvLine([f(x.end, 3), x.target, "fault", x.name, "", f(x.end - x.start, 0), "", "",
-                                         "\(x.kind) ends: \(x.podsLost) pods lost, \(x.requestsLost) requests failed with them", ""])))
+                                         "\(x.kind) ends: \(x.podsLost) \(podsLostWord(x)), \(x.requestsLost) requests failed with them", ""])))
         }
         if r.faults != nil { rows = rows.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element) }
         out += rows.map(\.1)
@@ -174,10 +174,21 @@ public enum SimulationRenderer {
     static func faultLines(_ r: SimulationResult) -> [String] {
         guard let faults = r.faults, !faults.isEmpty else { return [] }
         var out = ["", "Faults injected (each window's end-to-end table follows; offered ÷ original = (arrivals + retries) ÷ arrivals):"]
+        let lead = r.currencies.lead
         for x in faults {
-            out.append("  \(x.name)  \(formatElapsed(x.start))–\(formatElapsed(x.end))  \(x.kind) of \(x.target): \(x.effect); "
-                       + "\(x.podsLost) pods lost, \(x.requestsLost) requests failed with them")
+            var line = "  \(x.name)  \(formatElapsed(x.start))–\(formatElapsed(x.end))  \(x.kind) of \(x.target): \(x.effect); "
+                + "\(x.podsLost) \(podsLostWord(x)), \(x.requestsLost) requests failed with them"
+            if let hours = x.spotInstanceHours {
+                let saved = lead == .etb ? x.spotSavingEtb : x.spotSavingUsd
+                line += String(format: "; %.2f instance-h on spot", hours)
+                    + (saved.map { "; \(lead.rawValue) " + String(format: ChartFormat.costFormat(lead), $0) + " less than on demand" } ?? "")
+            }
+            out.append(line)
         }
         return out
     }
+
+    /// What a fault's pod count counts: a spot fault's pods are preempted (with notice), the
+    /// others' killed.
+    static func podsLostWord(_ x: FaultSummary) -> String { x.kind == "spot-preemption" ? "pods preempted" : "pods lost" }
 }
