@@ -29,7 +29,7 @@ for f in $(find scenarios -name '*.yaml' -not -path 'scenarios/golden/*' | sort)
 done
 # What-ifs kept off in a scenario (faults: … enabled: false) run with --fault NAME, each against
 # its own golden file scenarios/golden/NAME+FAULT.decisions.csv.
-for whatif in "scenarios/stan-store-et.yaml zone-a-at-peak"; do
+for whatif in "scenarios/stan-store-et.yaml zone-a-at-peak" "scenarios/stan-store-et.yaml rewards-on-spot"; do
   set -- $whatif
   f=$1 fault=$2 name=$(basename "$1" .yaml)+$2
   golden=scenarios/golden/$name.decisions.csv

@@ -19,6 +19,10 @@ public enum Defaults {
     public static let startupDelay = 30.0
     /// A `dependency-outage` written without an error rate: the partner answers nothing.
     public static let outageErrorRate = 1.0
+    /// A `spot-preemption` written without a share runs every pod of the service on spot, and
+    /// gives each reclaimed pod 2 minutes' notice (GCP gives 30 s, AWS 2 min).
+    public static let spotShare = 1.0
+    public static let spotNotice = 120.0
     public static let queue = QueueSettings(discipline: .shared, balancing: .roundRobin, limit: nil, timeout: nil)
     /// Upstream HPA defaults: 15 s sync (`--horizontal-pod-autoscaler-sync-period`), 0.1 tolerance,
     /// 5 min CPU initialization period, 30 s initial readiness delay, and 80 % CPU when no metric is given.

@@ -13,6 +13,9 @@ public struct Fault: Hashable, Sendable, Codable {
         case dependencySlowdown(dependency: String, extra: Double)
         /// An external partner answers this share of calls with an error.
         case dependencyOutage(dependency: String, errorRate: Double)
+        /// A share of the service's pods runs on spot capacity for the whole run, at the spot
+        /// price; while the window lasts each spot pod is reclaimed at random, with a notice.
+        case spotPreemption(service: String, spot: Spot)
 
         /// The kind as written (`zone-loss`).
         public var keyword: String {
@@ -21,13 +24,14 @@ public struct Fault: Hashable, Sendable, Codable {
             case .zoneLoss: return "zone-loss"
             case .dependencySlowdown: return "dependency-slowdown"
             case .dependencyOutage: return "dependency-outage"
+            case .spotPreemption: return "spot-preemption"
             }
         }
 
         /// The service, zone or dependency it hits.
         public var target: String {
             switch self {
-            case .podCrash(let s, _): return s
+            case .podCrash(let s, _), .spotPreemption(let s, _): return s
             case .zoneLoss(let z): return z
             case .dependencySlowdown(let d, _), .dependencyOutage(let d, _): return d
             }
@@ -43,7 +47,24 @@ public struct Fault: Hashable, Sendable, Codable {
         case meanTimeBetweenFailures(Double)
     }
 
-    public static let keywords = ["pod-crash", "zone-loss", "dependency-slowdown", "dependency-outage"]
+    /// How a `spot-preemption` runs a service's pods on spot capacity.
+    public struct Spot: Hashable, Sendable, Codable {
+        /// The share of the service's pods on spot, in (0, 1]: a new pod is spot when the share
+        /// of its live pods, counting it, calls for more spot pods than there are.
+        public let share: Double
+        /// Preemptions per spot pod per second while the window lasts (a Poisson process per pod).
+        public let rate: Double
+        /// Seconds from the preemption notice to the pod's end (cloud providers give 30 s–2 min).
+        public let notice: Double
+        /// The price of a spot instance-hour; nil: the service's own `cost_per_instance_hour`.
+        public let price: Money?
+
+        public init(share: Double = Defaults.spotShare, rate: Double, notice: Double = Defaults.spotNotice, price: Money? = nil) {
+            self.share = share; self.rate = rate; self.notice = notice; self.price = price
+        }
+    }
+
+    public static let keywords = ["pod-crash", "zone-loss", "dependency-slowdown", "dependency-outage", "spot-preemption"]
 
     /// How `during:` rows, reports and events.csv name it: the row's `name`, else its short form.
     public let name: String
@@ -62,4 +83,16 @@ public struct Fault: Hashable, Sendable, Codable {
     }
 
     public var end: Double { start + duration }
+
+    /// The service a spot fault runs on spot capacity.
+    public var spotService: String? {
+        if case .spotPreemption(let service, _) = kind { return service }
+        return nil
+    }
+
+    /// A spot fault's price per instance-hour, when it gives one.
+    public var spotPrice: Money? {
+        if case .spotPreemption(_, let spot) = kind { return spot.price }
+        return nil
+    }
 }

@@ -1,8 +1,10 @@
 /// The one-line form of a fault, as `--fault` takes it and a `faults:` row may be written:
 /// `KIND:TARGET[=AMOUNT]@AT[+DURATION]`, e.g. `zone-loss:zone-a@30m+10m`,
 /// `pod-crash:payments-service=2@20m`, `dependency-slowdown:telebirr=4s@25m+10m`,
-/// `dependency-outage:telebirr=50%@25m+5m`. The amount is the pods killed, the latency added
-/// or the error rate (100 % when omitted).
+/// `dependency-outage:telebirr=50%@25m+5m`, `spot-preemption:rewards-service=1/h@0s+1h`. The
+/// amount is the pods killed, the latency added, the error rate (100 % when omitted) or the
+/// preemptions per spot pod (a rate); a spot fault's share, notice and price take their defaults
+/// (every pod on spot, 2 minutes, the service's own price): the mapping form gives them.
 public enum FaultShortForm {
     public static let forms = "a fault like \"zone-loss:zone-a@30m+10m\" (KIND:TARGET[=AMOUNT]@AT[+DURATION]) or a mapping with kind and at"
 
@@ -50,6 +52,9 @@ public enum FaultShortForm {
         case "dependency-slowdown":
             guard let a = amount, let extra = Duration(parsing: String(a))?.seconds else { return bad("a slowdown needs the latency it adds, like \"=4s\"") }
             kind = .dependencySlowdown(dependency: target, extra: extra)
+        case "spot-preemption":
+            guard let a = amount, let rate = Rate(parsing: String(a))?.perSecond else { return bad("a spot preemption needs the preemptions per pod, like \"=1/h\"") }
+            kind = .spotPreemption(service: target, spot: Fault.Spot(rate: rate))
         default:
             var rate = 1.0
             if let a = amount { guard let p = Percent(parsing: String(a))?.fraction else { return bad("the error rate \"\(a)\" is not a percentage like \"50%\"") }; rate = p }
@@ -68,8 +73,21 @@ public enum FaultShortForm {
         case .zoneLoss: amount = ""
         case .dependencySlowdown(_, let extra): amount = "=\(formatDuration(extra))"
         case .dependencyOutage(_, let rate): amount = rate == 1 ? "" : "=\(Percent(fraction: rate))"
+        case .spotPreemption(_, let spot): amount = "=\(rateText(spot.rate))"
         }
         return "\(kind.keyword):\(kind.target)\(amount)@\(formatDuration(start))" + (duration.map { "+\(formatDuration($0))" } ?? "")
+    }
+}
+
+extension FaultShortForm {
+    /// A rate in the first unit that reads back as the same rate (`1/h`, `2/d`, `30/min`), so a
+    /// short form parses to what it printed; per hour at full precision otherwise.
+    public static func rateText(_ perSecond: Double) -> String {
+        for (unit, per) in [("h", 3600.0), ("d", 86400.0), ("min", 60.0), ("s", 1.0)] {
+            let text = "\(formatCount(perSecond * per))/\(unit)"
+            if let back = Rate(parsing: text)?.perSecond, abs(back - perSecond) <= 1e-12 * perSecond { return text }
+        }
+        return "\(perSecond * 3600)/h"
     }
 }
 

@@ -11,7 +11,8 @@ public enum ScenarioFormat {
                      "traffic", "event_bus", "databases", "dependencies", "cdn", "seasons", "simulation", "expect", "sweep", "faults"],
         "platform": ["dau", "peak", "node_cpu", "zones"],
         /// A `faults:` row written as a mapping (the short form is a string: see `FaultShortForm`).
-        "fault": ["name", "kind", "service", "zone", "dependency", "pods", "mtbf", "latency", "error_rate", "at", "duration", "enabled"],
+        "fault": ["name", "kind", "service", "zone", "dependency", "pods", "mtbf", "latency", "error_rate", "share", "rate", "notice", "spot_price",
+                  "at", "duration", "enabled"],
         /// An external dependency (`dependencies.NAME`): a partner API routes call.
         "dependency": ["latency", "error_rate", "concurrency"],
         "currency": ["etb_per_usd", "report_in", "show_both"],

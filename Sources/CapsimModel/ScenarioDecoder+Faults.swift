@@ -25,7 +25,7 @@ extension ScenarioDecoder {
             return nil
         }
         // The key that names what the fault hits, by kind.
-        let targetKey = ["pod-crash": "service", "zone-loss": "zone"][kindText] ?? "dependency"
+        let targetKey = ["pod-crash": "service", "spot-preemption": "service", "zone-loss": "zone"][kindText] ?? "dependency"
         for key in ["service", "zone", "dependency"] where key != targetKey && o.has(key) {
             r.error(o.sub(key), "a \(kindText) fault names its \(targetKey), not a \(key)")
         }
@@ -46,12 +46,17 @@ extension ScenarioDecoder {
         case "dependency-slowdown":
             guard let extra = o.duration("latency") else { r.error(at: n.mark, o.sub("latency"), "missing: the latency added to each call, like \"4s\""); return nil }
             kind = .dependencySlowdown(dependency: target, extra: extra)
+        case "spot-preemption":
+            guard let rate = o.rate("rate") else { r.error(at: n.mark, o.sub("rate"), "missing: how often each spot pod is reclaimed, like \"1/h\""); return nil }
+            kind = .spotPreemption(service: target, spot: Fault.Spot(share: o.percent("share") ?? Defaults.spotShare, rate: rate,
+                                                                     notice: o.duration("notice") ?? Defaults.spotNotice, price: o.money("spot_price")))
         default:
             kind = .dependencyOutage(dependency: target, errorRate: o.percent("error_rate") ?? Defaults.outageErrorRate)
         }
         for key in ["pods", "mtbf"] where kindText != "pod-crash" && o.has(key) { r.error(o.sub(key), "\(key) applies to pod-crash faults only") }
         if kindText != "dependency-slowdown" && o.has("latency") { r.error(o.sub("latency"), "latency applies to dependency-slowdown faults only") }
         if kindText != "dependency-outage" && o.has("error_rate") { r.error(o.sub("error_rate"), "error_rate applies to dependency-outage faults only") }
+        for key in ["share", "rate", "notice", "spot_price"] where kindText != "spot-preemption" && o.has(key) { r.error(o.sub(key), "\(key) applies to spot-preemption faults only") }
         if duration == nil && kindText != "pod-crash" { r.error(at: n.mark, o.sub("duration"), "missing: how long the \(kindText) lasts, like \"10m\"") }
         guard let start else { return nil }
         let name = o.string("name") ?? FaultShortForm.text(kind, start: start, duration: duration)

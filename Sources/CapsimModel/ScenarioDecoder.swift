@@ -43,8 +43,8 @@ struct ScenarioDecoder {
             seasons[name] = Season(name: name, holidays: stringList(s, "holidays"), multiplier: s.number("multiplier") ?? 1,
                                    services: stringList(s, "services"), shift: s.duration("shift") ?? 0)
         }
-        let money = currency(o["currency"], services: services, databases: databases)
         let faults = faults(o) { services[$0]?.startupDelay ?? Defaults.startupDelay }
+        let money = currency(o["currency"], services: services, databases: databases, faults: faults)
         var scenario = Scenario(
             version: version ?? ScenarioFormat.version,
             name: o["name"].flatMap { scalarText(r, $0, o.sub("name"), what: "the scenario's name") } ?? "",

@@ -43,6 +43,16 @@ extension ScenarioValidator {
             case .dependencyOutage(let d, let rate):
                 known(d, in: s.dependencyNames, what: "dependency", join(p, "dependency"))
                 check(rate > 0 && rate <= 1, join(p, "error_rate"), "expected an error rate above 0% and up to 100%, got \(Percent(fraction: rate))")
+            case .spotPreemption(let service, let spot):
+                known(service, in: s.serviceNames, what: "service", join(p, "service"))
+                check(spot.share > 0 && spot.share <= 1, join(p, "share"), "expected a share of pods on spot above 0% and up to 100%, got \(Percent(fraction: spot.share))")
+                check(spot.rate > 0, join(p, "rate"), "expected a positive rate of preemptions per pod, like \"1/h\", got \(FaultShortForm.rateText(spot.rate))")
+                check(spot.notice >= 0, join(p, "notice"), "expected a notice of 0s or more, got \(formatDuration(spot.notice))")
+                if let price = spot.price { check(price.amount >= 0, join(p, "spot_price"), "expected a non-negative price, got \(price)") }
+                // One share and one price per service: two spot faults in force on it would contradict.
+                if f.enabled, let first = s.faults[..<i].firstIndex(where: { $0.enabled && $0.spotService == service }) {
+                    r.error(join(p, "service"), "\(service) already runs on spot under \(r.item("faults", first)): one spot-preemption in force per service")
+                }
             }
         }
     }

@@ -463,6 +463,7 @@ struct ScenarioValidator {
         }
         let prices = s.serviceNames.compactMap { n in s.services[n]!.costPerInstanceHour.map { ("services.\(n).cost_per_instance_hour", $0) } }
             + s.databaseNames.compactMap { n in s.databases[n]!.costPerHour.map { ("databases.\(n).cost_per_hour", $0) } }
+            + s.faults.indices.compactMap { i in s.faults[i].spotPrice.map { (join(r.item("faults", i), "spot_price"), $0) } }
         let lead = c.reportIn, other = lead.other
         let rate = "currency.etb_per_usd (birr per US dollar), like \"155\""
         // Without report_in the reporting currency is the prices' own, so a price in the other

@@ -76,7 +76,7 @@ public enum SimulationRenderer {
         for x in r.faults ?? [] {
             rows.append((x.start, csvLine([f(x.start, 3), x.target, "fault", x.name, "", f(x.end - x.start, 0), "", "", "\(x.kind) begins: \(x.effect)", ""])))
             rows.append((x.end, csvLine([f(x.end, 3), x.target, "fault", x.name, "", f(x.end - x.start, 0), "", "",
-                                         "\(x.kind) ends: \(x.podsLost) pods lost, \(x.requestsLost) requests and messages cut off with them", ""])))
+                                         "\(x.kind) ends: \(x.podsLost) \(podsLostWord(x)), \(x.requestsLost) requests and messages cut off with them", ""])))
         }
         if r.faults != nil { rows = rows.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element) }
         out += rows.map(\.1)
@@ -174,13 +174,24 @@ public enum SimulationRenderer {
     static func faultLines(_ r: SimulationResult) -> [String] {
         guard let faults = r.faults, !faults.isEmpty else { return [] }
         var out = ["", "Faults injected (each window's end-to-end table follows; offered ÷ original = (arrivals + retries) ÷ arrivals):"]
+        let lead = r.currencies.lead
         for x in faults {
             // Work cut off counts attempts and messages: a call may retry one, a group redelivers
             // a message, so it can exceed the requests that failed for good (lost with pod).
-            let took = x.podsLost > 0 || x.kind == "pod-crash" || x.kind == "zone-loss"
-                ? "; \(x.podsLost) pods lost, \(x.requestsLost) requests and messages cut off with them (retried or redelivered where they can be)" : ""
-            out.append("  \(x.name)  \(formatElapsed(x.start))–\(formatElapsed(x.end))  \(x.kind) of \(x.target): \(x.effect)" + took)
+            let podFault = x.podsLost > 0 || ["pod-crash", "zone-loss", "spot-preemption"].contains(x.kind)
+            var line = "  \(x.name)  \(formatElapsed(x.start))–\(formatElapsed(x.end))  \(x.kind) of \(x.target): \(x.effect)"
+                + (podFault ? "; \(x.podsLost) \(podsLostWord(x)), \(x.requestsLost) requests and messages cut off with them (retried or redelivered where they can be)" : "")
+            if let hours = x.spotInstanceHours {
+                let saved = lead == .etb ? x.spotSavingEtb : x.spotSavingUsd
+                line += String(format: "; %.2f instance-h on spot", hours)
+                    + (saved.map { "; \(lead.rawValue) " + String(format: ChartFormat.costFormat(lead), $0) + " less than on demand" } ?? "")
+            }
+            out.append(line)
         }
         return out
     }
+
+    /// What a fault's pod count counts: a spot fault's pods are preempted (with notice), the
+    /// others' killed.
+    static func podsLostWord(_ x: FaultSummary) -> String { x.kind == "spot-preemption" ? "pods preempted" : "pods lost" }
 }

@@ -28,6 +28,10 @@ public enum EventKind: UInt8, Sendable {
     case faultEnd = 14
     /// A pod of a `pod-crash` fault with a mean time between failures dies (a = fault index).
     case podCrash = 15
+    /// A spot pod of a `spot-preemption` fault gets its notice (a = fault index).
+    case spotPreemption = 16
+    /// A preempted spot pod's notice ends: what it still holds is lost (a = fault index, b = pod).
+    case spotNoticeEnd = 17
 }
 
 /// One scheduled event: 24 bytes, no references, so the heap never allocates per event.

@@ -9,6 +9,14 @@ extension Simulator {
 
     func kill(_ st: Station, pod p: Int, fault i: Int) {
         let wasReplica = st.pods[p].state == .starting || st.pods[p].state == .ready
+        faults.podsLost[i] += 1
+        takeDown(st, pod: p, fault: i)
+        if wasReplica { startPod(st) }
+    }
+
+    /// A pod ends now with whatever it holds: its pending completions are taken off the event
+    /// queue, and that work and its queue fail with `podLost` (counted against fault `i`).
+    func takeDown(_ st: Station, pod p: Int, fault i: Int) {
         st.pods[p].state = .gone
         let s = Int32(st.index), pod = Int32(p)
         let cut = kernel.queue.removeAll { e in
@@ -24,12 +32,10 @@ extension Simulator {
         }
         st.rebuildRoutable()
         st.accountPods(now, measuring: measuring)
-        faults.podsLost[i] += 1
         for r in lost {
             if requests[r].kind != .job { faults.requestsLost[i] += 1 }
             turnAway(r, st, .podLost)
         }
-        if wasReplica { startPod(st) }
     }
 
     /// A new pod of `st`, starting now (ready after the start-up delay): a scale-up's or a
@@ -38,6 +44,7 @@ extension Simulator {
         let delay = st.spec.startupDelay
         var pod = Pod(state: delay > 0 ? .starting : .ready, started: now, readyAt: now + delay)
         pod.zone = zoneForNewPod(st)
+        pod.spot = spot.isSpot(newPodOf: st)
         st.pods.append(pod)
         if delay > 0 { kernel.schedule(.podReady, at: now + delay, Int32(st.index), Int32(st.pods.count - 1)) }
         st.rebuildRoutable()

@@ -5,7 +5,7 @@ import CapsimModel
 /// the fault's name.
 public struct FaultSummary: Hashable, Sendable, Codable {
     public let name: String
-    /// `zone-loss`, `pod-crash`, `dependency-slowdown` or `dependency-outage`.
+    /// `zone-loss`, `pod-crash`, `dependency-slowdown`, `dependency-outage` or `spot-preemption`.
     public let kind: String
     /// The service, zone or dependency hit.
     public let target: String
@@ -13,9 +13,16 @@ public struct FaultSummary: Hashable, Sendable, Codable {
     public let effect: String
     public let start: Double
     public let end: Double
-    /// Pods killed, and the requests in service or queued on them that failed with them.
+    /// Pods killed (for a spot fault: pods preempted), and the requests in service or queued on
+    /// them that failed with them (a preempted pod's: those it still held when its notice ended).
     public let podsLost: Int
     public let requestsLost: Int
+    /// A spot fault only: the target's instance-hours on spot after warm-up, and what they cost
+    /// less than at the service's on-demand price (negative when spot costs more), per currency
+    /// as `ServiceSummary` has its cost.
+    public var spotInstanceHours: Double? = nil
+    public var spotSavingEtb: Double? = nil
+    public var spotSavingUsd: Double? = nil
 
     /// The fault's effect in words.
     static func effect(_ kind: Fault.Kind) -> String {
@@ -25,6 +32,10 @@ public struct FaultSummary: Hashable, Sendable, Codable {
         case .zoneLoss: return "every pod in the zone killed; nothing scheduled there until it returns"
         case .dependencySlowdown(_, let extra): return "+\(formatDuration(extra)) on every call"
         case .dependencyOutage(_, let rate): return "\(Percent(fraction: rate)) of calls answered with an error"
+        case .spotPreemption(_, let spot):
+            let price = spot.price.map { "\($0.currency.rawValue) \(String(format: "%g", $0.amount))" } ?? "the on-demand price"
+            return "\(Percent(fraction: spot.share)) of pods on spot at \(price) per instance-hour, each spot pod preempted at \(FaultShortForm.rateText(spot.rate)) "
+                + "with \(formatDuration(spot.notice)) notice; the Deployment replaces them at the notice"
         }
     }
 }
@@ -33,9 +44,16 @@ extension Simulator {
     func faultSummaries() -> [FaultSummary]? {
         guard !faults.faults.isEmpty else { return nil }
         return faults.faults.enumerated().map { i, f in
-            FaultSummary(name: f.name, kind: f.kind.keyword, target: f.kind.target, effect: FaultSummary.effect(f.kind),
-                         start: min(f.start, options.duration), end: min(f.end, options.duration),
-                         podsLost: faults.podsLost[i], requestsLost: faults.requestsLost[i])
+            var x = FaultSummary(name: f.name, kind: f.kind.keyword, target: f.kind.target, effect: FaultSummary.effect(f.kind),
+                                 start: min(f.start, options.duration), end: min(f.end, options.duration),
+                                 podsLost: faults.podsLost[i], requestsLost: faults.requestsLost[i])
+            if let service = f.spotService {
+                let st = station(named: service)
+                let hours = st.spotPodSeconds / 3600
+                let saving = scenario.currency.split(hours * (st.spec.costPerHour - spot.price(st)))
+                x.spotInstanceHours = hours; x.spotSavingEtb = saving.etb; x.spotSavingUsd = saving.usd
+            }
+            return x
         }
     }
 }

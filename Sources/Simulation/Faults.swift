@@ -72,6 +72,8 @@ extension Simulator {
             station(named: d).extraLatency += extra
         case .dependencyOutage(let d, let rate):
             station(named: d).errorRate = rate
+        case .spotPreemption:
+            schedulePreemption(i)
         }
     }
 
@@ -81,6 +83,7 @@ extension Simulator {
         case .zoneLoss(let zone): faults.zoneDown[faults.zones.firstIndex(of: zone)!] = false   // pods stay where they were rescheduled
         case .dependencySlowdown(let d, let extra): station(named: d).extraLatency -= extra
         case .dependencyOutage(let d, _): station(named: d).errorRate = station(named: d).spec.errorRate
+        case .spotPreemption: break                    // preemptions stop; notices already given run out; pods stay on spot
         }
     }
 

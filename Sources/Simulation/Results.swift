@@ -35,10 +35,12 @@ extension Simulator {
             }
             // A dependency's one "pod" stands for the partner: no instance of ours, no cost.
             let hours = st.spec.kind == .dependency ? 0 : st.podSeconds / 3600
-            let cost = money.split(hours * st.spec.costPerHour)
+            // Spot pod-hours at the spot price (`SpotCapacity`); the rest at the service's own.
+            let spotHours = spot.share[st.index] == nil ? nil : st.spotPodSeconds / 3600
+            let cost = money.split(spot.cost(st, hours: hours, spotHours: spotHours ?? 0))
             let i = st.index
             let isService = i < serviceCount
-            return ServiceSummary(service: st.name, arrivals: st.arrivals, completed: st.completed, dropped: st.dropped, timedOut: st.timedOut,
+            var summary = ServiceSummary(service: st.name, arrivals: st.arrivals, completed: st.completed, dropped: st.dropped, timedOut: st.timedOut,
                                   latency: Simulator.summary(st.runLatency, st.runLatencySum), maxQueue: st.maxQueue,
                                   minReplicas: scaling.minSeen[i], maxReplicas: scaling.maxSeen[i], instanceHours: hours,
                                   costEtb: cost.etb, costUsd: cost.usd, scaleUps: scaling.scaleUps[i], scaleDowns: scaling.scaleDowns[i],
@@ -57,6 +59,8 @@ extension Simulator {
                                   cpuPeak: st.spec.kind == .service ? st.peakCPU : nil,
                                   throttledPodSeconds: st.spec.kind == .service ? st.throttledSeconds : nil,
                                   lost: faults.faults.isEmpty ? nil : st.lost)
+            summary.spotInstanceHours = spotHours
+            return summary
         }
         let routeSummaries = routes.names.enumerated().map { i, n in
             RouteSummary(route: n, completed: routes.completed[i], latency: Simulator.summary(routes.runLatency[i], routes.runSum[i]),

@@ -110,6 +110,9 @@ public struct ServiceSummary: Hashable, Sendable, Codable {
     public var throttledPodSeconds: Double? = nil
     /// Runs with faults: requests (after warm-up) in service or queued on a pod a fault killed.
     public var lost: Int? = nil
+    /// A service with a `spot-preemption` fault in force: its instance-hours on spot (after
+    /// warm-up), priced at the spot price in `costEtb`/`costUsd`; nil otherwise.
+    public var spotInstanceHours: Double? = nil
 
     public func cost(in c: Currency) -> Double? { c == .etb ? costEtb : costUsd }
 

@@ -53,6 +53,7 @@ public struct SimulationError: Error, CustomStringConvertible, Sendable {
 /// | `Scaling.swift` | HPAs, lag scalers, triggers, scaling log | controllerSync |
 /// | `ScheduledScaling.swift` | `autoscaling.schedule` windows | scheduleEdge |
 /// | `Faults.swift`, `FaultEffects.swift` | faults in force, zones down, pods killed | faultStart, faultEnd, podCrash |
+/// | `SpotCapacity.swift` | spot pods' share and price, preemption notices | spotPreemption, spotNoticeEnd |
 /// | `Accounting.swift`, `Invariants.swift`, `Results.swift` | accounts, checks, summaries | end |
 ///
 /// Calls are modelled hop by hop (tandem): a service's slot is freed when its own work is done
@@ -94,6 +95,7 @@ public final class Simulator: EventHandler {
     let schedules: ScheduleWindows
     let cdnPaths: [CDNPathSummary]
     var faults: FaultInjector
+    var spot: SpotCapacity
 
     /// The accounts' opening balances (see `openAccounts`), taken at the first event of the
     /// measured period.
@@ -135,10 +137,13 @@ public final class Simulator: EventHandler {
         jobs = stations.map { $0.spec.service?.jobs ?? [] }
         let injector = FaultInjector(scenario: scenario, seed: options.seed)
         faults = injector
+        let spotCapacity = SpotCapacity(faults: injector.faults, stations: stations, currency: scenario.currency)
+        spot = spotCapacity
         for st in stations {
             for _ in 0..<st.spec.replicas.initial {
                 var pod = Pod(state: .ready, started: -3600, readyAt: -3600)
                 pod.zone = injector.zone(forNewPodOf: st)
+                pod.spot = spotCapacity.isSpot(newPodOf: st)
                 st.pods.append(pod)
             }
             st.rebuildRoutable()
@@ -186,6 +191,8 @@ public final class Simulator: EventHandler {
         case .faultStart: faultStart(Int(e.a))
         case .faultEnd: faultEnd(Int(e.a))
         case .podCrash: randomCrash(Int(e.a))
+        case .spotPreemption: preemptSpotPod(Int(e.a))
+        case .spotNoticeEnd: spotNoticeEnds(Int(e.a), pod: Int(e.b))
         }
         if options.checkInvariants { checkInvariants(); if violation != nil { return false } }
         return true

@@ -19,6 +19,8 @@ struct Pod {
     var throttledSince: Double?
     /// The zone it runs in (`platform.zones`, by index); nil when the scenario has no zones.
     var zone: UInt8?
+    /// It runs on spot capacity (a `spot-preemption` fault's share; see `SpotCapacity`).
+    var spot = false
     var outstanding: Int32 { busy + Int32(queue.count) }
 }
 
@@ -76,6 +78,9 @@ final class Station {
     var podSeconds = 0.0
     var lastPodChange = 0.0
     var aliveCount = 0
+    /// The part of `podSeconds` on spot pods, and the spot pods not gone (0 without spot).
+    var spotPodSeconds = 0.0
+    var spotAliveCount = 0
     var sloBreaches = 0
     /// Pod-seconds after warm-up with CPU demand above the ceiling (throttled), and the highest
     /// sampled CPU utilisation (mean over ready pods ÷ request) after warm-up.
@@ -158,9 +163,15 @@ final class Station {
 
     /// Accumulates pod-seconds up to `now` before the alive count changes.
     func accountPods(_ now: Double, measuring: Bool) {
-        if measuring { podSeconds += Double(aliveCount) * (now - lastPodChange) }
+        if measuring {
+            podSeconds += Double(aliveCount) * (now - lastPodChange)
+            spotPodSeconds += Double(spotAliveCount) * (now - lastPodChange)
+        }
         lastPodChange = now
-        aliveCount = pods.reduce(0) { $0 + ($1.state == .gone ? 0 : 1) }
+        var alive = 0, spot = 0
+        for p in pods where p.state != .gone { alive += 1; if p.spot { spot += 1 } }
+        aliveCount = alive
+        spotAliveCount = spot
     }
 
     /// The pod a new request joins under per-instance queues; nil when no pod is ready.

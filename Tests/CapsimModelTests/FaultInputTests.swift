@@ -53,6 +53,55 @@ struct FaultInputTests {
         #expect(e.contains { $0.contains("faults[5].error_rate: expected an error rate above 0%") })
     }
 
+    @Test("a spot preemption reads its rate from the short form and its share, notice and price from the mapping")
+    func spotPreemption() throws {
+        let s = try ScenarioLoader.parse(base("""
+        faults:
+          - spot-preemption:s=1/h@0s+1h
+          - {name: spot, kind: spot-preemption, service: s, share: 50%, rate: 30/min, notice: 30s, spot_price: ETB 0.5, at: 1m, duration: 10m, enabled: false}
+        """, zones: ""), file: "f.yaml")
+        #expect(s.faults[0].kind == .spotPreemption(service: "s", spot: Fault.Spot(share: 1, rate: 1.0 / 3600, notice: 120, price: nil)))
+        #expect(s.faults[0].name == "spot-preemption:s=1/h@0s+1h" && s.faults[0].duration == 3600)
+        #expect(s.faults[1].kind == .spotPreemption(service: "s", spot: Fault.Spot(share: 0.5, rate: 0.5, notice: 30, price: Money(0.5, .etb))))
+        // The short form prints what it parses: the rate in the first unit that reads back exactly.
+        for f in s.faults {
+            let text = FaultShortForm.text(f.kind, start: f.start, duration: f.duration)
+            guard case .success(let back) = FaultShortForm.parse(text), case .spotPreemption(_, let b) = back.kind,
+                  case .spotPreemption(_, let a) = f.kind else { Issue.record("\(text) does not parse back"); continue }
+            #expect(b.rate == a.rate && back.start == f.start && back.duration == f.duration, "\(text)")
+        }
+        #expect(FaultShortForm.text(s.faults[1].kind, start: 60, duration: 600) == "spot-preemption:s=1800/h@1m+10m")
+    }
+
+    @Test("every bad spot preemption is reported at once, located")
+    func badSpotPreemptions() {
+        let e = errors(base("""
+        faults:
+          - {kind: spot-preemption, service: payment, rate: 1/h, at: 0s, duration: 1h}
+          - {kind: spot-preemption, service: s, share: 0%, rate: 0/h, at: 0s, duration: 1h}
+          - {kind: spot-preemption, service: s, at: 0s, duration: 1h}
+          - {kind: spot-preemption, service: s, rate: 1/h, spot_price: USD 0.004, at: 0s, duration: 1h, enabled: false}
+          - {kind: pod-crash, service: s, share: 50%, at: 1m}
+          - spot-preemption:s@0s+1h
+        """, zones: "").replacingOccurrences(of: "s: {capacity", with: "s: {cost_per_instance_hour: ETB 0.5, capacity"))
+        #expect(e.count == 7, "\(e)")
+        #expect(e.contains { $0.contains("faults[0].service: \"payment\" is not a declared service") }, "\(e)")
+        #expect(e.contains { $0.contains("faults[1].share: expected a share of pods on spot above 0%") }, "\(e)")
+        #expect(e.contains { $0.contains("faults[1].rate: expected a positive rate") }, "\(e)")
+        #expect(e.contains { $0.contains("faults[2].rate: missing") }, "\(e)")
+        #expect(e.contains { $0.contains("faults[3].spot_price: a price in USD") && $0.contains("currency.etb_per_usd") }, "\(e)")
+        #expect(e.contains { $0.contains("faults[4].share: share applies to spot-preemption faults only") }, "\(e)")
+        #expect(e.contains { $0.contains("a spot preemption needs the preemptions per pod") }, "\(e)")
+    }
+
+    @Test("one spot preemption in force per service")
+    func oneSpotFaultPerService() {
+        let two = "faults: [\"spot-preemption:s=1/h@0s+1h\", {name: cheap, kind: spot-preemption, service: s, rate: 2/h, at: 0s, duration: 1h, enabled: false}]"
+        #expect(errors(base(two, zones: "")).isEmpty)
+        let e = errors(base(two, zones: ""), overrides: [FaultFlag.override("cheap")])
+        #expect(e.count == 1 && e[0].contains("s already runs on spot under faults[0]"), "\(e)")
+    }
+
     @Test("a zone loss needs zones, and a zone that holds a pod")
     func zoneLossNeedsZones() {
         #expect(errors(base("faults: [\"zone-loss:zone-a@1m+1m\"]", zones: "")).contains { $0.contains("a zone loss needs zones") })
