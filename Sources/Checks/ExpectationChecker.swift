@@ -69,11 +69,7 @@ public enum ExpectationChecker {
     /// measured (not in the run, or outside its time).
     static func window(_ e: Expectation, _ s: Scenario, _ r: SimulationResult) -> (window: WindowSummary?, unmeasured: CheckOutcome?) {
         guard let w = e.during else { return (nil, nil) }
-        // A row about a what-if kept off (`enabled: false`) applies only to runs that turn it on.
-        if case .named(let n) = w, let f = s.faults.first(where: { $0.name == n }), !f.enabled {
-            let why = "the fault \(n) is off in this run (--fault \(n) turns it on)"
-            return (nil, CheckOutcome(name: e.name, passed: true, detail: "skipped: " + why, skipped: why))
-        }
+        if case .named(let n) = w, let skipped = skipped(e, fault: n, s) { return (nil, skipped) }
         guard let found = r.windows?.first(where: { $0.window == w.label }) else {
             let why = "the run did not measure the window \(w.label) (was the expectation added after the run?)"
             return (nil, CheckOutcome(name: e.name, passed: false, detail: why, notMeasured: why))
@@ -83,6 +79,14 @@ public enum ExpectationChecker {
             return (nil, CheckOutcome(name: e.name, passed: false, detail: why, notMeasured: why))
         }
         return (found, nil)
+    }
+
+    /// A row about a what-if kept off (`enabled: false`) applies only to runs that turn it on:
+    /// its outcome is "skipped" while the fault is off; nil when the row applies.
+    static func skipped(_ e: Expectation, fault: String, _ s: Scenario) -> CheckOutcome? {
+        guard let f = s.faults.first(where: { $0.name == fault }), !f.enabled else { return nil }
+        let why = "the fault \(fault) is off in this run (--fault \(fault) turns it on)"
+        return CheckOutcome(name: e.name, passed: true, detail: "skipped: " + why, skipped: why)
     }
 
     static func evaluate(_ e: Expectation, _ s: Scenario, _ r: SimulationResult, _ findings: [Finding]) -> CheckOutcome {

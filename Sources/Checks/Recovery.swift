@@ -8,10 +8,7 @@ import Simulation
 enum RecoveryCheck {
     static func evaluate(_ e: Expectation, _ rec: Expectation.Recovery, _ m: Metric, _ bound: Expectation.Bound, _ x: Double,
                          _ s: Scenario, _ r: SimulationResult) -> CheckOutcome {
-        if let f = s.faults.first(where: { $0.name == rec.fault }), !f.enabled {
-            let why = "the fault \(rec.fault) is off in this run (--fault \(rec.fault) turns it on)"
-            return CheckOutcome(name: e.name, passed: true, detail: "skipped: " + why, skipped: why)
-        }
+        if let skipped = ExpectationChecker.skipped(e, fault: rec.fault, s) { return skipped }
         guard let fault = r.faults?.first(where: { $0.name == rec.fault }) else {
             let why = "the run did not inject the fault \(rec.fault)"
             return CheckOutcome(name: e.name, passed: false, detail: why, notMeasured: why)

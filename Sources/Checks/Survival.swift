@@ -7,10 +7,7 @@ import Simulation
 /// it (it served nothing); a fault left off skips the row.
 enum Survival {
     static func evaluate(_ e: Expectation, fault: String, _ s: Scenario, _ r: SimulationResult) -> CheckOutcome {
-        if let f = s.faults.first(where: { $0.name == fault }), !f.enabled {
-            let why = "the fault \(fault) is off in this run (--fault \(fault) turns it on)"
-            return CheckOutcome(name: e.name, passed: true, detail: "skipped: " + why, skipped: why)
-        }
+        if let skipped = ExpectationChecker.skipped(e, fault: fault, s) { return skipped }
         guard let w = r.windows?.first(where: { $0.window == fault }), !w.intervals.isEmpty else {
             let why = "the run did not measure the window of \(fault)"
             return CheckOutcome(name: e.name, passed: false, detail: why, notMeasured: why)
