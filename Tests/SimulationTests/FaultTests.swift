@@ -68,8 +68,9 @@ struct FaultTests {
     @Test("a lost request on a call with retries is retried, not failed")
     func lostWorkIsRetriedWhereTheCallAllows() throws {
         let s = try load(zonedScenario(faults: "faults: [\"pod-crash:t=2@5m\"]", call: "s, {service: t, timeout: 5s, retries: 2, backoff: 10ms}"))
-        let (r, violation) = try simulate(s, check: true)
-        #expect(violation == nil)
+        // The run's accounts close (an imbalance throws); the per-event invariant check, which
+        // the zone-loss test runs, costs two minutes here, so it is left out.
+        let (r, _) = try simulate(s, duration: 480)
         let f = try #require(r.faults?.first)
         #expect(f.podsLost == 2 && f.requestsLost > 0)
         #expect(r.routes[0].podLost == 0)
