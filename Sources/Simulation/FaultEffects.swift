@@ -8,7 +8,7 @@ extension Simulator {
     func station(named name: String) -> Station { stations.first { $0.name == name }! }
 
     func kill(_ st: Station, pod p: Int, fault i: Int) {
-        let wasReplica = st.pods[p].state == .starting || st.pods[p].state == .ready
+        let wasReplica = st.pods[p].isReplica
         faults.podsLost[i] += 1
         takeDown(st, pod: p, fault: i)
         if wasReplica { startPod(st) }

@@ -33,7 +33,7 @@ struct FaultInjector {
     func zone(forNewPodOf st: Station) -> UInt8? {
         guard !zones.isEmpty, FaultInjector.zoned(st) else { return nil }
         var count = zones.map { _ in 0 }
-        for p in st.pods where p.state == .starting || p.state == .ready { if let z = p.zone { count[Int(z)] += 1 } }
+        for p in st.pods where p.isReplica { if let z = p.zone { count[Int(z)] += 1 } }
         let up = zones.indices.filter { !zoneDown[$0] }
         return up.min { count[$0] < count[$1] }.map { UInt8($0) }
     }
@@ -56,7 +56,7 @@ extension Simulator {
         case .podCrash(let service, .pods(let n)):
             let st = station(named: service)
             for _ in 0..<n {
-                let alive = st.pods.indices.filter { st.pods[$0].state == .starting || st.pods[$0].state == .ready }
+                let alive = st.replicaPods
                 guard !alive.isEmpty else { break }
                 kill(st, pod: alive[Int(faults.rng[i].next() % UInt64(alive.count))], fault: i)
             }
@@ -93,7 +93,7 @@ extension Simulator {
     /// between deaths unless the autoscaler changes it (the gap is redrawn at each death).
     func scheduleCrash(_ i: Int, station st: Station) {
         guard case .podCrash(_, .meanTimeBetweenFailures(let mtbf)) = faults.faults[i].kind else { return }
-        let n = st.pods.reduce(0) { $0 + ($1.state == .starting || $1.state == .ready ? 1 : 0) }
+        let n = st.replicas
         guard n > 0 else { return }
         let at = now - log(faults.rng[i].uniformPositive()) * mtbf / Double(n)
         if at < faults.faults[i].end && at < options.duration { kernel.schedule(.podCrash, at: at, Int32(i)) }
@@ -101,7 +101,7 @@ extension Simulator {
 
     func randomCrash(_ i: Int) {
         guard case .podCrash(let service, _) = faults.faults[i].kind, let st = Optional(station(named: service)) else { return }
-        let alive = st.pods.indices.filter { st.pods[$0].state == .starting || st.pods[$0].state == .ready }
+        let alive = st.replicaPods
         if !alive.isEmpty { kill(st, pod: alive[Int(faults.rng[i].next() % UInt64(alive.count))], fault: i) }
         scheduleCrash(i, station: st)
     }

@@ -93,7 +93,7 @@ extension Simulator {
         }
         guard var hpa = scaling.hpas[s] else { return }
         let pods = st.pods.enumerated().compactMap { i, p -> PodSample? in
-            guard p.state == .starting || p.state == .ready else { return nil }
+            guard p.isReplica else { return nil }
             // A starting pod is Pending: its start-up delay stands for scheduling, the image
             // pull and the boot, and it reports no metrics until it is ready.
             var sample = PodSample(name: "\(st.name)-\(i)", ready: p.state == .ready, age: now - p.started,

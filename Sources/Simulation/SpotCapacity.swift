@@ -43,7 +43,7 @@ struct SpotCapacity {
     func isSpot(newPodOf st: Station) -> Bool {
         guard let share = share[st.index] else { return false }
         var alive = 0, spot = 0
-        for p in st.pods where p.state == .starting || p.state == .ready { alive += 1; if p.spot { spot += 1 } }
+        for p in st.pods where p.isReplica { alive += 1; if p.spot { spot += 1 } }
         // The epsilon keeps 0.29 × 100 from flooring to 28.
         return Int((Double(alive + 1) * share + 1e-9).rounded(.down)) > spot
     }
@@ -66,7 +66,7 @@ extension Simulator {
 
     /// Live spot pods of `st`: starting or ready (a pod under notice is already replaced).
     func liveSpotPods(_ st: Station) -> [Int] {
-        st.pods.indices.filter { st.pods[$0].spot && (st.pods[$0].state == .starting || st.pods[$0].state == .ready) }
+        st.pods.indices.filter { st.pods[$0].spot && st.pods[$0].isReplica }
     }
 
     /// The next preemption of spot fault `i`, if it falls inside its window and the run. The

@@ -22,6 +22,9 @@ struct Pod {
     /// It runs on spot capacity (a `spot-preemption` fault's share; see `SpotCapacity`).
     var spot = false
     var outstanding: Int32 { busy + Int32(queue.count) }
+    /// Counted as a replica by its controller and replaced by its Deployment when lost:
+    /// starting or ready (not draining, not gone).
+    var isReplica: Bool { state == .starting || state == .ready }
 }
 
 extension Station {
@@ -150,7 +153,9 @@ final class Station {
     }
 
     /// Pods counted as replicas by the controller: starting or ready (not draining).
-    var replicas: Int { pods.reduce(0) { $0 + ($1.state == .starting || $1.state == .ready ? 1 : 0) } }
+    var replicas: Int { pods.reduce(0) { $0 + ($1.isReplica ? 1 : 0) } }
+    /// Indices of the pods that count as replicas (see `Pod.isReplica`).
+    var replicaPods: [Int] { pods.indices.filter { pods[$0].isReplica } }
     var readyCount: Int { routable.count }
     var startingCount: Int { pods.reduce(0) { $0 + ($1.state == .starting ? 1 : 0) } }
     var busySlots: Int { pods.reduce(0) { $0 + Int($1.busy) } }
