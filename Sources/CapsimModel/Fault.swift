@@ -16,6 +16,11 @@ public struct Fault: Hashable, Sendable, Codable {
         /// A share of the service's pods runs on spot capacity for the whole run, at the spot
         /// price; while the window lasts each spot pod is reclaimed at random, with a notice.
         case spotPreemption(service: String, spot: Spot)
+        /// A database's primary fails at `start`: its queries fail, its connections reset, and
+        /// writes (and reads that go to the primary) are refused until `end`, when a read
+        /// replica is promoted (the replicas keep serving reads meanwhile, stale) — or, with no
+        /// replica, the primary comes back.
+        case databaseFailover(database: String)
 
         /// The kind as written (`zone-loss`).
         public var keyword: String {
@@ -25,6 +30,7 @@ public struct Fault: Hashable, Sendable, Codable {
             case .dependencySlowdown: return "dependency-slowdown"
             case .dependencyOutage: return "dependency-outage"
             case .spotPreemption: return "spot-preemption"
+            case .databaseFailover: return "database-failover"
             }
         }
 
@@ -34,6 +40,7 @@ public struct Fault: Hashable, Sendable, Codable {
             case .podCrash(let s, _), .spotPreemption(let s, _): return s
             case .zoneLoss(let z): return z
             case .dependencySlowdown(let d, _), .dependencyOutage(let d, _): return d
+            case .databaseFailover(let d): return d
             }
         }
     }
@@ -64,7 +71,17 @@ public struct Fault: Hashable, Sendable, Codable {
         }
     }
 
-    public static let keywords = ["pod-crash", "zone-loss", "dependency-slowdown", "dependency-outage", "spot-preemption"]
+    public static let keywords = ["pod-crash", "zone-loss", "dependency-slowdown", "dependency-outage", "spot-preemption", "database-failover"]
+
+    /// The key a `faults:` mapping names its target with, by kind keyword.
+    public static func targetKey(_ keyword: String) -> String {
+        switch keyword {
+        case "pod-crash", "spot-preemption": return "service"
+        case "zone-loss": return "zone"
+        case "database-failover": return "database"
+        default: return "dependency"
+        }
+    }
 
     /// How `during:` rows, reports and events.csv name it: the row's `name`, else its short form.
     public let name: String

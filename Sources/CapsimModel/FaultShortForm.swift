@@ -49,6 +49,9 @@ public enum FaultShortForm {
         case "zone-loss":
             if let a = amount { return bad("a zone loss takes no amount (\"=\(a)\")") }
             kind = .zoneLoss(zone: target)
+        case "database-failover":
+            if let a = amount { return bad("a database failover takes no amount (\"=\(a)\"): its duration is the time to promote a replica") }
+            kind = .databaseFailover(database: target)
         case "dependency-slowdown":
             guard let a = amount, let extra = Duration(parsing: String(a))?.seconds else { return bad("a slowdown needs the latency it adds, like \"=4s\"") }
             kind = .dependencySlowdown(dependency: target, extra: extra)
@@ -70,7 +73,7 @@ public enum FaultShortForm {
         switch kind {
         case .podCrash(_, .pods(let n)): amount = n == 1 ? "" : "=\(n)"
         case .podCrash(_, .meanTimeBetweenFailures(let m)): amount = "=~\(formatDuration(m))"
-        case .zoneLoss: amount = ""
+        case .zoneLoss, .databaseFailover: amount = ""
         case .dependencySlowdown(_, let extra): amount = "=\(formatDuration(extra))"
         case .dependencyOutage(_, let rate): amount = rate == 1 ? "" : "=\(Percent(fraction: rate))"
         case .spotPreemption(_, let spot): amount = "=\(rateText(spot.rate))"

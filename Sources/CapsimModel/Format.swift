@@ -11,7 +11,7 @@ public enum ScenarioFormat {
                      "traffic", "event_bus", "databases", "dependencies", "cdn", "seasons", "simulation", "expect", "sweep", "faults"],
         "platform": ["dau", "peak", "node_cpu", "zones"],
         /// A `faults:` row written as a mapping (the short form is a string: see `FaultShortForm`).
-        "fault": ["name", "kind", "service", "zone", "dependency", "pods", "mtbf", "latency", "error_rate", "share", "rate", "notice", "spot_price",
+        "fault": ["name", "kind", "service", "zone", "dependency", "database", "pods", "mtbf", "latency", "error_rate", "share", "rate", "notice", "spot_price",
                   "at", "duration", "enabled"],
         /// An external dependency (`dependencies.NAME`): a partner API routes call.
         "dependency": ["latency", "error_rate", "concurrency"],

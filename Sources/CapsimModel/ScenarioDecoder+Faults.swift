@@ -25,8 +25,8 @@ extension ScenarioDecoder {
             return nil
         }
         // The key that names what the fault hits, by kind.
-        let targetKey = ["pod-crash": "service", "spot-preemption": "service", "zone-loss": "zone"][kindText] ?? "dependency"
-        for key in ["service", "zone", "dependency"] where key != targetKey && o.has(key) {
+        let targetKey = Fault.targetKey(kindText)
+        for key in ["service", "zone", "dependency", "database"] where key != targetKey && o.has(key) {
             r.error(o.sub(key), "a \(kindText) fault names its \(targetKey), not a \(key)")
         }
         guard let target = o.string(targetKey) else { r.error(at: n.mark, o.sub(targetKey), "missing: the \(targetKey) a \(kindText) fault hits"); return nil }
@@ -43,6 +43,8 @@ extension ScenarioDecoder {
             }
         case "zone-loss":
             kind = .zoneLoss(zone: target)
+        case "database-failover":
+            kind = .databaseFailover(database: target)
         case "dependency-slowdown":
             guard let extra = o.duration("latency") else { r.error(at: n.mark, o.sub("latency"), "missing: the latency added to each call, like \"4s\""); return nil }
             kind = .dependencySlowdown(dependency: target, extra: extra)

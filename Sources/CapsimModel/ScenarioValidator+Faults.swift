@@ -43,6 +43,15 @@ extension ScenarioValidator {
             case .dependencyOutage(let d, let rate):
                 known(d, in: s.dependencyNames, what: "dependency", join(p, "dependency"))
                 check(rate > 0 && rate <= 1, join(p, "error_rate"), "expected an error rate above 0% and up to 100%, got \(Percent(fraction: rate))")
+            case .databaseFailover(let d):
+                known(d, in: s.databaseNames, what: "database", join(p, "database"))
+                // One primary: a second failover of the same database while the first is in
+                // force would promote a replica that is already the primary.
+                if f.enabled, let first = s.faults[..<i].firstIndex(where: { g in
+                    g.enabled && g.kind == f.kind && g.start < f.end && f.start < g.end
+                }) {
+                    r.error(join(p, "at"), "\(d) is already failing over under \(r.item("faults", first)) then: failovers of one database must not overlap")
+                }
             case .spotPreemption(let service, let spot):
                 known(service, in: s.serviceNames, what: "service", join(p, "service"))
                 check(spot.share > 0 && spot.share <= 1, join(p, "share"), "expected a share of pods on spot above 0% and up to 100%, got \(Percent(fraction: spot.share))")

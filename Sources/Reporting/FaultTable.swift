@@ -26,7 +26,8 @@ enum FaultTable {
     static func rows(_ r: SimulationResult, clock: ChartClock) -> [[String]] {
         var out: [[String]] = []
         for f in r.faults ?? [] {
-            let fault = [f.name, window(f, clock: clock), "\(f.kind) of \(f.target)", f.effect, ChartFormat.grouped(f.podsLost), ChartFormat.grouped(f.requestsLost)]
+            let effect = f.effect + (SimulationRenderer.failoverText(f).map { "; " + $0 } ?? "")
+            let fault = [f.name, window(f, clock: clock), "\(f.kind) of \(f.target)", effect, ChartFormat.grouped(f.podsLost), ChartFormat.grouped(f.requestsLost)]
             // The window is measured under the fault's name (the validator keeps it apart from
             // surges and seasons); routes with nothing in it are left out, as in the terminal.
             let routes = (r.windows?.first { $0.window == f.name }?.routes ?? []).filter { $0.arrivals > 0 || $0.completed > 0 }

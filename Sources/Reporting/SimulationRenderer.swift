@@ -178,7 +178,7 @@ public enum SimulationRenderer {
         for x in faults {
             // Work cut off counts attempts and messages: a call may retry one, a group redelivers
             // a message, so it can exceed the requests that failed for good (lost with pod).
-            let podFault = x.podsLost > 0 || ["pod-crash", "zone-loss", "spot-preemption"].contains(x.kind)
+            let podFault = x.podsLost > 0 || ["pod-crash", "zone-loss", "spot-preemption", "database-failover"].contains(x.kind)
             var line = "  \(x.name)  \(formatElapsed(x.start))–\(formatElapsed(x.end))  \(x.kind) of \(x.target): \(x.effect)"
                 + (podFault ? "; \(x.podsLost) \(podsLostWord(x)), \(x.requestsLost) requests and messages cut off with them (retried or redelivered where they can be)" : "")
             if let hours = x.spotInstanceHours {
@@ -186,12 +186,30 @@ public enum SimulationRenderer {
                 line += String(format: "; %.2f instance-h on spot", hours)
                     + (saved.map { "; \(lead.rawValue) " + String(format: ChartFormat.costFormat(lead), $0) + " less than on demand" } ?? "")
             }
+            if let failover = failoverText(x) { line += "; " + failover }
             out.append(line)
         }
         return out
     }
 
+    /// A database failover's own figures, in words; nil for other faults.
+    static func failoverText(_ x: FaultSummary) -> String? {
+        guard let refused = x.queriesRefused else { return nil }
+        var parts = ["\(ChartFormat.grouped(refused)) queries refused while the primary was down"]
+        if let w = x.writesAtRisk { parts.append("\(ChartFormat.grouped(w)) writes within the replication lag before it failed, not on the promoted replica") }
+        if let s = x.staleReads { parts.append("\(ChartFormat.grouped(s)) reads served stale by the replicas") }
+        if let n = x.replicasAfter { parts.append("\(n) read replica\(n == 1 ? "" : "s") left after the promotion" + (n == 0 ? " (reads go to the primary)" : "")) }
+        else { parts.append("no replica to promote: the primary came back") }
+        return parts.joined(separator: "; ")
+    }
+
     /// What a fault's pod count counts: a spot fault's pods are preempted (with notice), the
     /// others' killed.
-    static func podsLostWord(_ x: FaultSummary) -> String { x.kind == "spot-preemption" ? "pods preempted" : "pods lost" }
+    static func podsLostWord(_ x: FaultSummary) -> String {
+        switch x.kind {
+        case "spot-preemption": return "pods preempted"
+        case "database-failover": return x.podsLost == 1 ? "primary lost" : "primaries lost"
+        default: return "pods lost"
+        }
+    }
 }

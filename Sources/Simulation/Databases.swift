@@ -7,7 +7,7 @@ import Foundation
 /// `database/NAME/keys` streams and the per-service cache counters.
 struct Databases {
     /// A service's database: where its reads and writes go, and how many its cache absorbs.
-    struct Link { let primary: Int32; let replicas: Int32?; let readRatio: Double; let hitRatio: Double; let queries: Double; let hot: Int? }
+    struct Link { let primary: Int32; var replicas: Int32?; let readRatio: Double; let hitRatio: Double; let queries: Double; let hot: Int? }
 
     /// Row locks of one database's hottest keys: a write to one of them holds its lock while it
     /// runs, so writes to a hot row queue behind each other however many cores are free.
@@ -24,8 +24,9 @@ struct Databases {
     /// running, never exceed it; more wait at their service for a connection.
     struct Connections { let limit: Int; var inUse = 0; var waiting = RingBuffer(capacity: 64) }
 
-    /// Indexed by service.
-    let links: [Link?]
+    /// Indexed by service. A link's replicas become nil when a failover promotes the last one
+    /// (its reads then go to the primary, as a reader endpoint falls back to the writer).
+    var links: [Link?]
     var queryRNG: [RandomStream]
     var cacheHits: [Int]
     var cacheLookups: [Int]
@@ -33,6 +34,12 @@ struct Databases {
     /// Indexed by station; nil for stations without a pool.
     var connections: [Connections?]
     let hasConnections: [Bool]
+    /// Indexed by station: the `database-failover` fault (by index) that has this primary
+    /// down; nil while it is up (and for every other station).
+    var failingOver: [Int?]
+    /// Indexed by station: queries a primary has completed since the start (writes only when
+    /// it has read replicas), for the writes a failover leaves unreplicated.
+    var served: [Int]
 
     init(scenario: Scenario, station: [String: Int32], stationCount: Int, seed: UInt64) {
         let names = scenario.serviceNames
@@ -60,6 +67,8 @@ struct Databases {
         }
         connections = pools
         hasConnections = pools.map { $0 != nil }
+        failingOver = pools.map { _ in nil }
+        served = pools.map { _ in 0 }
         queryRNG = names.map { RandomStream(seed: seed, name: "service/\($0)/queries") }
         cacheHits = names.map { _ in 0 }
         cacheLookups = cacheHits
@@ -133,6 +142,7 @@ extension Simulator {
     @inline(__always)
     func toDatabase(_ r: Int32, _ target: Int32) {
         let t = Int(target)
+        if let fault = databases.failingOver[t] { refuseQuery(r, fault: fault); return }
         if databases.hasConnections[t] {
             if databases.connections[t]!.inUse >= databases.connections[t]!.limit {
                 block(r, at: target); databases.connections[t]!.waiting.push(r); return

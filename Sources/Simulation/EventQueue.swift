@@ -32,6 +32,9 @@ public enum EventKind: UInt8, Sendable {
     case spotPreemption = 16
     /// A preempted spot pod's notice ends: what it still holds is lost (a = fault index, b = pod).
     case spotNoticeEnd = 17
+    /// A `database-failover` fault's replication lag before its start: the primary's writes
+    /// from here on have not reached the replicas when it fails (a = fault index).
+    case replicationMark = 18
 }
 
 /// One scheduled event: 24 bytes, no references, so the heap never allocates per event.

@@ -23,6 +23,14 @@ public struct FaultSummary: Hashable, Sendable, Codable {
     public var spotInstanceHours: Double? = nil
     public var spotSavingEtb: Double? = nil
     public var spotSavingUsd: Double? = nil
+    /// A database failover only: queries refused while the primary was down; writes it had
+    /// completed within the replication lag before it failed (not on the promoted replica;
+    /// nil without replicas); reads the replicas served in the window, stale; read replicas
+    /// left after the promotion (nil without replicas).
+    public var queriesRefused: Int? = nil
+    public var writesAtRisk: Int? = nil
+    public var staleReads: Int? = nil
+    public var replicasAfter: Int? = nil
 
     /// The fault's effect in words.
     static func effect(_ kind: Fault.Kind) -> String {
@@ -36,6 +44,8 @@ public struct FaultSummary: Hashable, Sendable, Codable {
             let price = spot.price.map { "\($0.currency.rawValue) \(String(format: "%g", $0.amount))" } ?? "the on-demand price"
             return "\(Percent(fraction: spot.share)) of pods on spot at \(price) per instance-hour, each spot pod preempted at \(FaultShortForm.rateText(spot.rate)) "
                 + "with \(formatDuration(spot.notice)) notice; the Deployment replaces them at the notice"
+        case .databaseFailover:
+            return "the primary down: its queries fail and new ones are refused; reads stay on the replicas (stale) until one is promoted at the end"
         }
     }
 }
@@ -52,6 +62,15 @@ extension Simulator {
                 let hours = st.spotPodSeconds / 3600
                 let saving = scenario.currency.split(hours * (st.spec.costPerHour - spot.price(st)))
                 x.spotInstanceHours = hours; x.spotSavingEtb = saving.etb; x.spotSavingUsd = saving.usd
+            }
+            if let tally = faults.failovers[i] {
+                x.queriesRefused = tally.queriesRefused
+                x.writesAtRisk = tally.writesAtRisk
+                x.replicasAfter = tally.replicasAfter
+                if case .databaseFailover(let d) = f.kind, let replicas = replicaStation(of: station(named: d)),
+                   let w = windows.names.firstIndex(of: f.name) {
+                    x.staleReads = windows.stations[w][replicas.index].completed
+                }
             }
             return x
         }

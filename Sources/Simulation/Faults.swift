@@ -13,6 +13,8 @@ struct FaultInjector {
     /// Per fault: pods it killed, and requests in service or queued on them that failed.
     var podsLost: [Int]
     var requestsLost: [Int]
+    /// Per `database-failover` fault (nil for other kinds): see `DatabaseFailover.swift`.
+    var failovers: [FailoverTally?]
 
     init(scenario: Scenario, seed: UInt64) {
         faults = scenario.activeFaults
@@ -21,6 +23,10 @@ struct FaultInjector {
         rng = faults.map { RandomStream(seed: seed, name: "fault/\($0.name)") }
         podsLost = faults.map { _ in 0 }
         requestsLost = podsLost
+        failovers = faults.map { f in
+            guard case .databaseFailover = f.kind else { return nil }
+            return FailoverTally()
+        }
     }
 
     /// Stations whose pods live in zones and die with them: services and consumer groups
@@ -44,6 +50,9 @@ extension Simulator {
         for (i, f) in faults.faults.enumerated() where f.start < options.duration {
             kernel.schedule(.faultStart, at: f.start, Int32(i))
             if f.end < options.duration { kernel.schedule(.faultEnd, at: f.end, Int32(i)) }
+            if case .databaseFailover(let d) = f.kind, let db = scenario.databases[d], db.readReplicas > 0, db.replicationLag > 0 {
+                kernel.schedule(.replicationMark, at: max(0, f.start - db.replicationLag), Int32(i))
+            }
         }
     }
 
@@ -74,6 +83,8 @@ extension Simulator {
             station(named: d).errorRate = rate
         case .spotPreemption:
             schedulePreemption(i)
+        case .databaseFailover(let d):
+            primaryFails(i, station(named: d))
         }
     }
 
@@ -84,6 +95,7 @@ extension Simulator {
         case .dependencySlowdown(let d, let extra): station(named: d).extraLatency -= extra
         case .dependencyOutage(let d, _): station(named: d).errorRate = station(named: d).spec.errorRate
         case .spotPreemption: break                    // preemptions stop; notices already given run out; pods stay on spot
+        case .databaseFailover(let d): failoverEnds(i, station(named: d))
         }
     }
 

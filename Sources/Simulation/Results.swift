@@ -15,9 +15,10 @@ extension Simulator {
                               p99: Double(h.valueAtPercentile(99)) / 1e6, max: Double(min(h.max, lh.maxValue)) / 1e6)
     }
 
-    /// Whether any step of a route calls an external dependency.
-    func callsDependency(route: Int) -> Bool {
-        routes.steps[route].joined().contains { stations[Int($0.station)].spec.kind == .dependency }
+    /// Whether a route can fail with an error answer: any step calls an external dependency,
+    /// or the run fails a database over (its refused queries fail their requests with errors).
+    func answersErrors(route: Int) -> Bool {
+        faults.failovers.contains { $0 != nil } || routes.steps[route].joined().contains { stations[Int($0.station)].spec.kind == .dependency }
     }
 
     /// Closes the run's accounts (an engine error if they do not balance) and gathers the
@@ -66,7 +67,7 @@ extension Simulator {
             RouteSummary(route: n, completed: routes.completed[i], latency: Simulator.summary(routes.runLatency[i], routes.runSum[i]),
                          failed: routes.plain[i] ? nil : routes.failures[i].callTimeout, arrivals: routes.arrivals[i],
                          dropped: routes.failures[i].dropped, timedOut: routes.failures[i].queueTimeout,
-                         errors: callsDependency(route: i) ? routes.failures[i].error : nil,
+                         errors: answersErrors(route: i) ? routes.failures[i].error : nil,
                          inFlightAtStart: routesAtStart[i], inFlightAtEnd: census.routes[i],
                          podLost: faults.faults.isEmpty ? nil : routes.failures[i].podLost,
                          retries: faults.faults.isEmpty ? nil : routes.retries[i])
@@ -76,7 +77,7 @@ extension Simulator {
                                 timeline: metrics.timeline, routeTimeline: metrics.routeTimeline, scaling: scaling.events,
                                 cdn: cdnPaths.isEmpty ? nil : cdnPaths,
                                 windows: windows.names.isEmpty ? nil : windows.summaries(routeNames: routes.names, plain: routes.plain,
-                                                                                          dependent: routes.names.indices.map(callsDependency),
+                                                                                          dependent: routes.names.indices.map(answersErrors),
                                                                                           stationNames: stations.map(\.name),
                                                                                           faultRun: !faults.faults.isEmpty))
         result.faults = faultSummaries()

@@ -54,6 +54,7 @@ public struct SimulationError: Error, CustomStringConvertible, Sendable {
 /// | `ScheduledScaling.swift` | `autoscaling.schedule` windows | scheduleEdge |
 /// | `Faults.swift`, `FaultEffects.swift` | faults in force, zones down, pods killed | faultStart, faultEnd, podCrash |
 /// | `SpotCapacity.swift` | spot pods' share and price, preemption notices | spotPreemption, spotNoticeEnd |
+/// | `DatabaseFailover.swift` | primaries down, queries refused, replicas promoted | replicationMark (and the fault's start and end) |
 /// | `Accounting.swift`, `Invariants.swift`, `Results.swift` | accounts, checks, summaries | end |
 ///
 /// Calls are modelled hop by hop (tandem): a service's slot is freed when its own work is done
@@ -193,6 +194,7 @@ public final class Simulator: EventHandler {
         case .podCrash: randomCrash(Int(e.a))
         case .spotPreemption: preemptSpotPod(Int(e.a))
         case .spotNoticeEnd: spotNoticeEnds(Int(e.a), pod: Int(e.b))
+        case .replicationMark: replicationMark(Int(e.a))
         }
         if options.checkInvariants { checkInvariants(); if violation != nil { return false } }
         return true

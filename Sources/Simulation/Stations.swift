@@ -21,6 +21,7 @@ extension Simulator {
 
     /// A database query (or any side visit) reaching its station after the hop latency.
     func visit(_ r: Int32, station s: Int) {
+        if let fault = databases.failingOver[s] { releaseConnection(s); refuseQuery(r, fault: fault); return }
         requests[r].waitingSince = now
         enter(r, station: s)
     }
@@ -140,7 +141,7 @@ extension Simulator {
         }
         if windows.any { windowCompletion(station: s, seconds: sojourn) }
         if req.lock != nil { unlock(r) }
-        if st.isDatabasePrimary { releaseConnection(s) }
+        if st.isDatabasePrimary { databases.served[s] += 1; releaseConnection(s) }
         switch req.kind {
         case .routed:
             if s < serviceCount {

@@ -122,3 +122,52 @@ struct FaultInputTests {
         #expect(twice.contains { $0.contains("the fault name \"az\" is taken") })
     }
 }
+
+@Suite("Database failover input")
+struct DatabaseFailoverInputTests {
+    func base(_ faults: String) -> String {
+        """
+        capsim: 1
+        name: f
+        services:
+          s: {capacity: {service_time: 10ms, concurrency: 1}, replicas: 2, database: db, queries_per_request: 1}
+        databases:
+          db: {owner: s, cpus: 4, query_time: 2ms, read_replicas: 2, replication_lag: 1s}
+        traffic: {entry: s, peak: 10/s, routes: {all: {share: 100%, path: [s]}}}
+        simulation: {duration: 1h}
+        \(faults)
+        """
+    }
+
+    @Test("a database failover reads from the short form and the mapping, and prints back as it was written")
+    func readsBothForms() throws {
+        let s = try ScenarioLoader.parse(base("""
+        faults:
+          - database-failover:db@10m+1m
+          - {name: db-down, kind: database-failover, database: db, at: 30m, duration: 90s, enabled: false}
+        """), file: "f.yaml")
+        #expect(s.faults.map(\.kind) == [.databaseFailover(database: "db"), .databaseFailover(database: "db")])
+        #expect(s.faults[0].start == 600 && s.faults[0].duration == 60 && s.faults[1].duration == 90 && !s.faults[1].enabled)
+        #expect(FaultShortForm.text(s.faults[0].kind, start: 600, duration: 60) == "database-failover:db@10m+1m")
+    }
+
+    @Test("every bad database failover is reported at once, located")
+    func badFailovers() {
+        var e: [String] = []
+        do { _ = try ScenarioLoader.parse(base("""
+        faults:
+          - database-failover:dbx@10m+1m
+          - database-failover:db=2@10m+1m
+          - database-failover:db@10m
+          - {kind: database-failover, service: s, at: 1m, duration: 1m}
+          - database-failover:db@20m+5m
+          - database-failover:db@22m+1m
+        """), file: "f.yaml") } catch { e = error.diagnostics.map(\.description) }
+        #expect(e.contains { $0.contains("faults[0].database: \"dbx\" is not a declared database") }, "\(e)")
+        #expect(e.contains { $0.contains("a database failover takes no amount") }, "\(e)")
+        #expect(e.contains { $0.contains("a database-failover needs a duration") }, "\(e)")
+        #expect(e.contains { $0.contains("faults[3].service: a database-failover fault names its database, not a service") }, "\(e)")
+        #expect(e.contains { $0.contains("faults[5].at: db is already failing over under faults[4]") }, "\(e)")
+        #expect(e.count == 6, "\(e)")
+    }
+}
