@@ -52,6 +52,11 @@ extension Simulator {
             faults.podsLost[i] += 1
             takeDown(st, pod: p, fault: i)
         }
+        // The primary's queue is shared by its cores: what waited there goes with it.
+        while let r = st.shared.pop() {
+            if requests[r].kind != .job { faults.requestsLost[i] += 1 }
+            turnAway(r, st, .podLost)
+        }
     }
 
     func failoverEnds(_ i: Int, _ st: Station) {
