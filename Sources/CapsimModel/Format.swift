@@ -9,7 +9,8 @@ public enum ScenarioFormat {
     public static let objects: [String: [String]] = [
         "scenario": ["capsim", "name", "description", "seed", "platform", "currency", "planning", "services",
                      "traffic", "event_bus", "databases", "dependencies", "cdn", "seasons", "simulation", "expect", "sweep", "faults"],
-        "platform": ["dau", "peak", "node_cpu", "zones"],
+        "platform": ["dau", "peak", "node_cpu", "zones", "survives"],
+        "survives": ["zones"],
         /// A `faults:` row written as a mapping (the short form is a string: see `FaultShortForm`).
         "fault": ["name", "kind", "service", "zone", "dependency", "database", "pods", "mtbf", "latency", "error_rate", "share", "rate", "notice", "spot_price",
                   "at", "duration", "enabled"],

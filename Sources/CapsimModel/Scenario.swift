@@ -57,6 +57,11 @@ public struct Platform: Hashable, Sendable, Codable {
     /// Availability zones pods spread over, one pod at a time to the zone with fewest
     /// (Kubernetes' topologySpreadConstraints, maxSkew 1); empty: zones are not modelled.
     public var zones: [String] = []
+    /// `platform.survives.zones`: how many zones may be lost at once with the formula's count
+    /// still standing (N+k zone headroom in `plan`); nil when not written, which means one.
+    public var survivesZones: Int?
+    /// The zones the plan's zone-safe count survives losing at once.
+    public var zonesToSurvive: Int { survivesZones ?? 1 }
 }
 
 /// The capacity formula's factors (seed §2):

@@ -19,7 +19,10 @@ struct ScenarioDecoder {
         let platform = o["platform"].flatMap { Obj(r, $0, "platform", kind: "platform") }
         var plat = Platform(dailyActiveUsers: platform?.count("dau"), peak: platform?.rate("peak"),
                             nodeCPU: platform?.cpu("node_cpu") ?? Defaults.nodeCPU)
-        if let platform { plat.zones = stringList(platform, "zones") }
+        if let platform {
+            plat.zones = stringList(platform, "zones")
+            plat.survivesZones = platform["survives"].flatMap { Obj(r, $0, "platform.survives", kind: "survives", required: ["zones"]) }?.int("zones")
+        }
         // Before traffic: a surge written as a clock time is placed from simulation.start.
         let simulation = simulation(o["simulation"])
         let traffic = o["traffic"].flatMap { self.traffic($0, platformPeak: plat.peak, run: simulation) }

@@ -9,6 +9,14 @@ extension ScenarioValidator {
             check(!z.trimmingCharacters(in: .whitespaces).isEmpty, p, "expected a zone name, got an empty value")
             if zones[..<i].contains(z) { r.error(p, "the zone \"\(z)\" is listed twice") }
         }
+        if let k = s.platform.survivesZones {
+            let p = "platform.survives.zones"
+            if zones.isEmpty {
+                r.error(p, "surviving the loss of zones needs zones: list them under platform.zones, like [zone-a, zone-b, zone-c]")
+            } else {
+                check(k >= 1 && k < zones.count, p, "expected at least 1 zone and fewer than the \(zones.count) listed (losing every zone loses every pod), got \(k)")
+            }
+        }
         var seen: [String: Int] = [:]
         let windowNames = (s.traffic?.surges.map(\.name) ?? []) + s.seasons.keys.sorted()
         for (i, f) in s.faults.enumerated() {

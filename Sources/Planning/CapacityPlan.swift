@@ -27,6 +27,13 @@ public struct CapacityPlan: Hashable, Sendable, Codable {
     /// The zones pods spread over (`platform.zones`); nil when the scenario lists none, and then
     /// no row or total has a `zoneHeadroom`.
     public var zones: [String]? = nil
+    /// `platform.survives.zones` when above one (N+k zones); nil: one zone (N+1), or no zones.
+    public var zonesLost: Int? = nil
+
+    /// The zones the zone-safe counts survive losing at once.
+    public var zonesToSurvive: Int { zonesLost ?? 1 }
+    /// "a zone" or "2 zones at once", for sentences about the zone-safe counts.
+    public var zoneLossWords: String { zonesToSurvive == 1 ? "a zone" : "\(zonesToSurvive) zones at once" }
 }
 
 /// One multiplicative step of the seed's formula and the load after it.
@@ -108,6 +115,9 @@ public struct ZoneHeadroom: Hashable, Sendable, Codable {
     public let monthlyCostUsd: Double?
     /// In words: what the most-loaded zone holds and what its loss leaves, or why no count survives.
     public let explanation: String
+    /// The zones lost at once (`platform.survives.zones`) when more than one; nil: one (N+1),
+    /// and `instancesInLargestZone` is then the pods in the `zonesLost` most-loaded zones.
+    public var zonesLost: Int? = nil
 }
 
 public struct PlanTotal: Hashable, Sendable, Codable {
@@ -161,5 +171,6 @@ extension CapacityPlan {
         warnings = try c.decode([String].self, forKey: .warnings)
         databases = try c.decodeIfPresent([DatabasePlanRow].self, forKey: .databases)
         zones = try c.decodeIfPresent([String].self, forKey: .zones)
+        zonesLost = try c.decodeIfPresent(Int.self, forKey: .zonesLost)
     }
 }

@@ -44,11 +44,12 @@ public enum Planner {
                 let when = row.boundBySurge.map { "surge \($0)" } ?? "the \(s.planning.seasonLabel)"
                 let limit = "\(sv.autoscaling.hpa == nil ? "max replicas" : "HPA max") is \(row.maxReplicas)"
                 let zoneSafe = row.zoneHeadroom.flatMap { $0.exceedsMax ? $0.instancesRequired : nil }
+                let losing = s.platform.zonesToSurvive == 1 ? "one" : "\(s.platform.zonesToSurvive)"
                 if row.exceedsMax {
-                    let zoned = zoneSafe.map { " (\($0) to survive losing one of its \(zones.count) zones)" } ?? ""
+                    let zoned = zoneSafe.map { " (\($0) to survive losing \(losing) of its \(zones.count) zones)" } ?? ""
                     warnings.append("\(sv.name) needs \(row.instancesRequired) instances at month \(months) in \(when)\(zoned); \(limit)")
                 } else if let zoneSafe {
-                    warnings.append("\(sv.name) needs \(zoneSafe) instances to survive losing one of its \(zones.count) zones at month \(months) in \(when) (\(row.instancesRequired) with every zone up); \(limit)")
+                    warnings.append("\(sv.name) needs \(zoneSafe) instances to survive losing \(losing) of its \(zones.count) zones at month \(months) in \(when) (\(row.instancesRequired) with every zone up); \(limit)")
                 }
                 rows.append(row)
             }
@@ -68,7 +69,7 @@ public enum Planner {
         let label = rows.allSatisfy({ $0.seasonalFactor == 1 }) ? "no seasonal factor" : s.planning.seasonLabel
         return CapacityPlan(scenario: s.name, seed: s.seed, draws: n, seasonLabel: label, etbPerUSD: s.currency.etbPerUSD, currencies: s.currency.shown,
                             hoursPerMonth: hoursPerMonth, rows: rows, totals: totals, warnings: warnings, databases: databases,
-                            zones: zones.isEmpty ? nil : zones)
+                            zones: zones.isEmpty ? nil : zones, zonesLost: zones.isEmpty || s.platform.zonesToSurvive == 1 ? nil : s.platform.zonesToSurvive)
     }
 
     /// A horizon's zone-safe fleet and its cost (with the databases, as the plan's total has
@@ -146,7 +147,7 @@ public enum Planner {
                        uncertainty: uncertainty,
                        boundBySurge: boundBySurge,
                        zoneHeadroom: s.platform.zones.isEmpty ? nil
-                           : ZoneHeadroom.planned(needed: count, zones: s.platform.zones.count, maxReplicas: sv.replicas.max, hourly: price,
+                           : ZoneHeadroom.planned(needed: count, zones: s.platform.zones.count, losing: s.platform.zonesToSurvive, maxReplicas: sv.replicas.max, hourly: price,
                                                   hoursPerMonth: hoursPerMonth, currency: s.currency))
     }
 

@@ -16,6 +16,32 @@ public enum ZoneSpread {
         return (pods + zones - 1) / zones
     }
 
+    /// The pods in the `lost` most-loaded of `zones` zones when `pods` spread with maxSkew 1:
+    /// of q = ⌊pods ÷ zones⌋ and r = pods mod zones, r zones hold q + 1 and the rest q, so the
+    /// `lost` largest hold lost × q + min(lost, r).
+    public static func largestZones(_ lost: Int, pods: Int, zones: Int) -> Int {
+        precondition(pods >= 0 && zones >= 1 && lost >= 0 && lost <= zones, "\(lost) of \(zones) zones, \(pods) pods")
+        return lost * (pods / zones) + min(lost, pods % zones)
+    }
+
+    /// The smallest count that still leaves `needed` after losing its `lost` most-loaded zones.
+    ///
+    /// nil when no count does: losing every zone takes every pod. What is left, pods − the lost
+    /// zones' share, never falls as pods grow (one more pod adds at most one to the lost zones),
+    /// so a bisection between `needed` and needed × zones ÷ (zones − lost) + zones finds it.
+    public static func zoneSafeCount(needed: Int, zones: Int, losing lost: Int) -> Int? {
+        precondition(needed >= 0 && zones >= 1 && lost >= 1, "\(needed) instances over \(zones) zones, losing \(lost)")
+        if needed == 0 { return 0 }
+        guard lost < zones else { return nil }
+        if lost == 1 { return zoneSafeCount(needed: needed, zones: zones) }
+        var lo = needed, hi = needed + (needed * lost + zones - lost - 1) / (zones - lost) + zones
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2
+            if mid - largestZones(lost, pods: mid, zones: zones) >= needed { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+
     /// The smallest count whose loss of its most-loaded zone leaves at least `needed`.
     ///
     /// nil when no count does: a single zone takes every pod with it. Needing none, none is
@@ -31,17 +57,23 @@ public enum ZoneSpread {
 extension ZoneHeadroom {
     /// A row's zone headroom: `needed` is the formula's count, `hourly` the price per
     /// instance-hour in the reporting currency.
-    static func planned(needed: Int, zones: Int, maxReplicas: Int, hourly: Double, hoursPerMonth: Double, currency: CurrencySettings) -> ZoneHeadroom {
-        guard let m = ZoneSpread.zoneSafeCount(needed: needed, zones: zones) else {
-            return ZoneHeadroom(zones: zones, instancesRequired: nil, instancesInLargestZone: nil, exceedsMax: false, monthlyCostEtb: nil, monthlyCostUsd: nil,
-                                explanation: "a single zone cannot survive its own loss: it takes all \(needed) instances with it, so no count is zone-safe")
+    static func planned(needed: Int, zones: Int, losing k: Int, maxReplicas: Int, hourly: Double, hoursPerMonth: Double, currency: CurrencySettings) -> ZoneHeadroom {
+        guard let m = ZoneSpread.zoneSafeCount(needed: needed, zones: zones, losing: k) else {
+            var x = ZoneHeadroom(zones: zones, instancesRequired: nil, instancesInLargestZone: nil, exceedsMax: false, monthlyCostEtb: nil, monthlyCostUsd: nil,
+                                 explanation: "a single zone cannot survive its own loss: it takes all \(needed) instances with it, so no count is zone-safe")
+            if k > 1 { x.zonesLost = k }
+            return x
         }
-        let lost = ZoneSpread.largestZone(pods: m, zones: zones)
+        let lost = ZoneSpread.largestZones(k, pods: m, zones: zones)
         let monthly = currency.split(Double(m) * hourly * hoursPerMonth)
+        let which = k == 1 ? "the most-loaded holds \(lost) of \(m); losing it" : "the \(k) most-loaded hold \(lost) of \(m); losing them"
         let why = needed == 0
             ? "no instances needed, so none to lose"
-            : "over \(zones) zones (maxSkew 1) the most-loaded holds \(lost) of \(m); losing it leaves \(m - lost), the formula's count"
-        return ZoneHeadroom(zones: zones, instancesRequired: m, instancesInLargestZone: lost, exceedsMax: m > maxReplicas,
-                            monthlyCostEtb: monthly.etb, monthlyCostUsd: monthly.usd, explanation: why)
+            : "over \(zones) zones (maxSkew 1) \(which) leaves \(m - lost), the formula's count"
+        var x = ZoneHeadroom(zones: zones, instancesRequired: m, instancesInLargestZone: lost, exceedsMax: m > maxReplicas,
+                             monthlyCostEtb: monthly.etb, monthlyCostUsd: monthly.usd, explanation: why)
+        // Written only beyond the default of one, so plans of scenarios that name no N+k read as before.
+        if k > 1 { x.zonesLost = k }
+        return x
     }
 }

@@ -62,7 +62,8 @@ struct HTMLPlanReport {
         if let z = t.zoneHeadroom, let zones = plan.zones {
             let over = z.servicesOverMax.isEmpty ? "all within their max" : "\(z.servicesOverMax.count) of \(services) over their max"
             o += HTMLPage.card("Zone-safe instances", z.instancesRequired.map { ChartFormat.grouped($0) } ?? "impossible",
-                               note: zones.count == 1 ? "one zone cannot survive its own loss" : "to survive losing one of \(zones.count) zones; \(over)",
+                               note: zones.count == 1 ? "one zone cannot survive its own loss"
+                                   : "to survive losing \(plan.zonesToSurvive == 1 ? "one" : "\(plan.zonesToSurvive)") of \(zones.count) zones; \(over)",
                                tone: z.instancesRequired == nil || !z.servicesOverMax.isEmpty ? "crit" : nil)
         }
         if erlang.count == rows.filter({ $0.queueing != nil }).count && !erlang.isEmpty {
@@ -280,7 +281,9 @@ struct HTMLPlanReport {
             "Erlang C sizes a queue per instance against the latency SLO; it usually needs fewer instances than the utilisation rule, whose extra instances are headroom.",
             "p10 / p50 / p90 come from seeded Monte Carlo draws over every range in the scenario; platform-wide factors are shared by all services within a draw, so totals are coherent.",
         ] + (plan.zones == nil ? [] : [
-            "Zone-safe (N+1 zone headroom): pods spread over the zones one at a time to the zone with the fewest (maxSkew 1), so of M instances over Z zones the most-loaded holds ⌈M ÷ Z⌉; the zone-safe count is the smallest M with M − ⌈M ÷ Z⌉ ≥ the instances above, priced like them. One zone cannot survive its own loss.",
+            plan.zonesToSurvive == 1
+                ? "Zone-safe (N+1 zone headroom): pods spread over the zones one at a time to the zone with the fewest (maxSkew 1), so of M instances over Z zones the most-loaded holds ⌈M ÷ Z⌉; the zone-safe count is the smallest M with M − ⌈M ÷ Z⌉ ≥ the instances above, priced like them. One zone cannot survive its own loss."
+                : "Zone-safe (N+\(plan.zonesToSurvive) zone headroom, platform.survives): pods spread over the zones one at a time to the zone with the fewest (maxSkew 1), so of M instances over Z zones the \(plan.zonesToSurvive) most-loaded hold \(plan.zonesToSurvive)·⌊M ÷ Z⌋ + min(\(plan.zonesToSurvive), M mod Z); the zone-safe count is the smallest M that still leaves the instances above after losing them, priced like them.",
         ])
         return "<h2>How to read this report</h2><ul class=\"expl note\">" + items.map { "<li>\(esc($0))</li>" }.joined() + "</ul>"
     }

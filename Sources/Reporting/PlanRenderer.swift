@@ -88,8 +88,13 @@ public enum PlanRenderer {
         guard zones.count > 1 else {
             return "zone-safe: platform.zones lists one zone (\(zones[0])); losing it loses every pod, so no instance count survives it (impossible)"
         }
-        return "zone-safe = the fewest instances M with M − ⌈M ÷ \(zones.count)⌉ ≥ instances: spread over \(zones.joined(separator: ", ")) (maxSkew 1), "
-            + "losing the most-loaded zone still leaves the formula's count"
+        guard p.zonesToSurvive > 1 else {
+            return "zone-safe = the fewest instances M with M − ⌈M ÷ \(zones.count)⌉ ≥ instances: spread over \(zones.joined(separator: ", ")) (maxSkew 1), "
+                + "losing the most-loaded zone still leaves the formula's count"
+        }
+        let k = p.zonesToSurvive
+        return "zone-safe = the fewest instances M that, spread over \(zones.joined(separator: ", ")) (maxSkew 1), still leave the formula's count "
+            + "after losing the \(k) most-loaded zones at once (platform.survives: N+\(k) zones): M − (\(k)·⌊M ÷ \(zones.count)⌋ + min(\(k), M mod \(zones.count))) ≥ instances"
     }
 
     static func header(_ p: CapacityPlan) -> String {
@@ -166,7 +171,7 @@ public enum PlanRenderer {
     static func zoneVerdict(_ p: CapacityPlan) -> String {
         guard let last = p.totals.last, let zone = last.zoneHeadroom, !zone.servicesOverMax.isEmpty else { return "" }
         let services = Set(p.rows.map(\.service)).count
-        return " **⚠️ To survive losing a zone, \(zone.servicesOverMax.count) of \(services) need more than their max by month \(last.months): \(zone.servicesOverMax.joined(separator: ", ")).**"
+        return " **⚠️ To survive losing \(p.zoneLossWords), \(zone.servicesOverMax.count) of \(services) need more than their max by month \(last.months): \(zone.servicesOverMax.joined(separator: ", ")).**"
     }
 
     public static func json(_ p: CapacityPlan) -> String {

@@ -136,3 +136,65 @@ struct ZonePlanTests {
         #expect(back.rows.first?.zoneHeadroom?.instancesRequired == 248)
     }
 }
+
+@Suite("N+k zones: platform.survives")
+struct SurvivingSeveralZonesTests {
+    @Test("the k most-loaded zones hold what placing pods one at a time in the emptiest zone gives")
+    func largestZonesMatchPlacement() {
+        for zones in 2...6 {
+            var count = [Int](repeating: 0, count: zones)
+            for pods in 1...80 {
+                count[count.indices.min { count[$0] < count[$1] }!] += 1
+                let sorted = count.sorted(by: >)
+                for k in 1...zones {
+                    #expect(ZoneSpread.largestZones(k, pods: pods, zones: zones) == sorted.prefix(k).reduce(0, +), "M=\(pods), Z=\(zones), k=\(k)")
+                }
+            }
+        }
+    }
+
+    @Test("the zone-safe count for losing k zones is the smallest M that keeps N after losing them, by search")
+    func bisectionIsTheSmallestSurvivingCount() {
+        for zones in 2...7 {
+            for k in 1..<zones {
+                for needed in 0...200 {
+                    let bySearch = (0...).first { m in m - ZoneSpread.largestZones(k, pods: m, zones: zones) >= needed }!
+                    #expect(ZoneSpread.zoneSafeCount(needed: needed, zones: zones, losing: k) == bySearch, "N=\(needed), Z=\(zones), k=\(k)")
+                }
+            }
+            // Losing every zone loses every pod: no count, unless none is needed.
+            #expect(ZoneSpread.zoneSafeCount(needed: 5, zones: zones, losing: zones) == nil)
+        }
+    }
+
+    @Test("platform.survives: {zones: 2} sizes every row for losing two of four zones at once, and says so")
+    func planSizesForTwoZones() throws {
+        let yaml = zoned(["a", "b", "c", "d"]).replacingOccurrences(of: "platform: {zones: [a, b, c, d]}", with: "platform: {zones: [a, b, c, d], survives: {zones: 2}}")
+        let plan = Planner.plan(try scenario(yaml))
+        #expect(plan.zonesLost == 2)
+        let r6 = try #require(plan.rows.first { $0.months == 6 })
+        let z = try #require(r6.zoneHeadroom)
+        // 165 needed (formulaByHand): losing two of four zones leaves about half, so about 330;
+        // the count is the smallest that keeps 165, which the two lines below pin from both sides.
+        let m = try #require(z.instancesRequired)
+        #expect(m - ZoneSpread.largestZones(2, pods: m, zones: 4) >= 165)
+        #expect((m - 1) - ZoneSpread.largestZones(2, pods: m - 1, zones: 4) < 165)
+        #expect(z.zonesLost == 2 && z.instancesInLargestZone == ZoneSpread.largestZones(2, pods: m, zones: 4))
+        #expect(z.explanation.contains("the 2 most-loaded hold"))
+        #expect(plan.warnings.contains { $0.contains("to survive losing 2 of its 4 zones") }, "\(plan.warnings)")
+        // The default is one zone, and then the plan says nothing new (older plans read the same).
+        let one = Planner.plan(try scenario(zoned(["a", "b", "c", "d"])))
+        #expect(one.zonesLost == nil && one.rows.allSatisfy { $0.zoneHeadroom?.zonesLost == nil })
+    }
+
+    @Test("platform.survives needs zones, and fewer zones lost than listed; each a located error")
+    func survivesIsValidated() {
+        func errors(_ yaml: String) -> [String] {
+            do { _ = try ScenarioLoader.parse(yaml, file: "z.yaml"); return [] } catch { return error.diagnostics.map(\.description) }
+        }
+        let noZones = errors(oneService().replacingOccurrences(of: "services:\n", with: "platform: {survives: {zones: 1}}\nservices:\n"))
+        #expect(noZones.contains { $0.contains("platform.survives.zones: surviving the loss of zones needs zones") }, "\(noZones)")
+        let all = errors(zoned(["a", "b"]).replacingOccurrences(of: "platform: {zones: [a, b]}", with: "platform: {zones: [a, b], survives: {zones: 2}}"))
+        #expect(all.contains { $0.contains("platform.survives.zones: expected at least 1 zone and fewer than the 2 listed") }, "\(all)")
+    }
+}
