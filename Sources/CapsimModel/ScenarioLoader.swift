@@ -5,15 +5,15 @@ import Yams
 /// defaults, validate. Either a scenario or every problem found, never a partial value.
 public enum ScenarioLoader {
     /// Loads `path`; `overrides` are `key.path=value` strings applied before decoding.
-    public static func load(path: String, overrides: [String] = []) throws(ScenarioErrors) -> Scenario {
-        try loadWithText(path: path, overrides: overrides).scenario
+    public static func load(path: String, overrides: [String] = [], for use: ScenarioUse = .any) throws(ScenarioErrors) -> Scenario {
+        try loadWithText(path: path, overrides: overrides, for: use).scenario
     }
 
     /// The scenario and the exact text it was read from: a command that stores the text with
     /// its run must not read the file again afterwards (it may have been edited meanwhile).
-    public static func loadWithText(path: String, overrides: [String] = []) throws(ScenarioErrors) -> (scenario: Scenario, text: String) {
+    public static func loadWithText(path: String, overrides: [String] = [], for use: ScenarioUse = .any) throws(ScenarioErrors) -> (scenario: Scenario, text: String) {
         let text = try read(path)
-        return (try parse(text, file: path, overrides: overrides), text)
+        return (try parse(text, file: path, overrides: overrides, for: use), text)
     }
 
     /// A file's text, or a located "cannot read" diagnostic.
@@ -36,14 +36,19 @@ public enum ScenarioLoader {
         throw ScenarioErrors(diagnostics: [Diagnostic(file: file, line: 1, column: 1, path: "", message: "the file is empty; \(empty)")])
     }
 
-    public static func parse(_ text: String, file: String, overrides: [String] = []) throws(ScenarioErrors) -> Scenario {
+    public static func parse(_ text: String, file: String, overrides: [String] = [], for use: ScenarioUse = .any) throws(ScenarioErrors) -> Scenario {
         let r = YAMLReader(file: file)
         var tree = try compose(text, file: file, empty: "a scenario starts with \"capsim: 1\"")
         for o in overrides { Overrides.apply(o, to: &tree, r: r) }
         let decoded = ScenarioDecoder(r: r).scenario(tree)
         // Validate even after decoding errors, so the user sees every problem at once; the
         // reader drops a validation error on a path that already has one (see `YAMLReader.error`).
-        if let s = decoded { r.validating = true; ScenarioValidator(r: r, s: s).run() }
+        if let s = decoded {
+            r.validating = true
+            let v = ScenarioValidator(r: r, s: s)
+            v.run()
+            if use == .simulation { for problem in v.unfitForSimulation() { r.error(problem.path, problem.message) } }
+        }
         guard let s = decoded, r.diagnostics.isEmpty else { throw ScenarioErrors(diagnostics: r.sortedDiagnostics()) }
         return s
     }

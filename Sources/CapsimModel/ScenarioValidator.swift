@@ -20,6 +20,7 @@ struct ScenarioValidator {
         dependencies()
         faults()
         money()
+        limits()
     }
 
     func check(_ ok: Bool, _ path: String, _ message: @autoclosure () -> String) {
@@ -335,9 +336,16 @@ struct ScenarioValidator {
 
     func cdn() {
         guard let c = s.cdn else { return }
+        // A path is its own route ("cdn /path") and its own row: one row per path, in all groups.
+        var first: [String: String] = [:]
         for g in c.groupNames {
             for (i, path) in c.paths[g]!.enumerated() {
                 let p = r.item("cdn.\(g)", i)
+                if let earlier = first[path.path] {
+                    r.error(join(p, "path"), "\"\(path.path)\" is already listed at \(earlier): list each path once")
+                } else {
+                    first[path.path] = p
+                }
                 check(path.path.hasPrefix("/"), join(p, "path"), "expected a URL path starting with /, got \"\(path.path)\"")
                 check(path.ttl > 0, join(p, "ttl"), "expected a positive TTL")
                 if let svc = path.service { known(svc, in: s.serviceNames, what: "service", join(p, "service")) }

@@ -91,7 +91,7 @@ struct Obj {
     let r: YAMLReader
     let path: String
     let node: Node
-    private var values: [String: Node] = [:]
+    private(set) var values: [String: Node] = [:]
     private var keyNodes: [String: Node] = [:]
     /// Known keys that unknown keys were taken to be typos of ("replcias" → "replicas"), so
     /// the missing key is not reported a second time.
@@ -160,17 +160,31 @@ struct Obj {
         return parseScalar(r, v, sub(key), what, example, f)
     }
 
-    func duration(_ key: String) -> Double? { parse(key, "a duration", Duration.example) { Duration(parsing: $0)?.seconds } }
-    func rate(_ key: String) -> Double? { parse(key, "a rate", Rate.example) { Rate(parsing: $0)?.perSecond } }
-    func percent(_ key: String) -> Double? { parse(key, "a percentage", Percent.example) { Percent(parsing: $0)?.fraction } }
-    func cpu(_ key: String) -> CPU? { parse(key, "a CPU quantity", CPU.example, CPU.init(parsing:)) }
-    func memory(_ key: String) -> Memory? { parse(key, "a memory quantity", Memory.example, Memory.init(parsing:)) }
-    func money(_ key: String) -> Money? { parse(key, "an amount with a currency", Money.example, Money.init(parsing:)) }
-    func number(_ key: String) -> Double? { parse(key, "a number", "\"2.5\"", parseDecimal) }
-    func count(_ key: String) -> Double? { parse(key, "a count", "\"100k\"", parseCount) }
+    // Every number is bounded as it is read (`Bounds`), so nothing downstream can trap on it.
+    func duration(_ key: String) -> Double? {
+        within(key, parse(key, "a duration", Duration.example) { Duration(parsing: $0)?.seconds }, { $0 }, Bounds.seconds, "366d")
+    }
+    func rate(_ key: String) -> Double? { within(key, parse(key, "a rate", Rate.example) { Rate(parsing: $0)?.perSecond }, { $0 }, Bounds.perSecond, "1G/s") }
+    func percent(_ key: String) -> Double? {
+        within(key, parse(key, "a percentage", Percent.example) { Percent(parsing: $0)?.fraction }, { $0 }, Bounds.fraction, "10000%")
+    }
+    func cpu(_ key: String) -> CPU? {
+        guard let c = within(key, parse(key, "a CPU quantity", CPU.example, CPU.init(parsing:)), { $0.millicores }, Bounds.millicoresCeiling, "1000000 cores") else { return nil }
+        if c.millicores > 0 && c.millicores < Bounds.millicoresFloor {
+            r.error(at: values[key]?.mark, sub(key), "expected at least 1m (Kubernetes refuses CPU finer than a millicore), got \"\(text(key) ?? "")\"")
+            return nil
+        }
+        return c
+    }
+    func memory(_ key: String) -> Memory? { within(key, parse(key, "a memory quantity", Memory.example, Memory.init(parsing:)), { $0.bytes }, Bounds.bytes, "1Pi") }
+    func money(_ key: String) -> Money? {
+        within(key, parse(key, "an amount with a currency", Money.example, Money.init(parsing:)), { $0.amount }, Bounds.amount, "1000000000000")
+    }
+    func number(_ key: String) -> Double? { within(key, parse(key, "a number", "\"2.5\"", parseDecimal), { $0 }, Bounds.number, "1000000000") }
+    func count(_ key: String) -> Double? { within(key, parse(key, "a count", "\"100k\"", parseCount), { $0 }, Bounds.count, "1000G") }
 
     func int(_ key: String) -> Int? {
-        parse(key, "a whole number", "\"3\"", parseWhole)
+        within(key, parse(key, "a whole number", "\"3\"", parseWhole), { Double($0) }, Double(Bounds.whole), "1000000000")
     }
 
     func bool(_ key: String) -> Bool? {

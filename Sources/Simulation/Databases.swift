@@ -53,12 +53,19 @@ struct Databases {
         hotRows = skewed.map { scenario.databases[$0]! }.map { db in
             // Zipf(s) over `keys` ranks: P(rank k) ∝ 1/(k+1)^s. Only the hottest 64 rows are
             // tracked as locks; a write elsewhere has a row practically to itself.
-            var w = (0..<db.keys).map { 1 / pow(Double($0 + 1), db.keySkew) }
-            let total = w.reduce(0, +)
+            // The normaliser sums every key's weight in order (as a table of them would, without
+            // the table: `keys` may be 100M); only the tracked rows' weights are kept.
+            let n = min(HotRows.tracked, db.keys)
+            var w: [Double] = [], total = 0.0
+            w.reserveCapacity(n)
+            for k in 0..<db.keys {
+                let x = 1 / pow(Double(k + 1), db.keySkew)
+                total += x
+                if k < n { w.append(x) }
+            }
             var acc = 0.0
             for i in w.indices { acc += w[i] / total; w[i] = acc }
-            let n = min(HotRows.tracked, db.keys)
-            return HotRows(cdf: Array(w.prefix(n)), locked: Array(repeating: false, count: n), waiting: (0..<n).map { _ in RingBuffer(capacity: 16) },
+            return HotRows(cdf: w, locked: Array(repeating: false, count: n), waiting: (0..<n).map { _ in RingBuffer(capacity: 16) },
                            rng: RandomStream(seed: seed, name: "database/\(db.name)/keys"))
         }
         var pools = [Connections?](repeating: nil, count: stationCount)

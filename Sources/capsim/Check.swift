@@ -51,6 +51,9 @@ struct Check: ParsableCommand {
     @Option(help: "Replications run at once (default: every core); the verdicts do not depend on it.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(help: "Run even when the estimated events exceed the budget (about 80 minutes of this kind of machine).")
+    var force = false
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -72,7 +75,7 @@ struct Check: ParsableCommand {
         // Opened once, before any simulating: a bad --db should not cost a run.
         let db = store.noStore ? nil : try openStore(store.db)
         for file in files {
-            let (scenario, scenarioText) = try ScenarioLoader.loadWithText(path: file, overrides: allOverrides)
+            let (scenario, scenarioText) = try ScenarioLoader.loadWithText(path: file, overrides: allOverrides, for: .simulation)
             // The flag, else the scenario's simulation.replications; golden decisions compare one run.
             let replications = self.replications ?? (decisions == nil && writeDecisions == nil ? scenario.simulation.replications : 1)
             if replications > 1, let baseline, Int64(baseline) != nil {
@@ -81,6 +84,7 @@ struct Check: ParsableCommand {
             }
             let plan = try checkPlan(for: scenario, file: file, replicated: replications > 1)
             let options = SimulationOptions(scenario: scenario, duration: duration, seed: seed)
+            try checkEventBudget(scenario, options, file: file, runs: replications, force: force)
             let started = Date()
             // The windows of --expect rows are measured too: the run sees every expectation.
             let checked = scenario.with(expectations: plan.expectations)

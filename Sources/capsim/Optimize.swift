@@ -61,7 +61,7 @@ struct Optimize: ParsableCommand {
     }
 
     func run() throws {
-        let (scenario, text) = try ScenarioLoader.loadWithText(path: file, overrides: overrides)
+        let (scenario, text) = try ScenarioLoader.loadWithText(path: file, overrides: overrides, for: .simulation)
         let knobs = try self.knobs(scenario)
         let optimizer = try Optimizer(text: text, file: file, overrides: overrides, knobs: knobs, constraints: Optimizer.sloConstraints(scenario),
                                       confidence: Percent(parsing: confidence)!.fraction, replications: replications,

@@ -57,7 +57,7 @@ struct Plan: ParsableCommand {
     }
 
     func run() throws {
-        let (scenario, scenarioText) = try ScenarioLoader.loadWithText(path: file, overrides: overrides)
+        let (scenario, scenarioText) = try ScenarioLoader.loadWithText(path: file, overrides: overrides, for: verification.verify ? .simulation : .any)
         // One date for the plan and its verification: calendar seasons depend on it.
         let now = Date()
         let plan = Planner.plan(scenario, horizons: try horizons, draws: draws, now: now)

@@ -49,6 +49,9 @@ struct Simulate: ParsableCommand {
     @Option(help: "Replications run at once (default: every core); the results do not depend on it.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(help: "Run even when the estimated events exceed the budget (about 80 minutes of this kind of machine).")
+    var force = false
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -60,15 +63,19 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
-        let (scenario, scenarioText) = try ScenarioLoader.loadWithText(path: file, overrides: allOverrides)
+        let (scenario, scenarioText) = try ScenarioLoader.loadWithText(path: file, overrides: allOverrides, for: .simulation)
         var options = SimulationOptions(scenario: scenario, duration: duration, seed: seed)
+        try checkEventBudget(scenario, options, file: file, runs: self.replications ?? scenario.simulation.replications, force: force)
         let started = Date()
         if isatty(2) == 1 {
             let total = options.duration
             options.progress = { simulated, events in
                 let wall = Date().timeIntervalSince(started)
-                guard wall > 1 else { return }
-                let line = String(format: "\rsimulated %@ of %@, %.1fM events/s ", formatDuration(simulated.rounded()), formatDuration(total), Double(events) / wall / 1e6)
+                guard wall > 1, simulated > 0 else { return }
+                // Time left at the pace so far (simulated seconds per wall second).
+                let eta = formatDuration(((total - simulated) * wall / simulated).rounded())
+                let line = String(format: "\rsimulated %@ of %@, %.1fM events/s, about %@ left ", formatDuration(simulated.rounded()), formatDuration(total),
+                                  Double(events) / wall / 1e6, eta)
                 FileHandle.standardError.write(Data(line.utf8))
             }
         }

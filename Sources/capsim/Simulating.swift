@@ -21,6 +21,25 @@ func writeRunFiles(_ result: SimulationResult, to dir: String) throws {
     try emit(SimulationRenderer.eventsCSV(result), to: dir + "/events.csv")
 }
 
+/// Refuses (exit 2) a run whose estimated events exceed the budget, unless `force`: printing
+/// the estimate, so a duration of years or a sample period of microseconds is an answer, not a
+/// run that never ends.
+func checkEventBudget(_ scenario: Scenario, _ options: SimulationOptions, file: String, runs: Int, force: Bool) throws {
+    guard !force else { return }
+    let estimate: EventEstimate
+    do { estimate = try Simulator.estimate(scenario: scenario, options: options) } catch let e as SimulationError {
+        printErr(e.message(file: file))
+        throw ExitCode(e.exitCode)
+    }
+    let events = estimate.events * Double(runs)
+    guard events > EventEstimate.defaultBudget else { return }
+    let wall = formatDuration((events / EventEstimate.typicalRate).rounded())
+    printErr("\(file): error: this run would take about \(formatCount(events.rounded())) events (\(formatCount(estimate.requests.rounded())) requests"
+             + (runs > 1 ? " per run, \(runs) runs" : "") + "; about \(wall) at \(formatCount(EventEstimate.typicalRate)) events/s), over the budget of "
+             + "\(formatCount(EventEstimate.defaultBudget)) events: shorten the run (--duration or simulation.duration) or pass --force to run it anyway")
+    throw ExitCode(2)
+}
+
 /// Runs the simulation of `file`'s scenario; an error is printed and exits 2 (bad input) or 3
 /// (an engine error).
 func simulate(_ scenario: Scenario, _ options: SimulationOptions, file: String, compareSchedules: Bool = false) throws -> SimulationResult {

@@ -33,7 +33,7 @@ struct Sweep: ParsableCommand {
     func validate() throws { try flags.check() }
 
     func run() throws {
-        let (base, text) = try ScenarioLoader.loadWithText(path: file, overrides: flags.overrides)
+        let (base, text) = try ScenarioLoader.loadWithText(path: file, overrides: flags.overrides, for: .simulation)
         let spec = try self.spec(base)
         let scenarios = try SweepPoints.load(text: text, file: file, overrides: flags.overrides, spec: spec)
         let replications = flags.replications ?? spec.replications ?? (base.simulation.replications > 1 ? base.simulation.replications : 5)

@@ -16,8 +16,13 @@ struct Validate: ParsableCommand {
         var failed = false
         for file in files {
             do {
-                let s = try ScenarioLoader.load(path: file, overrides: overrides)
+                let (s, text) = try ScenarioLoader.loadWithText(path: file, overrides: overrides)
                 print(ScenarioSummary.line(s, file: file))
+                // Valid, but not for every command: say which refuse it and why, located.
+                for d in ScenarioLoader.unfitForSimulation(text, file: file, overrides: overrides) {
+                    print(d.description.replacingOccurrences(of: ": error: ", with: ": note: ", options: [], range: d.description.range(of: ": error: "))
+                          + " — simulate, check, sweep, optimize and plan --verify refuse it")
+                }
             } catch {
                 printErr(error.description)
                 failed = true
