@@ -456,6 +456,9 @@ struct ScenarioValidator {
             if taken.contains(name) { r.error(p, "\"\(name)\" is already a service, database or consumer group: a dependency needs a name of its own") }
             check(d.errorRate >= 0 && d.errorRate < 1, join(p, "error_rate"), "expected an error rate from 0% to below 100%, got \(Percent(fraction: d.errorRate))")
             if let n = d.concurrency { check(n >= 1, join(p, "concurrency"), "expected at least 1 call in flight, got \(n)") }
+            // A partner's latency is a service time like any other (found by the mutation fuzzer:
+            // an impossible lognormal gave NaN service times and an engine error).
+            serviceTime(d.latency, join(p, "latency"))
         }
     }
 
