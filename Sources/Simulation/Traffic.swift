@@ -56,7 +56,12 @@ struct TrafficSource {
     mutating func nextArrival(after start: Double) -> Double? {
         var t = start
         while t < duration {
-            let sliceEnd = min(duration, (floor(t / slice) + 1) * slice)
+            // At a slice's end t ÷ slice may round just below the whole number (a 6 ms slice is
+            // not exact in binary), giving back the same end: step to the next one, or the loop
+            // never moves (found by the mutation fuzzer).
+            var end = (floor(t / slice) + 1) * slice
+            if end <= t { end += slice }
+            let sliceEnd = min(duration, end)
             // The bound over the whole slice holds for any later start inside it; computed
             // once per slice, not per arrival.
             if sliceEnd != boundSliceEnd { boundSliceEnd = sliceEnd; boundValue = sliceBound(sliceEnd - slice, sliceEnd) }

@@ -75,7 +75,8 @@ struct MutationFuzzTests {
         let deadline = Date().addingTimeInterval(limit)
         var timedOut = false
         while p.isRunning {
-            if Date() > deadline { p.terminate(); timedOut = true; break }
+            // SIGKILL: a hung run may be past caring about SIGTERM, and the pipe below would wait.
+            if Date() > deadline { kill(p.processIdentifier, SIGKILL); timedOut = true; break }
             Thread.sleep(forTimeInterval: 0.01)
         }
         let e = err.fileHandleForReading.readDataToEndOfFile()
@@ -118,5 +119,16 @@ struct MutationFuzzTests {
         print("fuzz: seed \(seed): \(count) mutants, \(rejected) rejected by validate, \(accepted) accepted and simulated")
         // The corpus must exercise both paths, or the test proves little.
         #expect(accepted > 0 && rejected > 0, "accepted \(accepted), rejected \(rejected) of \(count)")
+    }
+}
+
+@Suite("Fuzzer finds, kept as regressions")
+struct FuzzRegressionTests {
+    @Test("a sample period that is not exact in binary does not stall the arrival loop")
+    func sliceEndThatRoundsDownStillAdvances() throws {
+        let r = try MutationFuzzTests.run(["simulate", "Tests/Fixtures/regressions/slice-end-rounds-down.yaml", "--duration", "20s", "--no-store",
+                                           "--out", FileManager.default.temporaryDirectory.appendingPathComponent("capsim-slice-\(ProcessInfo.processInfo.processIdentifier)").path],
+                                          limit: 30)
+        #expect(!r.timedOut && !r.signalled && r.status == 0, "exit \(r.status)\(r.timedOut ? ", timed out" : ""): \(r.err.suffix(400))")
     }
 }
