@@ -13,11 +13,12 @@ public enum Bounds {
     public static let fraction = 100.0
     /// Plain numbers (multipliers, coefficients of variation, database cores): a billion.
     public static let number = 1e9
-    /// Counts (daily users, keys): a trillion.
-    public static let count = 1e12
-    /// Whole numbers (replicas, concurrency, retries): a billion, so each fits the engine's
+    /// Counts (daily users, keys, an HPA's average-value target): 10¹⁸, which an Int64 holds
+    /// (Kubernetes' own overflow tests use targets near Int64.max ÷ 1000).
+    public static let count = 1e18
+    /// Whole numbers (replicas, concurrency, retries): Int32.max (Kubernetes writes it as "no limit"), so each fits the engine's
     /// 32-bit tables; tighter limits where they allocate are the validator's.
-    public static let whole = 1_000_000_000
+    public static let whole = Int(Int32.max)
     /// CPU: Kubernetes refuses precision finer than 1m; a million cores at most.
     public static let millicoresFloor = 1.0, millicoresCeiling = 1e9
     /// Memory: a pebibyte.

@@ -32,7 +32,7 @@ extension ScenarioValidator {
                 out.append(Unfit(path: "services.\(name).replicas.min", message: "0 (scale to zero) is read by capsim replay; the simulator needs at least one pod per service"))
             }
         }
-        return out
+        return out + simulationLimits()
     }
 }
 

@@ -29,7 +29,6 @@ extension ScenarioValidator {
         }
         for name in s.serviceNames {
             let sv = s.services[name]!, p = "services.\(name)"
-            atMost(sv.replicas.max, Limits.pods, join(p, "replicas.max"), "pods")
             atMost(sv.replicas.initial, Limits.pods, join(p, "replicas"), "pods")
             atMost(sv.capacity.concurrency, Limits.slots, join(p, "capacity.concurrency"), "slots")
             check(sv.queriesPerRequest <= Double(Limits.queriesPerRequest), join(p, "queries_per_request"),
@@ -47,7 +46,7 @@ extension ScenarioValidator {
         }
         if let bus = s.eventBus {
             for name in bus.topicNames { atMost(bus.topics[name]!.partitions, Limits.partitions, "event_bus.topics.\(name).partitions", "partitions") }
-            for name in bus.consumerGroupNames { atMost(bus.consumerGroups[name]!.workers.max, Limits.pods, "event_bus.consumer_groups.\(name).workers", "pods") }
+            for name in bus.consumerGroupNames { atMost(bus.consumerGroups[name]!.workers.initial, Limits.pods, "event_bus.consumer_groups.\(name).workers", "pods") }
         }
         let m = s.simulation
         if m.samplePeriod > 0 && m.duration / m.samplePeriod > Double(Limits.samples) {
@@ -56,6 +55,25 @@ extension ScenarioValidator {
         for (i, f) in s.faults.enumerated() {
             if case .podCrash(_, .pods(let n)) = f.kind { atMost(n, Limits.pods, join(r.item("faults", i), "pods"), "pods") }
         }
+    }
+}
+
+extension ScenarioValidator {
+    /// Limits that bind only a simulation: a max replicas of Int32.max is Kubernetes' own way
+    /// of writing "no limit", and `plan` and `replay` read it as such, but the simulator would
+    /// create the pods the HPA asks for.
+    func simulationLimits() -> [Unfit] {
+        var out: [Unfit] = []
+        func atMost(_ value: Int, _ path: String) {
+            if value > Limits.pods {
+                out.append(Unfit(path: path, message: "expected at most \(Limits.pods) pods to simulate (capsim's limit: \(Limits.reason("pods"))), got \(value)"))
+            }
+        }
+        for name in s.serviceNames { atMost(s.services[name]!.replicas.max, "services.\(name).replicas.max") }
+        if let bus = s.eventBus {
+            for name in bus.consumerGroupNames { atMost(bus.consumerGroups[name]!.workers.max, "event_bus.consumer_groups.\(name).workers") }
+        }
+        return out
     }
 }
 

@@ -181,10 +181,10 @@ struct Obj {
         within(key, parse(key, "an amount with a currency", Money.example, Money.init(parsing:)), { $0.amount }, Bounds.amount, "1000000000000")
     }
     func number(_ key: String) -> Double? { within(key, parse(key, "a number", "\"2.5\"", parseDecimal), { $0 }, Bounds.number, "1000000000") }
-    func count(_ key: String) -> Double? { within(key, parse(key, "a count", "\"100k\"", parseCount), { $0 }, Bounds.count, "1000G") }
+    func count(_ key: String) -> Double? { within(key, parse(key, "a count", "\"100k\"", parseCount), { $0 }, Bounds.count, "1e18") }
 
     func int(_ key: String) -> Int? {
-        within(key, parse(key, "a whole number", "\"3\"", parseWhole), { Double($0) }, Double(Bounds.whole), "1000000000")
+        within(key, parse(key, "a whole number", "\"3\"", parseWhole), { Double($0) }, Double(Bounds.whole), "2147483647")
     }
 
     func bool(_ key: String) -> Bool? {

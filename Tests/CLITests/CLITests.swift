@@ -310,12 +310,19 @@ struct SimulateCLITests {
         """)
     }
 
-    @Test("a scenario without traffic cannot be simulated: exit 2 with the reason")
+    @Test("a scenario without traffic cannot be simulated: a located error, exit 2; validate accepts it with a located note")
     func noTraffic() throws {
         let f = try CLI.temp("notraffic.yaml", "capsim: 1\nname: n\nservices:\n  a: {peak: 1/s, capacity: 10/s, replicas: 1}\n")
         let r = try CLI.run("simulate", f, "--out", outDir("n"))
         #expect(r.status == 2)
-        #expect(r.err.contains("the scenario has no traffic block"))
+        #expect(r.err.contains("notraffic.yaml:1:1: error: traffic: missing: simulating needs a traffic block"), "\(r.err)")
+        // A max replicas of Int32.max is Kubernetes' "no limit": plan reads it, simulate refuses it.
+        let huge = try CLI.temp("huge-max.yaml", "capsim: 1\nname: h\nservices:\n  a: {capacity: 10/s, replicas: {min: 1, max: 2147483647}}\ntraffic: {entry: a, peak: 1/s, routes: {r: {share: 100%, path: [a]}}}\n")
+        #expect(try CLI.run("plan", huge, "--no-store").status == 0)
+        let refused = try CLI.run("simulate", huge, "--no-store", "--out", outDir("h"))
+        #expect(refused.status == 2 && refused.err.contains("huge-max.yaml:4:47: error: services.a.replicas.max: expected at most 100000 pods to simulate"), "\(refused.err)")
+        let v = try CLI.run("validate", f)
+        #expect(v.status == 0 && v.out.contains("notraffic.yaml:1:1: note: traffic: missing") && v.out.contains("simulate, check, sweep, optimize and plan --verify refuse it"), "\(v.out)")
         #expect(try CLI.run("simulate", "scenarios/teaching/mmc.yaml", "--duration", "soon").status == 2)
     }
 }
