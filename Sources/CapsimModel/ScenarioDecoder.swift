@@ -64,6 +64,7 @@ struct ScenarioDecoder {
             dependencies: dependencies,
             sweep: o["sweep"].flatMap(sweep))
         scenario.faults = faults
+        scenario.clients = o["clients"].flatMap(clients)
         return scenario
     }
 

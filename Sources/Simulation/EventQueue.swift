@@ -1,6 +1,9 @@
 /// What happens at an event. Raw values are the tie-break priority at equal times: request
 /// flow first, then pods becoming ready, then metric samples, then controllers, so a
-/// controller at time t sees every request event and sample of time t.
+/// controller at time t sees every request event and sample of time t. The client kinds
+/// (19 and up) come last: their times are drawn (round trips, jitter) or a fixed timeout after
+/// a drawn time, so a tie with a sample, a sync or the end has probability zero; among
+/// themselves an answer arriving at the instant of its deadline counts as in time.
 public enum EventKind: UInt8, Sendable {
     case arrival = 0
     case hopArrival = 1
@@ -32,6 +35,15 @@ public enum EventKind: UInt8, Sendable {
     case spotPreemption = 16
     /// A preempted spot pod's notice ends: what it still holds is lost (a = fault index, b = pod).
     case spotNoticeEnd = 17
+    // 18 is reserved.
+    /// A client's attempt reaches the platform's entry (a = client attempt).
+    case clientReach = 19
+    /// The platform's answer reaches the client (a = client attempt, b = 1 success, 0 error).
+    case clientAnswer = 20
+    /// A client's deadline for an attempt (a = client attempt).
+    case clientTimeout = 21
+    /// A client sends its next attempt after the backoff (a = client user).
+    case clientRetry = 22
 }
 
 /// One scheduled event: 24 bytes, no references, so the heap never allocates per event.

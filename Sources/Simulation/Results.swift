@@ -80,6 +80,7 @@ extension Simulator {
                                                                                           stationNames: stations.map(\.name),
                                                                                           faultRun: !faults.faults.isEmpty))
         result.faults = faultSummaries()
+        result.clients = clientSummary()
         return result
     }
 }
