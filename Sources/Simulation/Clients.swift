@@ -11,18 +11,20 @@ struct ClientUser {
     var live: Bool
 }
 
-/// One attempt of a user request. It is released when both its timer has fired and nothing of
-/// it is travelling or being served any more, so a late answer or a stale timer always finds it.
+/// One attempt of a user request. It is released when it has left the deadline queue and
+/// nothing of it is travelling or being served any more, so a late answer always finds it.
 struct ClientAttempt {
     var user: Int32
     /// The round trip drawn for this attempt: rtt/2 each way.
     var rtt: Double
+    /// When the client abandons it: sent + timeout.
+    var deadline: Double
     /// The client is still waiting for it (no answer, no timeout yet).
     var open: Bool
-    /// On its way to the platform, served there, or its answer on its way back.
+    /// On its way to the platform or served there.
     var travelling: Bool
-    /// Its `clientTimeout` has not fired yet.
-    var timer: Bool
+    /// Still in `ClientTraffic.deadlines`.
+    var queued: Bool
 }
 
 /// What the users of one (route, network) cell saw after warm-up.
@@ -41,7 +43,7 @@ struct ClientCell {
 /// The users' side of every request of the scenario's routes (`clients:`; CDN origin routes
 /// have none): each user request takes a network class by share, and each attempt reaches the
 /// entry rtt/2 after it leaves (unless lost), is served as any request is, and its answer
-/// reaches the client rtt/2 after the platform is done (unless lost). The client abandons an
+/// would reach the client rtt/2 after the platform is done (unless lost). The client abandons an
 /// attempt `timeout` after sending it (a lost packet shows up as that timeout) and retries an
 /// abandoned or failed attempt after a capped exponential backoff with jitter, up to `retries`
 /// times; then the user gives up. The platform keeps working on an abandoned attempt (wasted).
@@ -49,10 +51,16 @@ struct ClientCell {
 /// Streams, one per entity and purpose: `clients/networks` (the class), `clients/NET/rtt`,
 /// `clients/NET/loss` (both directions) and `clients/backoff` (jitter).
 ///
-/// Events: `clientReach` (a = attempt), `clientAnswer` (a = attempt, b = 1 for a success),
-/// `clientTimeout` (a = attempt; on its own lane: always `timeout` after the send),
-/// `clientRetry` (a = user). A platform request carries its attempt in `Request.client`;
+/// Events: `clientReach` (a = attempt), `clientTimeout` (the deadline queue's timer, on its own
+/// lane), `clientRetry` (a = user). A platform request carries its attempt in `Request.client`;
 /// `Routes.complete`/`fail` hand it back here (`clientServed`).
+///
+/// Two shortcuts keep a run with clients cheap (the bundled hour has ~36 million users), both
+/// exact: (1) the answer needs no event — when the platform is done, the answer's arrival
+/// (now + rtt/2), its loss and whether it beats the deadline are all known, so the user's
+/// success (latency measured to that arrival) or the retry after it is settled then, counted
+/// rtt/2 early; (2) deadlines come in send order (one timeout for all), so they wait in a FIFO
+/// with one timer armed for the oldest still-open attempt, instead of one event per attempt.
 ///
 /// A class: its state is changed in place through the simulator's one reference.
 final class ClientTraffic {
@@ -72,6 +80,9 @@ final class ClientTraffic {
     var freeUsers: [Int32] = []
     var attempts: ContiguousArray<ClientAttempt> = []
     var freeAttempts: [Int32] = []
+    /// Attempts in send order (so in deadline order); a timer is armed for the first exactly
+    /// when it is not empty.
+    var deadlines = RingBuffer(capacity: 1024)
     /// Per (route, network): `route * networkCount + network`.
     var cells: [ClientCell]
     /// Per route, every network together (for the route's own row).
@@ -137,10 +148,10 @@ final class ClientTraffic {
 
     func releaseUser(_ u: Int32) { users[Int(u)].live = false; freeUsers.append(u) }
 
-    /// Frees an attempt once its timer has fired and nothing of it travels any more.
+    /// Frees an attempt once it has left the deadline queue and nothing of it travels any more.
     func releaseIfDone(_ a: Int32) {
         let x = attempts[Int(a)]
-        if !x.timer && !x.travelling { freeAttempts.append(a) }
+        if !x.queued && !x.travelling { freeAttempts.append(a) }
     }
 
     /// Per cell: users in flight (sent and not yet succeeded or given up, a retry's backoff
@@ -170,8 +181,9 @@ extension Simulator {
         let net = Int(c.users[Int(u)].network), cell = c.cell(u)
         let rtt = c.rtt[net].draw(&c.rttRNG[net])
         c.users[Int(u)].sent += 1
-        let a = c.addAttempt(ClientAttempt(user: u, rtt: rtt, open: true, travelling: true, timer: true))
-        kernel.schedule(.clientTimeout, lane: c.lane, at: now + c.config.timeout, a)
+        let a = c.addAttempt(ClientAttempt(user: u, rtt: rtt, deadline: now + c.config.timeout, open: true, travelling: true, queued: true))
+        if c.deadlines.isEmpty { kernel.schedule(.clientTimeout, lane: c.lane, at: now + c.config.timeout) }
+        c.deadlines.push(a)
         if measuring { c.cells[cell].attempts += 1 }
         if c.lost(net) {
             c.attempts[Int(a)].travelling = false
@@ -195,33 +207,23 @@ extension Simulator {
         enter(requests.add(q), station: routes.first(route))
     }
 
-    /// The platform is done with an attempt (`ok`: completed; otherwise failed for good): its
-    /// answer leaves for the client, unless the client stopped waiting or the answer is lost.
+    /// The platform is done with an attempt (`ok`: completed; otherwise failed for good). Its
+    /// answer would reach the client rtt/2 from now: unless the client stopped waiting, the
+    /// answer is lost, or it would come after the deadline (the timeout then wins), the user is
+    /// served — or, after an error, retries — as of that arrival.
     func clientServed(_ a: Int32, ok: Bool) {
         guard let c = clients else { return }
-        let x = c.attempts[Int(a)]
-        let cell = c.cell(x.user), net = Int(c.users[Int(x.user)].network)
-        if !x.open {
+        c.attempts[Int(a)].travelling = false
+        let x = c.attempts[Int(a)], u = x.user, cell = c.cell(u)
+        let answered = now + x.rtt / 2
+        if !x.open || answered > x.deadline {
             if measuring { c.cells[cell].late += 1 }
-        } else if c.lost(net) {
+        } else if c.lost(Int(c.users[Int(u)].network)) {
             if measuring { c.cells[cell].answersLost += 1 }
         } else {
-            kernel.schedule(.clientAnswer, at: now + x.rtt / 2, a, ok ? 1 : 0)
-            return
-        }
-        c.attempts[Int(a)].travelling = false
-        c.releaseIfDone(a)
-    }
-
-    /// An answer reaches the client: the user is done, or (an error) retries.
-    func clientAnswer(_ a: Int32, ok: Bool) {
-        guard let c = clients else { return }
-        c.attempts[Int(a)].travelling = false
-        let u = c.attempts[Int(a)].user, cell = c.cell(u)
-        if c.attempts[Int(a)].open {
             c.attempts[Int(a)].open = false
             if ok {
-                let user = c.users[Int(u)], seconds = now - user.born
+                let user = c.users[Int(u)], seconds = answered - user.born
                 if measuring {
                     c.cells[cell].succeeded += 1
                     c.cells[cell].latency.record(UInt64(max(0, seconds) * 1e6))
@@ -232,32 +234,37 @@ extension Simulator {
                 c.releaseUser(u)
             } else {
                 if measuring { c.cells[cell].errors += 1 }
-                retryOrGiveUp(c, u)
+                retryOrGiveUp(c, u, at: answered)
             }
-        } else if measuring {
-            c.cells[cell].late += 1
         }
         c.releaseIfDone(a)
     }
 
-    /// The client's deadline for an attempt: if it is still waiting, it abandons the attempt.
-    func clientTimedOut(_ a: Int32) {
+    /// The timer of the deadline queue: every attempt whose deadline has come and that the
+    /// client still waits for is abandoned; answered attempts leave the queue on the way; the
+    /// timer is armed again for the oldest attempt still open.
+    func clientTimedOut() {
         guard let c = clients else { return }
-        c.attempts[Int(a)].timer = false
-        if c.attempts[Int(a)].open {
-            c.attempts[Int(a)].open = false
-            let u = c.attempts[Int(a)].user
-            if measuring { c.cells[c.cell(u)].timedOut += 1 }
-            retryOrGiveUp(c, u)
+        while let a = c.deadlines.first {
+            let x = c.attempts[Int(a)]
+            if x.open && x.deadline > now { break }
+            _ = c.deadlines.pop()
+            c.attempts[Int(a)].queued = false
+            if x.open {
+                c.attempts[Int(a)].open = false
+                if measuring { c.cells[c.cell(x.user)].timedOut += 1 }
+                retryOrGiveUp(c, x.user, at: now)
+            }
+            c.releaseIfDone(a)
         }
-        c.releaseIfDone(a)
+        if let a = c.deadlines.first { kernel.schedule(.clientTimeout, lane: c.lane, at: c.attempts[Int(a)].deadline) }
     }
 
-    /// After a failed or abandoned attempt: another after the backoff, or the user gives up.
-    func retryOrGiveUp(_ c: ClientTraffic, _ u: Int32) {
+    /// After a failed or abandoned attempt, known at `t`: another after the backoff, or the user gives up.
+    func retryOrGiveUp(_ c: ClientTraffic, _ u: Int32, at t: Double) {
         let sent = Int(c.users[Int(u)].sent)
         if sent <= c.config.retries {
-            kernel.schedule(.clientRetry, at: now + c.backoff(retry: sent), u)
+            kernel.schedule(.clientRetry, at: t + c.backoff(retry: sent), u)
         } else {
             if measuring { c.cells[c.cell(u)].gaveUp += 1 }
             c.releaseUser(u)

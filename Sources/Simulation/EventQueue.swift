@@ -2,8 +2,8 @@
 /// flow first, then pods becoming ready, then metric samples, then controllers, so a
 /// controller at time t sees every request event and sample of time t. The client kinds
 /// (19 and up) come last: their times are drawn (round trips, jitter) or a fixed timeout after
-/// a drawn time, so a tie with a sample, a sync or the end has probability zero; among
-/// themselves an answer arriving at the instant of its deadline counts as in time.
+/// a drawn time, so a tie with a sample, a sync or the end has probability zero. (An answer
+/// arriving at the instant of its deadline counts as in time: `clientServed`.)
 public enum EventKind: UInt8, Sendable {
     case arrival = 0
     case hopArrival = 1
@@ -38,12 +38,10 @@ public enum EventKind: UInt8, Sendable {
     // 18 is reserved.
     /// A client's attempt reaches the platform's entry (a = client attempt).
     case clientReach = 19
-    /// The platform's answer reaches the client (a = client attempt, b = 1 success, 0 error).
-    case clientAnswer = 20
-    /// A client's deadline for an attempt (a = client attempt).
-    case clientTimeout = 21
+    /// The oldest open client attempt's deadline (the deadline queue's timer).
+    case clientTimeout = 20
     /// A client sends its next attempt after the backoff (a = client user).
-    case clientRetry = 22
+    case clientRetry = 21
 }
 
 /// One scheduled event: 24 bytes, no references, so the heap never allocates per event.

@@ -54,7 +54,7 @@ public struct SimulationError: Error, CustomStringConvertible, Sendable {
 /// | `ScheduledScaling.swift` | `autoscaling.schedule` windows | scheduleEdge |
 /// | `Faults.swift`, `FaultEffects.swift` | faults in force, zones down, pods killed | faultStart, faultEnd, podCrash |
 /// | `SpotCapacity.swift` | spot pods' share and price, preemption notices | spotPreemption, spotNoticeEnd |
-/// | `Clients.swift` | users' networks, round trips, losses, client timeouts and retries | clientReach, clientAnswer, clientTimeout, clientRetry |
+/// | `Clients.swift` | users' networks, round trips, losses, client timeouts and retries | clientReach, clientTimeout, clientRetry |
 /// | `Accounting.swift`, `Invariants.swift`, `Results.swift` | accounts, checks, summaries | end |
 ///
 /// Calls are modelled hop by hop (tandem): a service's slot is freed when its own work is done
@@ -202,8 +202,7 @@ public final class Simulator: EventHandler {
         case .spotPreemption: preemptSpotPod(Int(e.a))
         case .spotNoticeEnd: spotNoticeEnds(Int(e.a), pod: Int(e.b))
         case .clientReach: clientReach(e.a)
-        case .clientAnswer: clientAnswer(e.a, ok: e.b == 1)
-        case .clientTimeout: clientTimedOut(e.a)
+        case .clientTimeout: clientTimedOut()
         case .clientRetry: clientRetry(e.a)
         }
         if options.checkInvariants { checkInvariants(); if violation != nil { return false } }
