@@ -15,6 +15,10 @@ struct ClientUser {
 /// nothing of it is travelling or being served any more, so a late answer always finds it.
 struct ClientAttempt {
     var user: Int32
+    /// Its (route, network) cell: the attempt's own, since an attempt can outlive its user (a
+    /// round trip longer than the timeout reaches the platform after the user gave up, and the
+    /// user's slot may be someone else's by then).
+    var cell: Int32
     /// The round trip drawn for this attempt: rtt/2 each way.
     var rtt: Double
     /// When the client abandons it: sent + timeout.
@@ -161,7 +165,7 @@ final class ClientTraffic {
         var live = cells.map { _ in 0 }
         var onTheWay = live
         for (i, u) in users.enumerated() where u.live { live[cell(Int32(i))] += 1 }
-        queue.forEach { e in if e.kind == .clientReach { onTheWay[cell(attempts[Int(e.a)].user)] += 1 } }
+        queue.forEach { e in if e.kind == .clientReach { onTheWay[Int(attempts[Int(e.a)].cell)] += 1 } }
         return (live, onTheWay)
     }
 }
@@ -181,7 +185,7 @@ extension Simulator {
         let net = Int(c.users[Int(u)].network), cell = c.cell(u)
         let rtt = c.rtt[net].draw(&c.rttRNG[net])
         c.users[Int(u)].sent += 1
-        let a = c.addAttempt(ClientAttempt(user: u, rtt: rtt, deadline: now + c.config.timeout, open: true, travelling: true, queued: true))
+        let a = c.addAttempt(ClientAttempt(user: u, cell: Int32(cell), rtt: rtt, deadline: now + c.config.timeout, open: true, travelling: true, queued: true))
         if c.deadlines.isEmpty { kernel.schedule(.clientTimeout, lane: c.lane, at: now + c.config.timeout) }
         c.deadlines.push(a)
         if measuring { c.cells[cell].attempts += 1 }
@@ -197,9 +201,8 @@ extension Simulator {
     /// cannot tell whether its client still waits).
     func clientReach(_ a: Int32) {
         guard let c = clients else { return }
-        let u = c.attempts[Int(a)].user
-        let route = Int(c.users[Int(u)].route)
-        if measuring { c.cells[c.cell(u)].reached += 1 }
+        let cell = Int(c.attempts[Int(a)].cell), route = cell / c.networkCount
+        if measuring { c.cells[cell].reached += 1 }
         routes.arrived(route, measuring: measuring)
         if windows.any { windowArrival(route: route) }
         var q = Request(kind: .routed, route: Int32(route), born: now)
@@ -214,11 +217,12 @@ extension Simulator {
     func clientServed(_ a: Int32, ok: Bool) {
         guard let c = clients else { return }
         c.attempts[Int(a)].travelling = false
-        let x = c.attempts[Int(a)], u = x.user, cell = c.cell(u)
+        // An open attempt's user is live; a closed one's may be gone: only its own cell is read.
+        let x = c.attempts[Int(a)], u = x.user, cell = Int(x.cell)
         let answered = now + x.rtt / 2
         if !x.open || answered > x.deadline {
             if measuring { c.cells[cell].late += 1 }
-        } else if c.lost(Int(c.users[Int(u)].network)) {
+        } else if c.lost(cell % c.networkCount) {
             if measuring { c.cells[cell].answersLost += 1 }
         } else {
             c.attempts[Int(a)].open = false
@@ -252,7 +256,7 @@ extension Simulator {
             c.attempts[Int(a)].queued = false
             if x.open {
                 c.attempts[Int(a)].open = false
-                if measuring { c.cells[c.cell(x.user)].timedOut += 1 }
+                if measuring { c.cells[Int(x.cell)].timedOut += 1 }
                 retryOrGiveUp(c, x.user, at: now)
             }
             c.releaseIfDone(a)

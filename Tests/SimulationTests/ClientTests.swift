@@ -178,4 +178,18 @@ struct ClientTests {
         #expect(slow.succeeded == 0 && slow.gaveUp > 0)
         #expect(slow.lateAnswers > 0)
     }
+
+    @Test("an attempt that outlives its user (a round trip longer than the timeout) still reaches the platform on its own route")
+    func attemptOutlivesItsUser() throws {
+        // Every attempt reaches the entry 2.5 s after it left, 1.5 s after its user gave up, by
+        // when the user's slot holds another user, maybe of the other route.
+        let yaml = clientScenario("  timeout: 1s\n  networks:\n    far: {share: 100%, rtt: {distribution: deterministic, value: 5s}}", duration: "5m", warmup: "30s")
+            .replacingOccurrences(of: "browse: {share: 100%, path: [api]}", with: "a: {share: 50%, path: [api]}\n    b: {share: 50%, path: [api]}")
+        let (r, _) = try simulate(try load(yaml))
+        let rows = try #require(r.clients?.routes)
+        for (route, row) in zip(r.routes, rows) {
+            #expect(route.arrivals == row.all.reached, "route \(route.route)")
+            #expect(row.all.succeeded == 0 && row.all.gaveUp > 0 && row.all.lateAnswers > 0)
+        }
+    }
 }
