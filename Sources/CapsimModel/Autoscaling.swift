@@ -22,12 +22,16 @@ public enum Metric: String, Hashable, Sendable, Codable, CaseIterable {
     case dropped
     case timedOut = "timed_out"
     case costPerDay = "cost_per_day"
+    /// `clients:` rows: the share of user requests whose every attempt failed (the user gave up).
+    case gaveUp = "gave_up"
+    /// `clients:` rows: attempts that reached the platform ÷ user requests (offered ÷ original).
+    case amplification
 
     public enum Unit { case fraction, seconds, count, rate, money }
 
     public var unit: Unit {
         switch self {
-        case .cpuUtilization, .memoryUtilization, .errorRate: return .fraction
+        case .cpuUtilization, .memoryUtilization, .errorRate, .gaveUp: return .fraction
         case .latencyMean, .latencyP50, .latencyP90, .latencyP95, .latencyP99, .replicationLag: return .seconds
         case .throughput: return .rate
         case .costPerDay: return .money

@@ -56,4 +56,10 @@ public enum Defaults {
     public static let showBoth = false
     /// Utilisation used to count instances when a service has no HPA CPU target.
     public static let targetUtilization = 0.7
+
+    /// `clients:` — OkHttp's default read timeout (Android clients dominate in Ethiopia), no
+    /// retries unless written, and AWS's "full jitter" backoff from 1 s up to 20 s.
+    public static let clientTimeout = 10.0
+    public static let clientRetries = 0
+    public static let clientBackoff = Clients.Backoff(base: 1, max: 20, jitter: .full)
 }

@@ -8,7 +8,7 @@ public enum ScenarioFormat {
 
     public static let objects: [String: [String]] = [
         "scenario": ["capsim", "name", "description", "seed", "platform", "currency", "planning", "services",
-                     "traffic", "event_bus", "databases", "dependencies", "cdn", "seasons", "simulation", "expect", "sweep", "faults"],
+                     "traffic", "event_bus", "databases", "dependencies", "cdn", "seasons", "simulation", "expect", "sweep", "faults", "clients"],
         "platform": ["dau", "peak", "node_cpu", "zones", "survives"],
         "survives": ["zones"],
         /// A `faults:` row written as a mapping (the short form is a string: see `FaultShortForm`).
@@ -16,6 +16,11 @@ public enum ScenarioFormat {
                   "at", "duration", "enabled"],
         /// An external dependency (`dependencies.NAME`): a partner API routes call.
         "dependency": ["latency", "error_rate", "concurrency"],
+        /// `clients:`: the users' side of traffic.routes (networks, timeout, retries).
+        "clients": ["timeout", "retries", "backoff", "networks"],
+        "client_backoff": ["base", "max", "jitter"],
+        /// A network class users reach the platform over (`clients.networks.NAME`).
+        "network": ["share", "rtt", "loss"],
         "currency": ["etb_per_usd", "report_in", "show_both"],
         "planning": ["horizons", "growth", "seasonal_factor", "season_label", "feature_interaction_factor",
                      "safety_factor", "draws", "target_utilization", "start"],
@@ -64,7 +69,7 @@ public enum ScenarioFormat {
         "simulation": ["duration", "warmup", "sample_period", "start", "replications"],
         /// `capsim sweep`'s grid: `vary: {PATH: [values]}` and replications per point.
         "sweep": ["vary", "replications"],
-        "expectation": ["name", "service", "route", "metric", "below", "at_most", "above", "at_least", "equals",
+        "expectation": ["name", "service", "route", "network", "metric", "below", "at_most", "above", "at_least", "equals",
                         "no_alert", "no_backlog", "for", "scales_up_within", "after", "during", "holds_in", "compliance",
                         "recovers_within", "survives"],
         /// `during: {from: 10m, to: 30m}`: an interval of simulated time.

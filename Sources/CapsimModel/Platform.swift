@@ -248,6 +248,9 @@ public struct Expectation: Hashable, Sendable, Codable {
     /// A route row: the end-to-end measure of the route's requests (what a user waits for),
     /// from arrival at the entry to the last step's completion.
     public var route: String? = nil
+    /// A route row about the users on one network class of `clients:` (`network:`): their
+    /// latency as they see it (round trips and retries included), gave_up, amplification.
+    public var network: String? = nil
     /// Only this stretch of the run counts (see `Window`).
     public var during: Window? = nil
     /// With replications (`check --replications N`): the share of replications in which the
@@ -274,7 +277,7 @@ public struct Expectation: Hashable, Sendable, Codable {
     /// The same row under another name.
     public func renamed(_ n: String) -> Expectation {
         var e = Expectation(name: n, target: target, kind: kind, route: route, during: during)
-        e.holdsIn = holdsIn; e.compliance = compliance; e.recovery = recovery
+        e.holdsIn = holdsIn; e.compliance = compliance; e.recovery = recovery; e.network = network
         return e
     }
 
@@ -284,5 +287,9 @@ public struct Expectation: Hashable, Sendable, Codable {
     /// The metrics a route row can bound: end-to-end latency, completions per second, and
     /// failures (requests that failed for good: dropped, queue timeouts, call timeouts).
     public static let routeMetrics: [Metric] = [.latencyMean, .latencyP50, .latencyP90, .latencyP95, .latencyP99, .throughput,
-                                                .errorRate, .dropped, .timedOut]
+                                                .errorRate, .dropped, .timedOut, .gaveUp, .amplification]
+    /// What a `network:` row measures (the users of one network class, end to end as they see it).
+    public static let networkMetrics: [Metric] = [.latencyMean, .latencyP50, .latencyP90, .latencyP95, .latencyP99, .throughput, .gaveUp, .amplification]
+    /// Metrics only `clients:` gives a run.
+    public static let clientMetrics: [Metric] = [.gaveUp, .amplification]
 }

@@ -8,7 +8,7 @@ extension Scenario {
     public func with(traffic: Traffic?, services: [String: Service], databases: [String: Database], eventBus: EventBus?) -> Scenario {
         Scenario(version: version, name: name, description: description, seed: seed, platform: platform, currency: currency, planning: planning,
                  services: services, traffic: traffic, eventBus: eventBus, databases: databases, cdn: cdn, seasons: seasons,
-                 simulation: simulation, expectations: expectations, dependencies: dependencies, sweep: sweep, faults: faults)
+                 simulation: simulation, expectations: expectations, dependencies: dependencies, sweep: sweep, faults: faults, clients: clients)
     }
 }
 

@@ -29,6 +29,8 @@ public struct Scenario: Hashable, Sendable, Codable {
     public var sweep: SweepSpec? = nil
     /// Failures injected into a run (`faults:` and `--fault`), the ones off by default included.
     public var faults: [Fault] = []
+    /// The users' side of `traffic.routes` (`clients:`): networks, timeouts, retries; nil: none.
+    public var clients: Clients? = nil
     /// The faults a run injects: those written on, and those `--fault NAME` turned on.
     public var activeFaults: [Fault] { faults.filter(\.enabled) }
 
@@ -42,7 +44,7 @@ public struct Scenario: Hashable, Sendable, Codable {
     public func with(expectations: [Expectation]) -> Scenario {
         Scenario(version: version, name: name, description: description, seed: seed, platform: platform, currency: currency, planning: planning,
                  services: services, traffic: traffic, eventBus: eventBus, databases: databases, cdn: cdn, seasons: seasons,
-                 simulation: simulation, expectations: expectations, dependencies: dependencies, sweep: sweep, faults: faults)
+                 simulation: simulation, expectations: expectations, dependencies: dependencies, sweep: sweep, faults: faults, clients: clients)
     }
 }
 

@@ -18,6 +18,14 @@ extension ScenarioDecoder {
         }
         guard var e = expectationRow(o, node, path, currency: currency) else { return nil }
         e.holdsIn = holdsIn
+        if let network = o.string("network") {
+            guard e.route != nil else { r.error(o.sub("network"), "network narrows a route row: add route (the users' route) beside it"); return nil }
+            for clash in ["compliance", "recovers_within", "during"] where o.has(clash) {
+                r.error(o.sub(clash), "a network row is judged over the run's users of that network; remove \(clash)")
+            }
+            e.network = network
+            if o.string("name") == nil { e = e.renamed(e.name.replacingOccurrences(of: "\(e.route!) ", with: "\(e.route!) on \(network) ", options: .anchored)) }
+        }
         if let compliance {
             // Samples carry a route's p50 and p99, a service's mean, p50, p95 and p99.
             let perSample: [Metric] = e.route != nil ? [.latencyP50, .latencyP99] : [.latencyMean, .latencyP50, .latencyP95, .latencyP99]

@@ -67,6 +67,7 @@ struct ScenarioDecoder {
             dependencies: dependencies,
             sweep: o["sweep"].flatMap(sweep))
         scenario.faults = faults
+        scenario.clients = o["clients"].flatMap(clients)
         return scenario
     }
 

@@ -19,6 +19,7 @@ struct ScenarioValidator {
         expectations()
         dependencies()
         faults()
+        clients()
         money()
         limits()
     }
@@ -409,9 +410,25 @@ struct ScenarioValidator {
             case .metric(let m, _, _):
                 if let route = e.route {
                     known(route, in: s.traffic?.routeNames ?? [], what: "route", join(p, "route"))
-                    if !Expectation.routeMetrics.contains(m) {
+                    if let network = e.network {
+                        if let c = s.clients {
+                            known(network, in: c.networkNames, what: "network of clients.networks", join(p, "network"))
+                        } else {
+                            r.error(join(p, "network"), "a network row measures the users of a clients.networks class: the scenario has no clients: section")
+                        }
+                        if !Expectation.networkMetrics.contains(m) {
+                            r.error(join(p, "metric"), "a network row measures \(Expectation.networkMetrics.map(\.rawValue).joined(separator: ", ")), got \(m.rawValue)")
+                        }
+                    } else if !Expectation.routeMetrics.contains(m) {
                         r.error(join(p, "metric"), "a route row measures \(Expectation.routeMetrics.map(\.rawValue).joined(separator: ", ")), got \(m.rawValue)")
+                    } else if Expectation.clientMetrics.contains(m) && s.clients == nil {
+                        r.error(join(p, "metric"), "\(m.rawValue) counts the users' attempts: it needs a clients: section")
                     }
+                    if Expectation.clientMetrics.contains(m) && e.during != nil {
+                        r.error(join(p, "during"), "\(m.rawValue) is measured over the whole run (after warm-up); remove during")
+                    }
+                } else if Expectation.clientMetrics.contains(m) {
+                    r.error(join(p, "metric"), "\(m.rawValue) is measured per route (and network): add route")
                 } else if m == .costPerDay {
                     if e.target != nil { r.error(join(p, "service"), "cost_per_day is a platform metric; remove service") }
                     if e.during != nil { r.error(join(p, "during"), "cost_per_day is a whole-run metric; remove during") }
@@ -459,6 +476,29 @@ struct ScenarioValidator {
             // A partner's latency is a service time like any other (found by the mutation fuzzer:
             // an impossible lognormal gave NaN service times and an engine error).
             serviceTime(d.latency, join(p, "latency"))
+        }
+    }
+
+    /// `clients:`: traffic to apply to, a positive timeout, a sane number of retries, an
+    /// ordered backoff, and networks whose shares sum to 100 % with losses below 100 %.
+    func clients() {
+        guard let c = s.clients else { return }
+        if s.traffic == nil { r.error("clients", "clients apply to traffic.routes: the scenario has no traffic block") }
+        check(c.timeout > 0, "clients.timeout", "expected a positive timeout, got \(formatDuration(c.timeout))")
+        check(c.retries >= 0 && c.retries <= 20, "clients.retries", "expected 0 to 20 retries (attempts after the first), got \(c.retries)")
+        check(c.backoff.base >= 0, "clients.backoff.base", "expected a non-negative duration, got \(formatDuration(c.backoff.base))")
+        check(c.backoff.max >= c.backoff.base, "clients.backoff.max", "expected a cap of at least the base (\(formatDuration(c.backoff.base))), got \(formatDuration(c.backoff.max))")
+        if c.networks.isEmpty && r.isRecorded("clients.networks") { r.error("clients.networks", "expected at least one network class, like urban-4g: {share: 100%, rtt: 80ms}") }
+        var total = 0.0
+        for n in c.networks {
+            let p = "clients.networks.\(n.name)"
+            check(n.share > 0 && n.share <= 1, join(p, "share"), "expected a share above 0% and at most 100%, got \(Percent(fraction: n.share))")
+            check(n.loss >= 0 && n.loss < 1, join(p, "loss"), "expected a loss probability from 0% to below 100%, got \(Percent(fraction: n.loss))")
+            serviceTime(n.rtt, join(p, "rtt"))
+            total += n.share
+        }
+        if !c.networks.isEmpty && abs(total - 1) > 1e-6 {
+            r.error("clients.networks", "the networks' shares sum to \(Percent(fraction: total)); they must sum to 100% (\(c.networks.map { "\($0.name) \(Percent(fraction: $0.share))" }.joined(separator: " + ")))")
         }
     }
 

@@ -36,6 +36,9 @@ public struct CheckOutcome: Hashable, Sendable, Codable {
 /// timed_out (a queue timeout on the path, or a call whose every attempt timed out) and
 /// error_rate ((dropped + timed out + answered with an error by an external dependency) ÷ arrivals).
 ///
+/// A `network:` row (and a route row on gave_up or amplification) measures the route's users
+/// as `clients:` models them: see `observeUsers`.
+///
 /// A row with `during:` counts only that window: requests arriving in it, completions and
 /// failures in it (by when they happen), samples whose period overlaps it, alerts raised in it.
 /// A window counts whether or not it falls in the warm-up.
@@ -61,7 +64,7 @@ public enum ExpectationChecker {
         case .fraction: return Percent(fraction: (v * 1e4).rounded() / 1e4).description
         case .rate: return Rate(perSecond: v).description
         case .money: return String(format: "%@ %.2f", money.rawValue, v)
-        case .count: return trim(v)
+        case .count: return m == .amplification ? String(format: "%.3f×", v) : trim(v)
         }
     }
 
@@ -131,7 +134,10 @@ public enum ExpectationChecker {
         case .metric(let m, let bound, let x):
             if let rec = e.recovery { return RecoveryCheck.evaluate(e, rec, m, bound, x, s, r) }
             if let target = e.compliance { return SampleCompliance.evaluate(e, m, bound, x, target: target, r, win) }
-            let observed = e.route.map { observe(m, route: $0, r, win) } ?? observe(m, bound, e.target, s, r, win)
+            let observed = e.route.map { route in
+                e.network != nil || Expectation.clientMetrics.contains(m) ? observeUsers(m, route: route, network: e.network, r)
+                    : observe(m, route: route, r, win)
+            } ?? observe(m, bound, e.target, s, r, win)
             guard let value = observed else {
                 let when = win.map { "in \($0.window)" } ?? "after warm-up"
                 return CheckOutcome(name: e.name, passed: false, detail: "\(m.rawValue) was not observed (no completed requests \(when)?)")
@@ -181,6 +187,26 @@ public enum ExpectationChecker {
                             timedOut: rt.timedOut ?? 0, failed: rt.failed, errors: rt.errors, latency: rt.latency)
         t.podLost = rt.podLost
         return observe(m, t, length: r.duration - r.warmup)
+    }
+
+    /// A route's users as they see it (`clients:`), on one network or all of them, after warm-up:
+    /// latency from the first send to the answer, throughput (users served per second),
+    /// gave_up (the share of users whose every attempt failed), amplification (attempts that
+    /// reached the platform ÷ users).
+    static func observeUsers(_ m: Metric, route: String, network: String?, _ r: SimulationResult) -> Double? {
+        guard let row = r.clients?.routes.first(where: { $0.route == route }) else { return nil }
+        guard let x = network.map({ n in row.networks.first { $0.network == n } }) ?? row.all else { return nil }
+        switch m {
+        case .latencyMean: return x.latency?.mean
+        case .latencyP50: return x.latency?.p50
+        case .latencyP90: return x.latency?.p90
+        case .latencyP95: return x.latency?.p95
+        case .latencyP99: return x.latency?.p99
+        case .throughput: return r.duration > r.warmup ? Double(x.succeeded) / (r.duration - r.warmup) : nil
+        case .gaveUp: return x.gaveUpShare
+        case .amplification: return x.amplification
+        default: return nil
+        }
     }
 
     /// A tally's value of `m` over `length` seconds (timed out includes calls whose every attempt timed out).

@@ -24,13 +24,13 @@ public enum SimulationRenderer {
             let scenario: String; let seed: UInt64; let duration: Double; let warmup: Double; let samplePeriod: Double
             let events: UInt64; let services: [ServiceSummary]; let routes: [RouteSummary]; let scalingDecisions: Int
             let backlogs: [Backlog]; let warnings: [String]; let windows: [WindowSummary]?
-            let scheduleEffects: [ScheduleEffect]?; let faults: [FaultSummary]?
+            let scheduleEffects: [ScheduleEffect]?; let faults: [FaultSummary]?; let clients: ClientsSummary?
         }
         let findings = r.findings
         let s = Summary(scenario: r.scenario, seed: r.seed, duration: r.duration, warmup: r.warmup, samplePeriod: r.samplePeriod,
                         events: r.events, services: r.services, routes: r.routes, scalingDecisions: r.scaling.count,
                         backlogs: findings.backlogs, warnings: findings.map(\.message), windows: r.windows, scheduleEffects: r.scheduleEffects,
-                        faults: r.faults)
+                        faults: r.faults, clients: r.clients)
         let e = JSONEncoder()
         e.keyEncodingStrategy = .convertToSnakeCase
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -104,6 +104,7 @@ public enum SimulationRenderer {
                    "  waiting outside (for a connection, a row lock, a pool) when the run ended; wait p99: time queued before a slot; max queue: the longest single queue",
                    "", "End to end per route (failed: every retry timed out or was answered with an error, turned away by a full queue, or timed out in one; in flight: not finished when the run ended):",
                    rt.render()]
+        out += clientLines(r)
         out += faultLines(r)
         let faulted = r.faults != nil
         for w in r.windows ?? [] where !w.intervals.isEmpty {
@@ -165,6 +166,25 @@ public enum SimulationRenderer {
         let faultLine = r.faults == nil || failed == 0 ? [] : ["faults: \(failed) of \(arrived) requests failed for good (\(String(format: "%.2f", Double(failed) / Double(max(1, arrived)) * 100)) %); see each fault's window below"]
         if findings.isEmpty { return faultLine + ["verdict: no station's backlog grew" + (faultLine.isEmpty ? " and every route completed its traffic" : "")] }
         return faultLine + findings.map { "warning: " + $0.message }
+    }
+
+    /// `clients:`: each route end to end as its users see it, per network class (round trips,
+    /// losses, timeouts and retries included), and how much more the platform was offered.
+    static func clientLines(_ r: SimulationResult) -> [String] {
+        guard let c = r.clients else { return [] }
+        var t = TextTable(["route", "network", "users", "succeeded", "gave up", "in flight", "attempts", "offered ÷ original", "mean", "p50", "p95", "p99"])
+        for route in c.routes {
+            for x in (c.networks.count > 1 ? [route.all] : []) + route.networks {
+                t.add([x.network == nil ? route.route : "", x.network ?? "all", "\(x.users)", "\(x.succeeded)",
+                       x.gaveUpShare.map { "\(x.gaveUp) (\(String(format: "%.2f", $0 * 100)) %)" } ?? "\(x.gaveUp)", "\(x.inFlightAtEnd)", "\(x.attempts)",
+                       x.amplification.map { String(format: "%.2f×", $0) } ?? "—", ms(x.latency?.mean), ms(x.latency?.p50), ms(x.latency?.p95), ms(x.latency?.p99)])
+            }
+        }
+        let jitter = c.jitter == "none" ? "no jitter" : "\(c.jitter) jitter"
+        return ["", "End to end as users see it, per network class (from the first send to the answer: round trips, losses and retries included; client timeout \(formatDuration(c.timeout)), \(c.retries) \(c.retries == 1 ? "retry" : "retries"), backoff \(formatDuration(c.backoffBase))…\(formatDuration(c.backoffMax)) with \(jitter)):",
+                t.render(),
+                "  users: requests users sent after warm-up; gave up: every attempt lost, timed out or failed; attempts: sent, retries included;",
+                "  offered ÷ original: attempts that reached the platform ÷ users (the route table above counts those attempts as its arrivals)"]
     }
 
     /// mm:ss or h:mm:ss of simulated time.

@@ -59,6 +59,7 @@ extension Simulator {
         presentAtStart = c.present
         if let e = popped, e.kind == .serviceDone { presentAtStart[Int(e.a)] += 1 }
         routesAtStart = c.routes
+        if let clients { openClientAccounts(clients) }
         accountsOpen = true
     }
 
@@ -90,6 +91,7 @@ extension Simulator {
                 problems.append("route \(name): \(routesAtStart[i]) in flight at the start + \(routes.arrivals[i]) arrivals ≠ \(routes.completed[i]) completed + \(routes.failures[i].total) failed + \(c.routes[i]) in flight at the end")
             }
         }
+        if let clients { problems += clientAccountProblems(clients) }
         if requests.created != requests.finished + c.live {
             problems.append("requests: \(requests.created) created ≠ \(requests.finished) finished + \(c.live) in flight")
         }

@@ -1,6 +1,9 @@
 /// What happens at an event. Raw values are the tie-break priority at equal times: request
 /// flow first, then pods becoming ready, then metric samples, then controllers, so a
-/// controller at time t sees every request event and sample of time t.
+/// controller at time t sees every request event and sample of time t. The client kinds
+/// (19 and up) come last: their times are drawn (round trips, jitter) or a fixed timeout after
+/// a drawn time, so a tie with a sample, a sync or the end has probability zero. (An answer
+/// arriving at the instant of its deadline counts as in time: `clientServed`.)
 public enum EventKind: UInt8, Sendable {
     case arrival = 0
     case hopArrival = 1
@@ -35,6 +38,12 @@ public enum EventKind: UInt8, Sendable {
     /// A `database-failover` fault's replication lag before its start: the primary's writes
     /// from here on have not reached the replicas when it fails (a = fault index).
     case replicationMark = 18
+    /// A client's attempt reaches the platform's entry (a = client attempt).
+    case clientReach = 19
+    /// The oldest open client attempt's deadline (the deadline queue's timer).
+    case clientTimeout = 20
+    /// A client sends its next attempt after the backoff (a = client user).
+    case clientRetry = 21
 }
 
 /// One scheduled event: 24 bytes, no references, so the heap never allocates per event.

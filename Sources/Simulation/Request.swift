@@ -36,8 +36,10 @@ struct RowLock {
 
 /// A request in flight; stored in a pool and referred to by index, so events carry no references.
 ///
-/// Fields go widest first: Swift lays them out in declaration order, and the pool is read on
-/// every event, so padding is memory traffic (96 bytes a request).
+/// Swift lays fields out in declaration order, each at its alignment, and the pool is read on
+/// every event, so padding is memory traffic: the doubles and the plain 32-bit fields go first,
+/// then each 5-byte optional `Int32` is followed by the 1- and 2-byte fields that fill the
+/// 3 bytes up to the next 4-byte boundary (96 bytes a request; `RequestLayoutTests` pins it).
 struct Request {
     var born: Double
     /// When it began waiting where it is now: it reached its current station (its time there
@@ -62,14 +64,18 @@ struct Request {
     /// the request itself), the attempt, and why a call failed for good.
     var pending: Int32 = 0
     var parent: Int32?
+    var kind: RequestKind
+    var attempt: Int16 = 0
     var callId: Int32?
+    var failure: FailureCause?
+    var member: Int16?
     var pool: Int32?
     /// The hot-row lock a write holds while it runs.
     var lock: RowLock?
-    var member: Int16?
-    var attempt: Int16 = 0
-    var kind: RequestKind
-    var failure: FailureCause?
+    /// The client attempt (`ClientTraffic.attempts`) this request is, for a user request of a
+    /// scenario with `clients:`; nil otherwise. Fan-out members and retried calls copy it, but
+    /// only the request itself ends in `complete` or `fail`, which answer the client.
+    var client: Int32?
 
     init(kind: RequestKind, route: Int32 = 0, born: Double) {
         self.kind = kind; self.route = route; hop = 0; self.born = born; waitingSince = born

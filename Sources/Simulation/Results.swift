@@ -81,6 +81,7 @@ extension Simulator {
                                                                                           stationNames: stations.map(\.name),
                                                                                           faultRun: !faults.faults.isEmpty))
         result.faults = faultSummaries()
+        result.clients = clientSummary()
         return result
     }
 }

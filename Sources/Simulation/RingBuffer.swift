@@ -9,6 +9,9 @@ public struct RingBuffer: Sendable {
 
     public var isEmpty: Bool { count == 0 }
 
+    /// The oldest element, left in place.
+    public var first: Int32? { count > 0 ? storage[head] : nil }
+
     @inline(__always)
     public mutating func push(_ x: Int32) {
         if count == storage.count { grow() }

@@ -131,6 +131,7 @@ extension Simulator {
         let req = requests[r]
         routes.completed(Int(req.route), seconds: now - req.born, measuring: measuring)
         if windows.any { windowCompletion(route: Int(req.route), seconds: now - req.born) }
+        if let a = req.client { clientServed(a, ok: true) }
         requests.release(r)
     }
 
@@ -138,6 +139,7 @@ extension Simulator {
     func fail(_ r: Int32, _ cause: FailureCause) {
         routes.failed(Int(requests[r].route), cause, measuring: measuring)
         if windows.any { windowFailure(route: Int(requests[r].route), cause) }
+        if let a = requests[r].client { clientServed(a, ok: false) }
         requests.release(r)
     }
 }

@@ -27,6 +27,9 @@ public struct SimulationResult: Hashable, Sendable, Codable {
     public var scheduleEffects: [ScheduleEffect]? = nil
     /// Runs with faults: what each did (nil without faults, so such a run's files are unchanged).
     public var faults: [FaultSummary]? = nil
+    /// Runs with `clients:`: what users saw per route and network class (nil without, so such
+    /// a run's files are unchanged).
+    public var clients: ClientsSummary? = nil
 }
 
 extension SimulationResult {

@@ -55,6 +55,7 @@ public struct SimulationError: Error, CustomStringConvertible, Sendable {
 /// | `Faults.swift`, `FaultEffects.swift` | faults in force, zones down, pods killed | faultStart, faultEnd, podCrash |
 /// | `SpotCapacity.swift` | spot pods' share and price, preemption notices | spotPreemption, spotNoticeEnd |
 /// | `DatabaseFailover.swift` | primaries down, queries refused, replicas promoted | replicationMark (and the fault's start and end) |
+/// | `Clients.swift` | users' networks, round trips, losses, client timeouts and retries | clientReach, clientTimeout, clientRetry |
 /// | `Accounting.swift`, `Invariants.swift`, `Results.swift` | accounts, checks, summaries | end |
 ///
 /// Calls are modelled hop by hop (tandem): a service's slot is freed when its own work is done
@@ -97,6 +98,8 @@ public final class Simulator: EventHandler {
     let cdnPaths: [CDNPathSummary]
     var faults: FaultInjector
     var spot: SpotCapacity
+    /// The users' side of the scenario's routes (`clients:`); nil without.
+    let clients: ClientTraffic?
 
     /// The accounts' opening balances (see `openAccounts`), taken at the first event of the
     /// measured period.
@@ -135,6 +138,11 @@ public final class Simulator: EventHandler {
         let hop = kernel.addLane(), visit = kernel.addLane(), timeouts = visit + 1
         for _ in routes.timeouts { _ = kernel.addLane() }
         lanes = Lanes(hop: hop, visit: visit, timeouts: timeouts)
+        if let c = scenario.clients {
+            clients = ClientTraffic(c, routeCount: entry.routeNames.count, seed: options.seed, lane: kernel.addLane())
+        } else {
+            clients = nil
+        }
         jobs = stations.map { $0.spec.service?.jobs ?? [] }
         let injector = FaultInjector(scenario: scenario, seed: options.seed)
         faults = injector
@@ -195,6 +203,9 @@ public final class Simulator: EventHandler {
         case .spotPreemption: preemptSpotPod(Int(e.a))
         case .spotNoticeEnd: spotNoticeEnds(Int(e.a), pod: Int(e.b))
         case .replicationMark: replicationMark(Int(e.a))
+        case .clientReach: clientReach(e.a)
+        case .clientTimeout: clientTimedOut()
+        case .clientRetry: clientRetry(e.a)
         }
         if options.checkInvariants { checkInvariants(); if violation != nil { return false } }
         return true

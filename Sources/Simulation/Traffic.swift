@@ -127,6 +127,12 @@ extension Simulator {
     /// and the next arrival is drawn.
     func arrive() {
         let route = traffic.chooseRoute(at: now)
+        // With `clients:`, a user's request reaches the entry after its network's round trip.
+        if let c = clients, route < c.routeCount {
+            clientArrive(c, route: route)
+            scheduleNextArrival(after: now)
+            return
+        }
         routes.arrived(route, measuring: measuring)
         if windows.any { windowArrival(route: route) }
         let r = requests.add(Request(kind: .routed, route: Int32(route), born: now))

@@ -52,7 +52,7 @@ struct CLITests {
     func validateOK() throws {
         let r = try CLI.run("validate", "scenarios/stan-store-et.yaml")
         #expect(r.status == 0)
-        #expect(r.out == "scenarios/stan-store-et.yaml: ok: stan-store-et (6 services, 3 zones (zone-a, zone-b, zone-c), 7 routes at 10k/s peak, 6 HPAs, 12 triggers, 5 databases, 1 topic, 18 expectations, 3 faults (3 off until --fault NAME))\n")
+        #expect(r.out == "scenarios/stan-store-et.yaml: ok: stan-store-et (6 services, 3 zones (zone-a, zone-b, zone-c), 7 routes at 10k/s peak, 6 HPAs, 12 triggers, 5 databases, 1 topic, 24 expectations, 3 faults (3 off until --fault NAME))\n")
         #expect(r.err.isEmpty)
     }
 

@@ -101,7 +101,7 @@ struct WindowedExpectationTests {
         let text = e?.description ?? ""
         #expect(text.contains("expect[0].route: \"checkout\" is not a declared route (declared: browse)"), "\(text)")
         #expect(text.contains("expect[1].route: a row measures a service or a route, not both"))
-        #expect(text.contains("expect[2].metric: a route row measures latency_mean, latency_p50, latency_p90, latency_p95, latency_p99, throughput, error_rate, dropped, timed_out, got replicas"))
+        #expect(text.contains("expect[2].metric: a route row measures latency_mean, latency_p50, latency_p90, latency_p95, latency_p99, throughput, error_rate, dropped, timed_out, gave_up, amplification, got replicas"))
         #expect(text.contains("expect[3].route: a route row takes a metric with a bound"))
         #expect(text.contains("expect[4].during: \"spkie\" is not a declared surge, season or fault (declared: spike); did you mean \"spike\"?"))
         #expect(text.contains("expect[5].during.to: expected the end after from (5m), got 2m"))
