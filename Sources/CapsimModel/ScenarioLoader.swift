@@ -45,9 +45,8 @@ public enum ScenarioLoader {
         // reader drops a validation error on a path that already has one (see `YAMLReader.error`).
         if let s = decoded {
             r.validating = true
-            let v = ScenarioValidator(r: r, s: s)
-            v.run()
-            if use == .simulation { for problem in v.unfitForSimulation() { r.error(problem.path, problem.message) } }
+            ScenarioValidator(r: r, s: s).run()
+            if use == .simulation { for problem in s.unfitForSimulation { r.error(problem.path, problem.message) } }
         }
         guard let s = decoded, r.diagnostics.isEmpty else { throw ScenarioErrors(diagnostics: r.sortedDiagnostics()) }
         return s

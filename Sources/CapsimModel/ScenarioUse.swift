@@ -14,10 +14,11 @@ public struct Unfit: Hashable, Sendable {
     public let message: String
 }
 
-extension ScenarioValidator {
-    /// Why the simulator cannot run this scenario, if it cannot: `validate` lists these as notes
-    /// and the simulating commands as errors.
-    func unfitForSimulation() -> [Unfit] {
+extension Scenario {
+    /// Why the simulator cannot run this scenario, if it cannot: `validate` lists these as notes,
+    /// the simulating commands as located errors, and the engine refuses to start on the first.
+    public var unfitForSimulation: [Unfit] {
+        let s = self
         var out: [Unfit] = []
         if s.traffic == nil {
             out.append(Unfit(path: "traffic", message: "missing: simulating needs a traffic block (traffic.entry, traffic.peak and traffic.routes); plan and replay do not"))
@@ -32,7 +33,7 @@ extension ScenarioValidator {
                 out.append(Unfit(path: "services.\(name).replicas.min", message: "0 (scale to zero) is read by capsim replay; the simulator needs at least one pod per service"))
             }
         }
-        return out + simulationLimits()
+        return out + simulationLimits
     }
 }
 

@@ -115,7 +115,7 @@ public final class Simulator: EventHandler {
         guard let entry = scenario.traffic else {
             throw SimulationError(description: "the scenario has no traffic block: simulate needs traffic.entry, traffic.peak and traffic.routes")
         }
-        if let problem = Self.replayOnly(scenario) { throw SimulationError(description: problem) }
+        if let problem = scenario.unfitForSimulation.first { throw SimulationError(description: "\(problem.path): \(problem.message)") }
         kernel = Kernel(progress: options.progress)
         let specs = StationSpec.all(scenario)
         stations = specs.enumerated().map { Station(index: $0, spec: $1, seed: options.seed) }
